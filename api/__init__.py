@@ -1,0 +1,1 @@
+"""The HTTP service (FastAPI); built in the service issue."""

@@ -1,0 +1,1 @@
+"""Otklik's reply chain: mention → classification → decision → retrieval → draft → check."""

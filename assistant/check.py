@@ -1,0 +1,308 @@
+"""Check a draft before an operator sees it. Every check is reported separately on the draft;
+a failure is never hidden, and the draft is marked `needs_review` when any check fails.
+
+Grounding: every number, URL, e-mail and every promise in the reply must be supported by
+the brand (its facts, contact channels and allowed promises), by the mention itself as an
+echo (not turned into a commitment), or by what the system supplied (case reference, due).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from assistant import cues
+from assistant.draft import DraftRequest, first_name, format_due, reply_language
+from assistant.models import CheckResult, Draft, DraftStatus, EmojiPolicy, ReplyMode
+from assistant.profanity import Lexicon
+
+_EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2764]")
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
+_COMMITMENT = re.compile(
+    r"\b(мы|we)\s+(\w+\s+)?(верн|сдела|оформ|компенс|предостав|гарант|выплат|начисл|дад|подар|will\b|'ll)|"
+    r"\b(we'll|сделаем|оформим|верн[её]м|компенсируем|предоставим|гарантируем|выплатим|начислим)\b",
+    re.I,
+)
+_REPORTED = re.compile(
+    r"(просиш|просит|требуеш|требует|хочеш|хотит|пишеш|пишет|ждёш|ждеш|ждёт|ждет|рассчитываеш|рассчитывает|"
+    r"\bask|\bwant|request|demand|expect|mention)\w*",
+    re.I,
+)
+
+_FEELING = (
+    r"(недовол|возмущ|раздраж|разочаров|огорч|злость|злит|злиш|негодов|эмоци|чувств|тревог|обид|досад|расстро|"
+    r"пережива|нервнича|беспоко)\w*"
+)
+RULES: dict[str, list[str]] = {
+    "rule1_polite": [
+        r"здравствуй|привет|добр(ый|ое|ого)\s+(день|утро|вечер)|спасибо|благодар|уважени|пожалуйста|"
+        r"hello|\bhi\b|dear|thank|please|good (morning|afternoon|evening|day)"
+    ],
+    "rule2_acknowledge": [
+        r"вправе|в\s+праве|(имеете|имеешь|есть)\s+(полное\s+|всё\s+|все\s+)?право|полное\s+право|"
+        r"(вы|ты)\s+(абсолютно\s+|совершенно\s+|полностью\s+)?прав[ыа]?\b",
+        rf"(понима\w*|понятн\w*|разделя\w*)\W+(\w+\W+){{0,3}}{_FEELING}",
+        rf"{_FEELING}\W+(\w+\W+){{0,3}}(понятн|оправдан|обоснован|справедлив|естествен|нормальн|объясним)\w*",
+        r"так\s+быть\s+не\s+должно|не\s+должн[оа]\s+был[оа]?|справедлив\w*|обоснованн\w*|"
+        r"ожидал\w*\s+(друго\w*|больш\w*|лучш\w*)|ждать\s+(больш\w*|лучш\w*)|заслуживае\w*|"
+        r"это\s+не\s+(наш|тот)\s+(стандарт|уровень)|не\s+оправда\w*",
+        r"every right|right to be|(makes|make)\s+(total\s+|complete\s+|perfect\s+)?sense|"
+        r"understand\w*\s+(your|how|why|the)\s*\w*\s*(frustrat|disappoint|upset|anger|annoy|concern)|"
+        r"(frustrat|disappoint|upset|anger|annoy)\w*\s+is\s+(completely\s+|totally\s+)?(understandable|justified|fair)|"
+        r"you('re| are) right|should(n't| not) have (happened|to)|deserve\w*\s+better|fair\s+to\s+expect|"
+        r"(not|below)\s+(the|our)\s+standard|let you down|(is|was)(n't| not) (okay|ok|acceptable)",
+    ],
+    "rule3_regret": [
+        r"жаль|сожале\w*|извин\w*|прости|простите|прощени\w*|огорчен\w*\s+(что|тем)|неприятно\s+(это|было)|"
+        r"sorry|apolog\w*|regret\w*"
+    ],
+    "rule4_help": [
+        r"\b(напиши|напишите|свяжись|свяжитесь|сообщи|сообщите|пришли|пришлите|отправь|отправьте|позвони|позвоните|"
+        r"обратись|обратитесь|укажи|укажите|уточни|уточните|оставь|оставьте|загляни|загляните|передай|передайте|"
+        r"оформи|оформите|воспользуйся|воспользуйтесь|зайди|зайдите|открой|откройте|проверь|проверьте|скинь|скиньте|"
+        r"обнови|обновите)\b|\bможно\s+(через|в|по)\b|в\s+личн\w+\s+сообщени\w*|"
+        r"\b(write to us|message us|contact us|send us|reply with|let us know|call us|reach (out|us)|dm us|"
+        r"please (share|send|write|contact|call|message|use|open|reply|tell)|you can (reach|contact|write|message|use))\b|"
+        r"(^|[.!?—-]\s*|,\s*)(send|call|message|write|contact|text|email|dm|reply|share|tell|drop|update)\b"
+    ],
+}
+_FOLLOW_UP = re.compile(
+    r"верн[её]мся|вернусь|сообщ(им|ит)\s+(о\s+|тебе|вам|Вам|результат)|свяж(емся|ется)|держ\w+\s+(в\s+курсе|на\s+контроле)|контрол\w*|"
+    r"напиш(ем|у)\s+(тебе|вам|Вам)|расскаж(ем|ет)|отчита\w*|ответ(им|ит)\b|ответ\s+(будет|дадим|придёт|придет)|дадим\s+ответ|"
+    r"сообщ(им|ит)\b|get back|follow(ing)?[ -]up|update you|keep you (posted|updated|informed)|let you know|"
+    r"contact you|come back to you|be in touch|report back|hear from us|(an\s+)?update\s+from\s+us",
+    re.I,
+)
+_RUDE = re.compile(
+    r"сам\w*\s+виноват\w*|не\s+наша\s+проблема|ваша\s+проблема|твоя\s+проблема|успокойтесь|успокойся|читать\s+(не\s+)?умее|"
+    r"как\s+мы\s+уже\s+писали|надо\s+было\s+(читать|думать|смотреть|проверять)|ничем\s+не\s+(можем|сможем)\s+помочь|"
+    r"стоило\s+(бы\s+)?(прочитать|читать|быть)\s+внимательн\w*|внимательнее\s+(читать|читайте|читай)|(смотреть|читать|проверять|смотрите|читайте)\s+внимательнее|"
+    r"ошибк\w+\s+(банка|компании|нашей|с\s+нашей\s+стороны)\s+(здесь\s+|тут\s+)?нет|(вы|ты)\s+сами?\s+(виноват|не\s+)|"
+    r"your (own )?fault|not our problem|calm down|learn to read|as we already (said|told)|nothing we can do",
+    re.I,
+)
+_INFORMAL_RU = re.compile(r"\b(ты|тебя|тебе|тобой|твой|твоя|твоё|твое|твои|твоего|твоей|твоих|твоим)\b", re.I)
+_FORMAL_RU = re.compile(r"\b(вы|вас|вам|вами|ваш|ваша|ваше|ваши|вашего|вашей|ваших|вашим|вашу)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Promise:
+    id: str
+    patterns: tuple[re.Pattern[str], ...]
+
+
+def load_promises(path: Path) -> list[Promise]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [Promise(pid, tuple(re.compile(p, re.I) for p in patterns)) for pid, patterns in data.items()]
+
+
+def _fold(text: str) -> str:
+    return text.replace("ё", "е").replace("Ё", "Е")
+
+
+class Checker:
+    """Runs every check on a draft; knows nothing of how the draft was written."""
+
+    def __init__(self, profanity: Lexicon, promises: list[Promise]):
+        self._profanity = profanity
+        self._promises = promises
+
+    def check(self, draft: Draft, request: DraftRequest) -> Draft:
+        text = draft.text
+        checks: list[CheckResult] = []
+        if request.decision.reply_mode in (ReplyMode.negative, ReplyMode.holding):
+            checks += self._five_rules(text, request)
+        checks += [
+            self._name_used(text, request),
+            self._forbidden_words(text, request),
+            self._register(text, request),
+            self._emoji(text, request),
+            self._length(text, request),
+            self._links_and_phones(text, request),
+            self._no_profanity(text),
+            self._grounded_numbers(text, request),
+            self._grounded_links(text, request),
+            self._grounded_promises(text, request),
+        ]
+        failed = any(not check.passed for check in checks)
+        status = DraftStatus.needs_review if failed else DraftStatus.ready
+        return draft.model_copy(update={"checks": checks, "status": status})
+
+    # --- the five rules ---------------------------------------------------------------
+
+    def _five_rules(self, text: str, request: DraftRequest) -> list[CheckResult]:
+        folded = _fold(text)
+        results = []
+        for name, patterns in RULES.items():
+            hit = next((m for p in patterns if (m := re.search(p, folded, re.I))), None)
+            if name == "rule4_help" and hit is None:
+                hit = _channel_named(folded, request)
+            if name == "rule1_polite" and hit is None:
+                hit = _name_named(text, request)
+            if name == "rule1_polite" and (rude := _RUDE.search(folded) or self._profanity.find(text)):
+                results.append(CheckResult(name=name, passed=False, detail=f"impolite: {_shown(rude)}"))
+                continue
+            detail = f"found «{hit.group(0)}»" if hit else "no sentence does this"
+            results.append(CheckResult(name=name, passed=hit is not None, detail=detail))
+        results.append(self._follow_through(text, request))
+        return results
+
+    @staticmethod
+    def _follow_through(text: str, request: DraftRequest) -> CheckResult:
+        name = "rule5_follow_through"
+        if request.case and request.case.reference not in text:
+            return CheckResult(name=name, passed=False, detail=f"case reference {request.case.reference} is not named")
+        promise = _FOLLOW_UP.search(_fold(text)) or _due_named(text, request)
+        if not promise:
+            return CheckResult(name=name, passed=False, detail="no promise to come back with the result")
+        return CheckResult(name=name, passed=True, detail=f"found «{promise.group(0)}»")
+
+    # --- voice and platform -----------------------------------------------------------
+
+    @staticmethod
+    def _name_used(text: str, request: DraftRequest) -> CheckResult:
+        name = first_name(request.mention.author_name)
+        if not name:
+            return CheckResult(name="name_used", passed=True, detail="author's name unknown")
+        stem = name[:-1] if len(name) >= 4 else name
+        used = stem.lower() in text.lower()
+        return CheckResult(name="name_used", passed=used, detail=f"{name} {'named' if used else 'not named'}")
+
+    @staticmethod
+    def _forbidden_words(text: str, request: DraftRequest) -> CheckResult:
+        voice = _voice(request)
+        folded = _fold(text).lower()
+        found = [w for w in voice.avoid_words if re.search(rf"(?<!\w){re.escape(_fold(w).lower())}(?!\w)", folded)]
+        return CheckResult(name="forbidden_words", passed=not found, detail=", ".join(found) or "none used")
+
+    @staticmethod
+    def _register(text: str, request: DraftRequest) -> CheckResult:
+        voice = _voice(request)
+        if reply_language(request) != "ru":
+            return CheckResult(name="register", passed=True, detail="not Russian: no ты/Вы distinction")
+        wrong = _FORMAL_RU if voice.address.value == "ты" else _INFORMAL_RU
+        found = wrong.findall(text)
+        detail = (
+            f"«{voice.address.value}» expected, found: {', '.join(found)}" if found else f"«{voice.address.value}» kept"
+        )
+        return CheckResult(name="register", passed=not found, detail=detail)
+
+    @staticmethod
+    def _emoji(text: str, request: DraftRequest) -> CheckResult:
+        voice = _voice(request)
+        count = len(_EMOJI.findall(text))
+        limit = {EmojiPolicy.none: 0, EmojiPolicy.sparing: 2, EmojiPolicy.allowed: 10}[voice.emoji]
+        return CheckResult(name="emoji", passed=count <= limit, detail=f"{count} emoji, policy {voice.emoji.value}")
+
+    @staticmethod
+    def _length(text: str, request: DraftRequest) -> CheckResult:
+        rules = request.brand.profile.rules_for(request.mention.platform)
+        limit = min(rules.max_length, _voice(request).max_length)
+        return CheckResult(name="length", passed=len(text) <= limit, detail=f"{len(text)} of {limit} characters")
+
+    @staticmethod
+    def _links_and_phones(text: str, request: DraftRequest) -> CheckResult:
+        rules = request.brand.profile.rules_for(request.mention.platform)
+        problems = []
+        if not rules.links_allowed and cues.has_link(text):
+            problems.append("links are not allowed on this platform")
+        if not rules.phones_allowed and cues.has_phone(text):
+            problems.append("phone numbers are not allowed on this platform")
+        return CheckResult(name="links_and_phones", passed=not problems, detail="; ".join(problems) or "ok")
+
+    def _no_profanity(self, text: str) -> CheckResult:
+        hits = self._profanity.find(text)
+        return CheckResult(name="no_profanity", passed=not hits, detail=", ".join(h.word for h in hits) or "clean")
+
+    # --- grounding --------------------------------------------------------------------
+
+    @staticmethod
+    def _grounded_numbers(text: str, request: DraftRequest) -> CheckResult:
+        unsupported = cues.unsupported_numbers(text, _supporting_text(request))
+        detail = f"not in facts or mention: {', '.join(unsupported)}" if unsupported else "every number is supported"
+        return CheckResult(name="grounding_numbers", passed=not unsupported, detail=detail)
+
+    @staticmethod
+    def _grounded_links(text: str, request: DraftRequest) -> CheckResult:
+        support = _supporting_text(request).lower()
+        found = [link.rstrip(".,;:!?)»") for link in cues.links_in(text)]
+        unsupported = [link for link in found if link.lower() not in support]
+        detail = f"unknown: {', '.join(unsupported)}" if unsupported else "every link and address is the brand's"
+        return CheckResult(name="grounding_links", passed=not unsupported, detail=detail)
+
+    def _grounded_promises(self, text: str, request: DraftRequest) -> CheckResult:
+        profile = request.brand.profile
+        facts = _fold(" ".join(t for fact in request.brand.facts for t in fact.text.values()))
+        mention = _fold(request.mention.text).lower()
+        problems = []
+        for sentence in _SENTENCE.split(_fold(text)):
+            for promise in self._promises:
+                match = next((m for p in promise.patterns if (m := p.search(sentence))), None)
+                if match is None or _is_echo(match.group(0), sentence, mention):
+                    continue
+                allowed = promise.id in profile.may_promise or any(p.search(facts) for p in promise.patterns)
+                if promise.id in profile.must_not_promise or not allowed:
+                    problems.append(f"{promise.id}: «{match.group(0)}»")
+        detail = "unsupported promises: " + "; ".join(problems) if problems else "no unsupported promise"
+        return CheckResult(name="grounding_promises", passed=not problems, detail=detail)
+
+
+def _is_echo(phrase: str, sentence: str, mention: str) -> bool:
+    """The customer's own words reported back («ты просишь полный возврат»), in a sentence
+    that commits the brand to nothing."""
+    before = sentence[: sentence.find(phrase)]
+    return (
+        phrase.lower() in mention
+        and _REPORTED.search(before) is not None
+        and not _COMMITMENT.search(sentence.replace(phrase, ""))
+    )
+
+
+def _name_named(text: str, request: DraftRequest) -> re.Match[str] | None:
+    """Addressing the author by name is courtesy too."""
+    name = first_name(request.mention.author_name)
+    return re.search(re.escape(name[:-1] if len(name) >= 4 else name), text) if name else None
+
+
+def _due_named(text: str, request: DraftRequest) -> re.Match[str] | None:
+    """Naming the date by which we come back is itself the follow-up promise."""
+    if not request.case:
+        return None
+    profile = request.brand.profile
+    dues = {format_due(request.case.due, profile.timezone, lang) for lang in ("ru", "en")}
+    return next((m for due in dues if (m := re.search(re.escape(due), text))), None)
+
+
+def _channel_named(folded_text: str, request: DraftRequest) -> re.Match[str] | None:
+    """A reply that names one of the brand's contact channels offers a next step."""
+    for channel in request.brand.profile.contact_channels:
+        handles = [h for label in channel.label.values() for h in re.findall(r"@\w+", label)]
+        for candidate in (channel.value, *channel.label.values(), *handles):
+            if found := re.search(re.escape(_fold(candidate)), folded_text, re.I):
+                return found
+    return None
+
+
+def _supporting_text(request: DraftRequest) -> str:
+    """Everything a reply may take numbers and links from."""
+    brand = request.brand
+    parts = [t for fact in brand.facts for t in fact.text.values()]
+    parts += [c.value for c in brand.profile.contact_channels]
+    parts += [request.mention.text, brand.profile.name]
+    if request.case:
+        parts.append(request.case.reference)
+        parts += [format_due(request.case.due, brand.profile.timezone, lang) for lang in ("ru", "en")]
+    return "\n".join(parts)
+
+
+def _voice(request: DraftRequest):
+    return request.brand.voice.resolve(request.mention.platform, reply_language(request))
+
+
+def _shown(found: object) -> str:
+    if isinstance(found, re.Match):
+        return f"«{found.group(0)}»"
+    return ", ".join(hit.word for hit in found)  # type: ignore[attr-defined]

@@ -1,0 +1,236 @@
+"""Classify a mention: sentiment, kind of negative, register, question, fake, risks, topics.
+
+The offline classifier learns from the shared labelled mentions (and a brand's own, when
+it has them): logistic regressions over the mention's sentence embedding plus surface
+cues (rating, concrete details, question and emotion markers). Profanity, risks and
+topics come from lexicons, because they must be exact and explainable.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import yaml
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from assistant import cues
+from assistant.models import (
+    Brand,
+    Classification,
+    LabelledMention,
+    Mention,
+    NegativeKind,
+    Register,
+    RiskFlag,
+    Sentiment,
+)
+from assistant.profanity import Lexicon
+from knowledge.store import SHARED, KnowledgeStore
+
+SPECIFIC_KINDS = tuple(cues.SPECIFIC_PATTERNS)
+STRONG_DETAILS = {"order", "amount", "date", "place", "duration", "time"}
+
+
+class Classifier(Protocol):
+    name: str
+
+    def classify(self, mention: Mention, brand: Brand | None, vector: np.ndarray) -> Classification: ...
+
+
+def cue_features(text: str, rating: int | None) -> np.ndarray:
+    """Hand-made features that embeddings miss: rating, details, questions, emotion, length."""
+    found = {specific.kind for specific in cues.find_specifics(text)}
+    letters = [c for c in text if c.isalpha()]
+    return np.array(
+        [rating is None, *(rating == stars for stars in range(1, 6))]
+        + [kind in found for kind in SPECIFIC_KINDS]
+        + [
+            len(found) / 3,
+            "?" in text,
+            cues.is_question(text),
+            cues.emotion_score(text),
+            len(cues.superlatives(text)),
+            math.log1p(len(text)) / 5,
+            min(text.count("!"), 5) / 5,
+            sum(c.isupper() for c in letters) / max(len(letters), 1),
+        ],
+        dtype=np.float32,
+    )
+
+
+def features(vectors: np.ndarray, texts: list[str], ratings: list[int | None]) -> np.ndarray:
+    cue_rows = np.stack([cue_features(text, rating) for text, rating in zip(texts, ratings, strict=True)])
+    return np.hstack([vectors, cue_rows])
+
+
+@dataclass(frozen=True)
+class FittedModels:
+    sentiment: Pipeline
+    kind: Pipeline
+    register: Pipeline
+    question: Pipeline
+    fake: Pipeline
+
+
+def _fit(x: np.ndarray, y: list[str]) -> Pipeline:
+    model = make_pipeline(StandardScaler(), LogisticRegression(C=0.05, class_weight="balanced", max_iter=3000))
+    return model.fit(x, y)
+
+
+def fit_models(vectors: np.ndarray, labels: list[LabelledMention]) -> FittedModels:
+    """Fit the five small models on labelled mentions and their embeddings."""
+    x = features(vectors, [m.text for m in labels], [m.rating for m in labels])
+    negative = [i for i, m in enumerate(labels) if m.kind in (NegativeKind.constructive, NegativeKind.non_constructive)]
+    return FittedModels(
+        sentiment=_fit(x, [m.sentiment.value for m in labels]),
+        kind=_fit(x[negative], [labels[i].kind.value for i in negative]),  # type: ignore[union-attr]
+        register=_fit(x, [m.register.value for m in labels]),
+        question=_fit(x, [str(m.is_question) for m in labels]),
+        fake=_fit(x, [str(m.suspected_fake) for m in labels]),
+    )
+
+
+def _probability(model: Pipeline, row: np.ndarray, label: str) -> float:
+    classes = list(model.classes_)
+    return float(model.predict_proba(row)[0][classes.index(label)]) if label in classes else 0.0
+
+
+def load_risk_patterns(path: Path) -> dict[RiskFlag, list[re.Pattern[str]]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {RiskFlag(flag): [re.compile(p, re.IGNORECASE) for p in patterns] for flag, patterns in data.items()}
+
+
+def _fold(text: str) -> str:
+    return text.lower().replace("ё", "е")
+
+
+def _starts_word(stem: str, folded_text: str) -> bool:
+    """A brand's stem matches at the start of a word: «суд» in «в суд», not in «посуда».
+    Stems of three letters or fewer match whole words with a case ending («иск», not «искать»)."""
+    stem = re.escape(_fold(stem))
+    tail = r"(?:а|у|ом|е|ы|ов|ам|ами|ах)?\b" if len(stem) <= 3 else ""
+    return re.search(rf"(?<!\w){stem}{tail}", folded_text) is not None
+
+
+class OfflineClassifier:
+    """The default classifier: no network, no key; fitted once per brand per process."""
+
+    name = "offline"
+
+    def __init__(self, examples: KnowledgeStore, profanity: Lexicon, risks: dict[RiskFlag, list[re.Pattern[str]]]):
+        self._examples = examples
+        self._profanity = profanity
+        self._risks = risks
+        self._fitted: dict[str, FittedModels] = {}
+
+    def models_for(self, brand_id: str | None) -> FittedModels:
+        """Fitted on the shared examples plus the brand's own; once per brand per process."""
+        key = brand_id or SHARED
+        if key not in self._fitted:
+            found = self._examples.examples([SHARED, brand_id] if brand_id else [SHARED])
+            self._fitted[key] = fit_models(found.vectors, found.labels)
+        return self._fitted[key]
+
+    def classify(self, mention: Mention, brand: Brand | None, vector: np.ndarray) -> Classification:
+        text = mention.text
+        models = self.models_for(brand.profile.id if brand else None)
+        row = features(vector[None, :], [text], [mention.rating])
+        sentiment, confidence = self._sentiment(models, row, mention.rating)
+        abuse = [hit.word for hit in self._profanity.find(text)]
+        if abuse and sentiment is not Sentiment.positive:
+            sentiment = Sentiment.negative
+        kind = self._kind(models, row, text, abuse) if sentiment is Sentiment.negative else None
+        fake_signals = self._fake_signals(models, row, text, brand, mention.rating)
+        suspected = len(fake_signals) >= 3 and kind is not NegativeKind.abusive
+        register = Register(models.register.predict(row)[0])
+        details = cues.find_specifics(text)
+        return Classification(
+            sentiment=sentiment,
+            kind=kind,
+            register=register,
+            is_question=_probability(models.question, row, "True") >= 0.5 or "?" in text,
+            suspected_fake=suspected,
+            fake_signals=fake_signals if suspected else [],
+            risk_flags=self._risk_flags(text, brand),
+            topics=self._topics(text, brand),
+            language=mention.language or cues.detect_language(text),
+            confidence=round(confidence, 3),
+            rationale=_rationale(sentiment, confidence, mention.rating, details, abuse, register),
+            backend=self.name,
+        )
+
+    @staticmethod
+    def _sentiment(models: FittedModels, row: np.ndarray, rating: int | None) -> tuple[Sentiment, float]:
+        probabilities = dict(zip(models.sentiment.classes_, models.sentiment.predict_proba(row)[0], strict=True))
+        best = max(probabilities, key=probabilities.__getitem__)
+        return Sentiment(best), float(probabilities[best])
+
+    @staticmethod
+    def _kind(models: FittedModels, row: np.ndarray, text: str, abuse: list[str]) -> NegativeKind:
+        if abuse:
+            return NegativeKind.abusive
+        strong = {s.kind for s in cues.find_specifics(text)} & STRONG_DETAILS
+        constructive = _probability(models.kind, row, NegativeKind.constructive.value)
+        return NegativeKind.constructive if constructive >= 0.5 or len(strong) >= 2 else NegativeKind.non_constructive
+
+    @staticmethod
+    def _fake_signals(
+        models: FittedModels, row: np.ndarray, text: str, brand: Brand | None, rating: int | None
+    ) -> list[str]:
+        """Several signals must come together: one alone never makes a review a fake."""
+        signals = []
+        fake_probability = _probability(models.fake, row, "True")
+        if fake_probability >= 0.5:
+            signals.append(f"reads like known fake reviews (p={fake_probability:.2f})")
+        superlatives = cues.superlatives(text)
+        if superlatives:
+            signals.append("generic superlatives: " + ", ".join(sorted(set(superlatives))[:3]))
+        if not {s.kind for s in cues.find_specifics(text)} & STRONG_DETAILS:
+            signals.append("no concrete details of a purchase or visit")
+        named = [c for c in (brand.profile.competitors if brand else []) if _starts_word(c, _fold(text))]
+        if named:
+            signals.append("names a competitor: " + ", ".join(named))
+        if rating in (1, 5) and superlatives:
+            signals.append(f"extreme rating ({rating}★) with superlatives")
+        return signals if fake_probability >= 0.5 or named else []
+
+    def _risk_flags(self, text: str, brand: Brand | None) -> list[RiskFlag]:
+        folded = _fold(text)
+        flags = {flag for flag, patterns in self._risks.items() if any(p.search(folded) for p in patterns)}
+        for trigger in brand.profile.escalation_triggers if brand else []:
+            if any(_starts_word(stem, folded) for stem in trigger.patterns):
+                flags.add(trigger.flag)
+        return sorted(flags)
+
+    @staticmethod
+    def _topics(text: str, brand: Brand | None) -> list[str]:
+        folded = _fold(text)
+        topics = brand.profile.topics if brand else []
+        counts = {t.id: sum(_starts_word(k, folded) for k in t.keywords) for t in topics}
+        return [topic for topic, count in sorted(counts.items(), key=lambda kv: -kv[1]) if count][:3]
+
+
+def _rationale(
+    sentiment: Sentiment,
+    confidence: float,
+    rating: int | None,
+    details: list[cues.Specific],
+    abuse: list[str],
+    register: Register,
+) -> str:
+    parts = [f"{sentiment.value} (p={confidence:.2f})"]
+    if rating:
+        parts.append(f"rating {rating}★")
+    if details:
+        parts.append("details: " + "; ".join(d.text for d in details[:4]))
+    if abuse:
+        parts.append(f"profanity/insults: {len(abuse)}")
+    parts.append(register.value)
+    return ", ".join(parts)

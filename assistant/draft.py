@@ -1,0 +1,276 @@
+"""Draft a reply. The offline drafter composes it from the brand's own material.
+
+No language model runs on a CPU well enough to write replies (OFFLINE.md), so the
+default drafter builds the reply from the brand's voice guide: its greeting, its phrase
+variants for each of the five rules, the matrix cell's format, the author's specifics and
+the most relevant fact — in the mention's language. Variants are chosen by a hash of the
+mention, so two complaints get visibly different replies and a rerun gets the same one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from assistant import cues
+from assistant.models import (
+    Brand,
+    CaseTicket,
+    Classification,
+    ContactChannel,
+    Decision,
+    Draft,
+    Mention,
+    PlatformRules,
+    ReplyFormat,
+    ReplyMode,
+    Retrieved,
+    VoiceProfile,
+)
+
+SUPPORTED_LANGUAGES = ("ru", "en")
+
+
+@dataclass(frozen=True)
+class DraftRequest:
+    mention: Mention
+    classification: Classification
+    decision: Decision
+    brand: Brand
+    knowledge: Retrieved
+    case: CaseTicket | None
+
+
+class Drafter(Protocol):
+    name: str
+
+    def draft(self, request: DraftRequest) -> Draft: ...
+
+
+def reply_language(request: DraftRequest) -> str:
+    language = request.classification.language
+    return language if language in SUPPORTED_LANGUAGES and language in request.brand.voice.languages else "ru"
+
+
+def first_name(author_name: str | None) -> str | None:
+    """The name to greet: the first word of a display name, if it looks like a name."""
+    if not author_name:
+        return None
+    word = author_name.split()[0].strip("@.,!")
+    return word if word[:1].isupper() and word.isalpha() else None
+
+
+def choose_channel(brand: Brand, rules: PlatformRules, platform: str) -> ContactChannel:
+    """The brand's contact channel fitting the platform: its own messages where possible,
+    else the first channel whose kind the platform allows."""
+    channels = brand.profile.contact_channels
+    for channel in channels:
+        if platform in channel.id or platform in channel.value:
+            return channel
+    allowed = [c for c in channels if _allowed(c, rules) and not _belongs_elsewhere(c)]
+    return allowed[0] if allowed else channels[0]
+
+
+def _allowed(channel: ContactChannel, rules: PlatformRules) -> bool:
+    if channel.kind == "phone":
+        return rules.phones_allowed
+    if channel.kind in ("url", "email"):
+        return rules.links_allowed
+    return True
+
+
+def _belongs_elsewhere(channel: ContactChannel) -> bool:
+    """A social network's private messages only make sense on that network."""
+    return any(network in channel.id for network in ("vk", "telegram", "tg"))
+
+
+def channel_text(channel: ContactChannel, language: str) -> str:
+    label = channel.label.get(language) or next(iter(channel.label.values()))
+    return label if channel.kind == "in_platform" or channel.value in label else f"{label} {channel.value}"
+
+
+def format_due(due: datetime, timezone: str, language: str) -> str:
+    local = due.astimezone(ZoneInfo(timezone))
+    return local.strftime("%d.%m %H:%M") if language == "ru" else local.strftime("%d %b, %H:%M")
+
+
+class OfflineDrafter:
+    """Composes replies from the brand's voice guide and facts; no model, no network."""
+
+    name = "offline"
+
+    def draft(self, request: DraftRequest) -> Draft:
+        language = reply_language(request)
+        mention, brand = request.mention, request.brand
+        voice = brand.voice.resolve(mention.platform, language)
+        rules = brand.profile.rules_for(mention.platform)
+        composer = _Composer(request, voice, language, rules)
+        sentences, cited = composer.sentences()
+        text = _fit_length(sentences, min(voice.max_length, rules.max_length))
+        return Draft(
+            text=text,
+            language=language,
+            cited_ids=cited,
+            backend=self.name,
+            case_ref=request.case.reference if request.case else None,
+        )
+
+
+class _Composer:
+    """Builds the sentences of one reply; each method returns sentences for one part."""
+
+    def __init__(self, request: DraftRequest, voice: VoiceProfile, language: str, rules: PlatformRules):
+        self.request = request
+        self.voice = voice
+        self.language = language
+        self.phrases = voice.phrases
+        self.seed = request.mention.id + request.mention.text
+        brand = request.brand
+        channel = choose_channel(brand, rules, request.mention.platform.value)
+        case = request.case
+        self.values = {
+            "name": first_name(request.mention.author_name) or "",
+            "channel": channel_text(channel, language),
+            "case_ref": case.reference if case else "",
+            "due": format_due(case.due, brand.profile.timezone, language) if case else "",
+            "specifics": self._specifics_text(),
+            "topic": self._topic_label(),
+        }
+        self.cited: list[str] = []
+        self.facts = [f for f in request.knowledge.facts if _fits_platform(f.text, rules)]
+
+    def sentences(self) -> tuple[list[_Sentence], list[str]]:
+        mode = self.request.decision.reply_mode
+        parts = {
+            ReplyMode.negative: self._negative,
+            ReplyMode.holding: self._holding,
+            ReplyMode.fake: self._fake,
+            ReplyMode.answer: self._answer,
+            ReplyMode.thanks: self._thanks,
+        }[mode or ReplyMode.answer]()
+        sentences = [self._greeting(), *parts, _Sentence(self.voice.sign_off, priority=3)]
+        return [s for s in sentences if s.text], self.cited
+
+    # --- the parts -------------------------------------------------------------------
+
+    def _negative(self) -> list[_Sentence]:
+        specifics = self._pick("specifics_intro", priority=2) if self.values["specifics"] else _Sentence("")
+        rules = [self._pick("acknowledge"), self._pick("regret")]
+        if self.request.decision.cell.format is ReplyFormat.empathy_first:
+            rules.reverse()
+            return [*rules, specifics, self._pick("help"), self._fact(priority=2), self._pick("follow_up")]
+        opening = self._pick("thanks_negative", priority=2)
+        return [opening, specifics, *rules, self._fact(priority=2), self._pick("help"), self._pick("follow_up")]
+
+    def _holding(self) -> list[_Sentence]:
+        return [
+            self._pick("regret"),
+            self._pick("acknowledge"),
+            self._pick("holding"),
+            self._pick("help"),
+            self._pick("follow_up"),
+        ]
+
+    def _fake(self) -> list[_Sentence]:
+        return [self._pick("fake_ask_details"), self._fact(priority=2)]
+
+    def _answer(self) -> list[_Sentence]:
+        facts = [self._fact(index) for index in range(2)]
+        return [self._pick("answer_intro", priority=2), *facts, self._pick("help", priority=2)]
+
+    def _thanks(self) -> list[_Sentence]:
+        return [self._pick("thanks_positive")]
+
+    # --- pieces ----------------------------------------------------------------------
+
+    def _greeting(self) -> _Sentence:
+        template = self.voice.greeting if self.values["name"] else self.voice.greeting_anonymous
+        return _Sentence(_fill(template, self.values))
+
+    def _pick(self, phrase_list: str, priority: int = 1) -> _Sentence:
+        variants = [v for v in getattr(self.phrases, phrase_list) if self._fillable(v)]
+        if not variants:
+            return _Sentence("")
+        digest = hashlib.sha256(f"{self.seed}|{phrase_list}".encode()).digest()
+        return _Sentence(_fill(variants[digest[0] % len(variants)], self.values), priority)
+
+    def _fillable(self, template: str) -> bool:
+        """A variant that needs a value we do not have (no topic, no case) is skipped."""
+        return all(self.values.get(key) for key in re.findall(r"{(\w+)}", template))
+
+    def _fact(self, index: int = 0, priority: int = 1) -> _Sentence:
+        if index >= len(self.facts):
+            return _Sentence("")
+        self.cited.append(self.facts[index].id)
+        return _Sentence(self.facts[index].text, priority)
+
+    def _specifics_text(self) -> str:
+        """The author's details as noun phrases, one of each kind, at most three."""
+        first_of_kind: dict[str, cues.Specific] = {}
+        for detail in cues.find_specifics(self.request.mention.text):
+            if detail.kind in _RENDER and not _RELATIVE_DATES.match(detail.text):
+                first_of_kind.setdefault(detail.kind, detail)
+        phrases = [_specific_phrase(first_of_kind[kind], self.language) for kind in _RENDER if kind in first_of_kind]
+        return ", ".join(phrases[:3])
+
+    def _topic_label(self) -> str:
+        topics = {t.id: t for t in self.request.brand.profile.topics}
+        for topic_id in self.request.classification.topics:
+            if topic_id in topics:
+                return topics[topic_id].label.get(self.language, "")
+        return ""
+
+
+@dataclass(frozen=True)
+class _Sentence:
+    text: str
+    priority: int = 1  # 1 must stay; 2 and 3 go first when the platform's limit is tight
+
+
+# Amounts are not echoed: a demanded sum («верните 5000 ₽») must not reappear in our words.
+_RENDER = ("order", "duration", "date", "place")
+_RELATIVE_DATES = re.compile(r"^(вчера|позавчера|сегодня|yesterday|today)$", re.I)
+_LEADING_PREPOSITION = re.compile(r"^(на|через|почти|больше|более|целых|уже|for|after|over|almost)\s+", re.I)
+
+
+def _specific_phrase(detail: cues.Specific, language: str) -> str:
+    if detail.kind == "duration":
+        value = _LEADING_PREPOSITION.sub("", detail.text)
+        return f"{value} ожидания" if language == "ru" else f"{value} of waiting"
+    if detail.kind == "order":
+        return detail.text[:1].lower() + detail.text[1:]
+    if detail.kind == "place" and language == "ru":
+        return f"адрес {detail.text}" if detail.text.startswith(("на ", "в ")) else detail.text
+    return detail.text
+
+
+def _fits_platform(text: str, rules: PlatformRules) -> bool:
+    """A fact with a link or phone cannot be quoted where the platform forbids them."""
+    return (rules.links_allowed or not cues.has_link(text)) and (rules.phones_allowed or not cues.has_phone(text))
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    return re.sub(r"{(\w+)}", lambda m: values.get(m.group(1), m.group(0)), template).strip()
+
+
+def _fit_length(sentences: list[_Sentence], limit: int) -> str:
+    """Join sentences; drop optional ones (highest priority number first) until it fits."""
+    kept = list(sentences)
+    for priority in (3, 2):
+        while len(_join(kept)) > limit and any(s.priority == priority for s in kept):
+            kept.remove(next(s for s in reversed(kept) if s.priority == priority))
+    return _join(kept)
+
+
+def _join(sentences: list[_Sentence]) -> str:
+    greeting, *body = [s.text for s in sentences]
+    if not body:
+        return greeting
+    *middle, last = body
+    sign_off_apart = sentences[-1].priority == 3
+    main = " ".join(middle if sign_off_apart else body)
+    return f"{greeting}\n\n{main}\n\n{last}" if sign_off_apart else f"{greeting}\n\n{main}"

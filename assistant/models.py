@@ -1,0 +1,407 @@
+"""The vocabulary of Otklik: one definition of each domain object.
+
+The chain, the CLI, the API and the evals all speak in these models; brand folders
+(`knowledge/brands/<brand>/*.yaml`) are validated by them too.
+"""
+
+from __future__ import annotations
+
+import uuid
+import warnings
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+# "register" (rational/emotional) is the domain's word; pydantic warns that it shadows
+# ABCMeta.register, which no model here uses.
+warnings.filterwarnings("ignore", message='Field name "register"', category=UserWarning)
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{1,62}$")]
+Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]
+
+
+class Strict(BaseModel):
+    """Base for models read from files or requests: unknown fields are errors, not silence."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- enumerations -------------------------------------------------------------------
+
+
+class Platform(StrEnum):
+    vk = "vk"
+    telegram = "telegram"
+    otzovik = "otzovik"
+    irecommend = "irecommend"
+    marketplace = "marketplace"
+    yandex_maps = "yandex_maps"
+    google_maps = "google_maps"
+    two_gis = "2gis"
+    app_store = "app_store"
+    website = "website"
+    other = "other"
+
+
+class Sentiment(StrEnum):
+    positive = "positive"
+    neutral = "neutral"
+    negative = "negative"
+
+
+class NegativeKind(StrEnum):
+    constructive = "constructive"
+    non_constructive = "non_constructive"
+    abusive = "abusive"
+
+
+class Register(StrEnum):
+    rational = "rational"
+    emotional = "emotional"
+
+
+class RiskFlag(StrEnum):
+    threat = "threat"
+    legal = "legal"
+    health = "health"
+
+
+class Action(StrEnum):
+    reply = "reply"
+    escalate = "escalate"
+    hide_and_report = "hide_and_report"
+    request_removal = "request_removal"
+    no_action = "no_action"
+
+
+class Address(StrEnum):
+    """How the brand addresses a person in Russian: informal «ты» or formal «Вы»."""
+
+    informal = "ты"
+    formal = "Вы"
+
+
+class EmojiPolicy(StrEnum):
+    none = "none"
+    sparing = "sparing"
+    allowed = "allowed"
+
+
+class ReplyFormat(StrEnum):
+    """What the reply is built around; set by the reaction matrix."""
+
+    facts_and_steps = "facts_and_steps"
+    empathy_first = "empathy_first"
+    answer = "answer"
+    personal_thanks = "personal_thanks"
+
+
+class DraftStatus(StrEnum):
+    ready = "ready"
+    needs_review = "needs_review"
+
+
+# --- the mention and what the chain makes of it ---------------------------------------
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Mention(Strict):
+    id: str = Field(default_factory=_new_id, min_length=1, max_length=128)
+    external_id: str | None = None
+    brand: Slug
+    platform: Platform = Platform.other
+    author_name: str | None = Field(default=None, max_length=200)
+    text: str = Field(min_length=1, max_length=20_000)
+    rating: int | None = Field(default=None, ge=1, le=5)
+    url: str | None = None
+    created_at: datetime = Field(default_factory=_now)
+    language: Language | None = None
+
+    @field_validator("text")
+    @classmethod
+    def _text_not_blank(cls, text: str) -> str:
+        if not text.strip():
+            raise ValueError("text is empty")
+        return text
+
+    @field_validator("author_name")
+    @classmethod
+    def _blank_name_is_none(cls, name: str | None) -> str | None:
+        return name.strip() or None if name is not None else None
+
+
+class Classification(BaseModel):
+    sentiment: Sentiment
+    kind: NegativeKind | None = None
+    register: Register = Register.rational
+    is_question: bool = False
+    suspected_fake: bool = False
+    fake_signals: list[str] = Field(default_factory=list)
+    risk_flags: list[RiskFlag] = Field(default_factory=list)
+    topics: list[str] = Field(default_factory=list)
+    language: Language = "ru"
+    confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+    rationale: str = ""
+    backend: str = "offline"
+
+
+class ClassifiedMention(Classification):
+    """A classification with the id of its mention: one line of `otklik classify` output."""
+
+    id: str
+
+
+class MatrixCell(Strict):
+    """One cell of the reaction matrix: how to answer this kind of mention."""
+
+    format: ReplyFormat
+    style: str
+    tone: str
+    move_to_private: bool = False
+    max_sentences: int | None = Field(default=None, ge=1, le=20)
+
+
+class ReplyMode(StrEnum):
+    """Which kind of reply a decision calls for."""
+
+    negative = "negative"  # the five rules
+    holding = "holding"  # legal/health escalation: a holding reply for an operator
+    fake = "fake"  # calm, factual, asks for order details
+    answer = "answer"  # a question or neutral mention answered from the facts
+    thanks = "thanks"  # personal thanks
+
+
+class Decision(BaseModel):
+    actions: list[Action]
+    reply_mode: ReplyMode | None = None
+    matrix_key: str
+    cell: MatrixCell
+    reasons: list[str] = Field(default_factory=list)
+
+    @property
+    def replies(self) -> bool:
+        return Action.reply in self.actions
+
+
+class KnowledgeItem(BaseModel):
+    """A retrieved piece of brand knowledge: a fact, a voice passage or an approved reply."""
+
+    id: str
+    kind: Literal["fact", "voice", "approved_reply", "example"]
+    text: str
+    score: float = 0.0
+    metadata: dict[str, str | int | float | bool] = Field(default_factory=dict)
+
+
+class Retrieved(BaseModel):
+    facts: list[KnowledgeItem] = Field(default_factory=list)
+    voice: list[KnowledgeItem] = Field(default_factory=list)
+    approved_replies: list[KnowledgeItem] = Field(default_factory=list)
+    tokens: int = 0
+
+
+class CaseTicket(BaseModel):
+    """The tracked case a reply to a negative promises to see through (rule 5)."""
+
+    reference: str
+    due: datetime
+
+
+class CheckResult(BaseModel):
+    name: str
+    passed: bool
+    detail: str = ""
+
+
+class Draft(BaseModel):
+    text: str
+    language: Language
+    cited_ids: list[str] = Field(default_factory=list)
+    checks: list[CheckResult] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+    backend: str = "offline"
+    case_ref: str | None = None
+    status: DraftStatus = DraftStatus.ready
+
+    @property
+    def failed_checks(self) -> list[CheckResult]:
+        return [check for check in self.checks if not check.passed]
+
+
+class PipelineResult(BaseModel):
+    """Everything the chain produced for one mention; `draft` is None when no reply is due."""
+
+    mention: Mention
+    classification: Classification
+    decision: Decision
+    draft: Draft | None = None
+
+
+# --- the brand ---------------------------------------------------------------------------
+
+
+class PlatformRules(Strict):
+    max_length: int = Field(default=1000, ge=50, le=10_000)
+    links_allowed: bool = True
+    phones_allowed: bool = True
+
+
+class ContactChannel(Strict):
+    """A way for a customer to reach the brand; `value` is a URL, phone or e-mail."""
+
+    id: Slug
+    label: dict[Language, str]
+    value: str
+    kind: Literal["url", "phone", "email", "in_platform"] = "url"
+
+
+class Topic(Strict):
+    id: Slug
+    label: dict[Language, str]
+    keywords: list[str] = Field(default_factory=list)
+
+
+class EscalationTrigger(Strict):
+    flag: RiskFlag
+    patterns: list[str] = Field(min_length=1)
+
+
+class BrandProfile(Strict):
+    id: Slug
+    name: str
+    audience: str
+    industry: str = ""
+    timezone: str = "Europe/Moscow"
+    response_time_hours: int = Field(default=24, ge=1, le=24 * 14)
+    platforms: dict[Platform, PlatformRules] = Field(default_factory=dict)
+    contact_channels: list[ContactChannel] = Field(min_length=1)
+    topics: list[Topic] = Field(default_factory=list)
+    escalation_triggers: list[EscalationTrigger] = Field(default_factory=list)
+    may_promise: list[str] = Field(default_factory=list)
+    must_not_promise: list[str] = Field(default_factory=list)
+    competitors: list[str] = Field(default_factory=list)
+
+    def rules_for(self, platform: Platform) -> PlatformRules:
+        return self.platforms.get(platform) or self.platforms.get(Platform.other) or PlatformRules()
+
+
+class Phrases(Strict):
+    """Sentences in the brand's own words that the offline drafter composes replies from.
+
+    Each list holds variants; placeholders: {name}, {case_ref}, {channel}, {due},
+    {specifics}, {topic}.
+    """
+
+    thanks_negative: list[str] = Field(default_factory=list)
+    acknowledge: list[str] = Field(default_factory=list)
+    regret: list[str] = Field(default_factory=list)
+    help: list[str] = Field(default_factory=list)
+    follow_up: list[str] = Field(default_factory=list)
+    thanks_positive: list[str] = Field(default_factory=list)
+    answer_intro: list[str] = Field(default_factory=list)
+    fake_ask_details: list[str] = Field(default_factory=list)
+    holding: list[str] = Field(default_factory=list)
+    specifics_intro: list[str] = Field(default_factory=list)
+
+
+class VoiceProfile(Strict):
+    """The voice for one platform and language, after overrides are applied."""
+
+    address: Address = Address.formal
+    greeting: str = "Здравствуйте, {name}!"
+    greeting_anonymous: str = "Здравствуйте!"
+    sign_off: str = ""
+    use_words: list[str] = Field(default_factory=list)
+    avoid_words: list[str] = Field(default_factory=list)
+    emoji: EmojiPolicy = EmojiPolicy.none
+    max_length: int = Field(default=900, ge=100, le=10_000)
+    phrases: Phrases = Field(default_factory=Phrases)
+    notes: str = ""
+
+
+class VoiceOverride(Strict):
+    when: dict[Literal["platform", "language"], str]
+    set: dict[str, object]
+
+
+class VoiceGuide(Strict):
+    """A brand's tone of voice: a default per language plus overrides for platforms."""
+
+    languages: dict[Language, VoiceProfile]
+    overrides: list[VoiceOverride] = Field(default_factory=list)
+
+    def resolve(self, platform: Platform, language: str) -> VoiceProfile:
+        base = self.languages.get(language) or next(iter(self.languages.values()))
+        merged = base.model_dump()
+        for override in self.overrides:
+            wanted = override.when
+            if (
+                wanted.get("platform", platform.value) == platform.value
+                and wanted.get("language", language) == language
+            ):
+                merged.update(override.set)
+        return VoiceProfile.model_validate(merged)
+
+
+class ReactionMatrix(Strict):
+    """Sentiment × register → how to answer (DOMAIN.md, «матрица реагирования»)."""
+
+    negative: dict[Register, MatrixCell]
+    neutral: dict[Register, MatrixCell]
+    positive: dict[Register, MatrixCell]
+
+    def cell(self, sentiment: Sentiment, register: Register) -> MatrixCell:
+        return getattr(self, sentiment.value)[register]
+
+
+class Fact(Strict):
+    id: Slug
+    topic: str
+    text: dict[Language, str]
+
+
+class ApprovedReply(Strict):
+    """A reply an operator approved, stored with personal data replaced by placeholders."""
+
+    id: str = Field(default_factory=_new_id)
+    mention: str
+    reply: str
+    language: Language = "ru"
+    platform: Platform = Platform.other
+    sentiment: Sentiment = Sentiment.negative
+    topics: list[str] = Field(default_factory=list)
+    source: Literal["seed", "service"] = "seed"
+
+
+class Brand(BaseModel):
+    """A brand folder, loaded and validated."""
+
+    profile: BrandProfile
+    voice: VoiceGuide
+    matrix: ReactionMatrix
+    facts: list[Fact]
+    approved_replies: list[ApprovedReply]
+
+
+class LabelledMention(Strict):
+    """A mention with its true labels: the classifier's training and held-out data."""
+
+    id: str
+    text: str = Field(min_length=1)
+    rating: int | None = Field(default=None, ge=1, le=5)
+    language: Language
+    sentiment: Sentiment
+    kind: NegativeKind | None = None
+    register: Register
+    is_question: bool
+    suspected_fake: bool
+    risk_flags: list[RiskFlag] = Field(default_factory=list)

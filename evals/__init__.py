@@ -1,0 +1,1 @@
+"""The eval suite; built in the eval issue."""

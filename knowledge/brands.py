@@ -1,0 +1,101 @@
+"""Read and validate a brand folder (`knowledge/brands/<brand>/`), see its README.md."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from assistant.errors import BrandFileError
+from assistant.models import ApprovedReply, Brand, BrandProfile, Fact, ReactionMatrix, VoiceGuide
+
+Model = TypeVar("Model", bound=BaseModel)
+_FACT_HEADING = re.compile(r"^##\s+(?P<id>\S+)\s+·\s+(?P<topic>\S+)\s*$")
+
+
+def load_brand(folder: Path) -> Brand:
+    """Load every file of a brand folder; the first problem raises BrandFileError."""
+    if not folder.is_dir():
+        raise BrandFileError(folder, "not a brand folder (expected brand.yaml, voice.yaml, ...)")
+    profile = _load_yaml(folder / "brand.yaml", BrandProfile)
+    if profile.id != folder.name:
+        raise BrandFileError(folder / "brand.yaml", f"id: {profile.id!r} differs from folder name")
+    return Brand(
+        profile=profile,
+        voice=_load_yaml(folder / "voice.yaml", VoiceGuide),
+        matrix=_load_yaml(folder / "matrix.yaml", ReactionMatrix),
+        facts=parse_facts(folder / "facts.md"),
+        approved_replies=load_approved_replies(folder / "approved_replies.jsonl"),
+    )
+
+
+def _load_yaml(path: Path, model: type[Model]) -> Model:
+    try:
+        data = yaml.safe_load(_read(path))
+    except yaml.YAMLError as error:
+        raise BrandFileError(path, f"not valid YAML: {error}") from None
+    return _validate(path, model, data)
+
+
+def _validate(path: Path | str, model: type[Model], data: object) -> Model:
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+        raise BrandFileError(path, f"field {field}: {first['msg']}{more}") from None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BrandFileError(path, "file is missing") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise BrandFileError(path, f"cannot be read: {error}") from None
+
+
+def parse_facts(path: Path) -> list[Fact]:
+    """Parse `## <id> · <topic>` sections: Russian text, then a line `EN: ...`."""
+    facts: list[Fact] = []
+    current: dict | None = None
+    for number, line in enumerate(_read(path).splitlines(), start=1):
+        heading = _FACT_HEADING.match(line)
+        if heading:
+            current = {"id": heading["id"], "topic": heading["topic"], "ru": [], "en": [], "line": number}
+            facts.append(current)  # type: ignore[arg-type]
+        elif line.startswith("## "):
+            raise BrandFileError(path, f"line {number}: expected '## <fact-id> · <topic-id>'")
+        elif current is not None and line.strip():
+            is_english = line.startswith("EN:")
+            current["en" if is_english else "ru"].append(line.removeprefix("EN:").strip())
+    return [_fact(path, raw) for raw in facts]  # type: ignore[arg-type]
+
+
+def _fact(path: Path, raw: dict) -> Fact:
+    where = f"{path} (line {raw['line']})"
+    text = {lang: " ".join(raw[lang]) for lang in ("ru", "en") if raw[lang]}
+    if "ru" not in text:
+        raise BrandFileError(where, f"fact {raw['id']}: no Russian text")
+    return _validate(where, Fact, {"id": raw["id"], "topic": raw["topic"], "text": text})
+
+
+def load_approved_replies(path: Path) -> list[ApprovedReply]:
+    if not path.exists():
+        return []
+    replies = []
+    for number, line in enumerate(_read(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path} (line {number})"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise BrandFileError(where, f"not valid JSON: {error.msg}") from None
+        replies.append(_validate(where, ApprovedReply, data))
+    return replies

@@ -1,0 +1,207 @@
+"""`otklik`: the command line, the outermost layer. It imports the others; nothing imports it.
+
+Errors a person can fix (unknown brand, empty text, unreadable file) print one line and
+exit with a non-zero code; they never show a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+from tqdm import tqdm
+
+from assistant.config import Settings
+from assistant.errors import AssistantError, InputError
+from assistant.mention_io import MentionBatch, describe_validation_error, read_mentions, write_jsonl
+from assistant.models import ClassifiedMention, Mention, PipelineResult, Platform
+from assistant.pipeline import build_offline, case_reference, run
+from knowledge.brands import load_brand
+from knowledge.embeddings import Embedder
+from knowledge.store import KnowledgeStore, make_client
+from otklik import render
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.handler(args, Settings())
+    except AssistantError as error:
+        print(f"otklik: error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except ValidationError as error:
+        print(f"otklik: error: {describe_validation_error(error)}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("otklik: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="otklik", description="Reply assistant for brand mentions.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    draft = commands.add_parser("draft", help="draft replies to one mention or a file of them")
+    draft.add_argument("text", nargs="?", help="the mention's text (or use --input)")
+    draft.add_argument("--brand", help="brand id (required for a single text; fills rows without one)")
+    draft.add_argument("--author", help="the author's name")
+    draft.add_argument("--platform", default="other", choices=[p.value for p in Platform])
+    draft.add_argument("--rating", type=int, choices=range(1, 6), metavar="1-5")
+    draft.add_argument("--input", type=Path, help="mentions as .jsonl or .csv")
+    draft.add_argument("--output", type=Path, help="write results as .jsonl")
+    draft.add_argument("--json", action="store_true", help="machine-readable output")
+    draft.set_defaults(handler=cmd_draft)
+
+    classify = commands.add_parser("classify", help="classify mentions from a file")
+    classify.add_argument("--input", type=Path, required=True, help="JSONL with at least id and text")
+    classify.add_argument("--output", type=Path, required=True, help="JSONL, one classification per line")
+    classify.add_argument("--brand", help="brand id, for its topics and triggers (optional)")
+    classify.set_defaults(handler=cmd_classify)
+
+    ingest = commands.add_parser("ingest", help="load a brand folder (or a folder of brand folders)")
+    ingest.add_argument("folder", type=Path)
+    ingest.set_defaults(handler=cmd_ingest)
+
+    brands = commands.add_parser("brands", help="list the brands in the knowledge store")
+    brands.add_argument("--json", action="store_true")
+    brands.set_defaults(handler=cmd_brands)
+
+    demo = commands.add_parser("demo", help="load the demo brands and draft replies to the sample mentions")
+    demo.add_argument("--samples", type=Path, help="mentions file (default: samples/mentions.jsonl)")
+    demo.add_argument("--json", action="store_true")
+    demo.set_defaults(handler=cmd_demo)
+    return parser
+
+
+# --- commands ---------------------------------------------------------------------------
+
+
+def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
+    if args.input:
+        return _draft_file(args, settings)
+    if not args.text or not args.text.strip():
+        raise InputError("give the mention's text, or --input FILE")
+    if not args.brand:
+        raise InputError("--brand is required (see `otklik brands`)")
+    mention = Mention(
+        brand=args.brand, text=args.text, author_name=args.author, platform=Platform(args.platform), rating=args.rating
+    )
+    parts = build_offline(settings)
+    result = run(mention, parts, case_ref=case_reference(mention))
+    print(result.model_dump_json(indent=2) if args.json else render.result(result))
+    return 0
+
+
+def _draft_file(args: argparse.Namespace, settings: Settings) -> int:
+    batch = read_mentions(args.input, args.brand)
+    _report_row_errors(args.input, batch)
+    parts = build_offline(settings)
+    _check_brands(parts.store, batch.mentions)
+    results = _progress(batch.mentions, lambda m: run(m, parts, case_ref=case_reference(m)))
+    if args.output:
+        count = write_jsonl(args.output, results)
+        print(f"wrote {count} results to {args.output}", file=sys.stderr)
+    else:
+        for result in results:
+            print(result.model_dump_json() if args.json else render.result(result) + "\n")
+    return EXIT_FAILED if batch.errors else 0
+
+
+def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
+    batch = read_mentions(args.input, args.brand or "generic")
+    _report_row_errors(args.input, batch)
+    parts = build_offline(settings)
+    brand = parts.store.load_brand(args.brand) if args.brand else None
+    embedder = parts.store.embedder
+
+    def classify(mention: Mention) -> ClassifiedMention:
+        classification = parts.classifier.classify(mention, brand, embedder.embed_one(mention.text))
+        return ClassifiedMention(id=mention.id, **classification.model_dump())
+
+    count = write_jsonl(args.output, _progress(batch.mentions, classify))
+    print(f"wrote {count} classifications to {args.output}", file=sys.stderr)
+    return EXIT_FAILED if batch.errors else 0
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    folders = _brand_folders(args.folder)
+    store = KnowledgeStore(make_client(settings), Embedder())
+    for folder in folders:
+        report = store.ingest(load_brand(folder))
+        print(render.ingest_report(report))
+    return 0
+
+
+def cmd_brands(args: argparse.Namespace, settings: Settings) -> int:
+    store = KnowledgeStore(make_client(settings), Embedder())
+    brands = [store.load_brand(brand_id) for brand_id in store.brand_ids()]
+    if args.json:
+        print(json.dumps([b.profile.model_dump(mode="json") for b in brands], ensure_ascii=False, indent=2))
+    elif not brands:
+        print("no brands yet: run `otklik ingest knowledge/brands`")
+    for brand in brands if not args.json else []:
+        print(
+            f"{brand.profile.id:<16} {brand.profile.name} — {len(brand.facts)} facts, "
+            f"{len(brand.approved_replies)} approved replies"
+        )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    """The main job: ingest the demo brands and draft replies to the bundled sample mentions."""
+    samples = args.samples or settings.brands_dir.parents[1] / "samples" / "mentions.jsonl"
+    parts = build_offline(settings)
+    for folder in _brand_folders(settings.brands_dir):
+        print(render.ingest_report(parts.store.ingest(load_brand(folder))), file=sys.stderr)
+    batch = read_mentions(samples)
+    _report_row_errors(samples, batch)
+    results = _progress(batch.mentions, lambda m: run(m, parts, case_ref=case_reference(m)))
+    for result in results:
+        print(result.model_dump_json() if args.json else render.result(result) + "\n")
+    if not args.json:
+        print(render.summary(results))
+    return 0
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _brand_folders(folder: Path) -> list[Path]:
+    if (folder / "brand.yaml").exists():
+        return [folder]
+    found = sorted(p.parent for p in folder.glob("*/brand.yaml")) if folder.is_dir() else []
+    if not found:
+        raise InputError(f"{folder}: no brand.yaml here or in its subfolders")
+    return found
+
+
+def _check_brands(store: KnowledgeStore, mentions: list[Mention]) -> None:
+    for brand_id in sorted({m.brand for m in mentions}):
+        store.load_brand(brand_id)  # UnknownBrandError names the known brands
+
+
+def _report_row_errors(path: Path, batch: MentionBatch) -> None:
+    for error in batch.errors:
+        print(f"otklik: {path}:{error.line}: skipped: {error.message}", file=sys.stderr)
+    if not batch.mentions:
+        raise InputError(f"{path}: no valid mentions")
+
+
+def _progress(items: list[Mention], step: Callable[[Mention], PipelineResult]) -> list:  # type: ignore[type-arg]
+    bar: Iterator[Mention] = tqdm(items, unit="mention", disable=len(items) < 2 or not sys.stderr.isatty())
+    return [step(item) for item in bar]
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,115 @@
+"""The knowledge store on real Chroma (temporary directory) and real embeddings."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.errors import BrandFileError, UnknownBrandError
+from assistant.models import ApprovedReply
+from knowledge.brands import load_brand
+from knowledge.embeddings import Embedder
+from knowledge.store import KnowledgeStore, make_client
+from tests.conftest import BRANDS_DIR
+
+
+@pytest.fixture
+def store(fresh_settings: Settings, embedder: Embedder) -> KnowledgeStore:
+    return KnowledgeStore(make_client(fresh_settings), embedder)
+
+
+def test_each_brand_sees_only_its_own_knowledge(components) -> None:
+    store = components.store
+    query = store.embedder.embed_one("Карту заблокировали, комиссия списана дважды")
+    for brand_id in ("obed-express", "kedr-bank"):
+        own_ids = {f.id for f in store.load_brand(brand_id).facts}
+        for collection in ("facts", "voice", "approved_replies"):
+            found = store.search(brand_id, collection, query, k=50)
+            assert found, collection
+            assert {item.metadata["brand"] for item in found} == {brand_id}
+        assert {item.id for item in store.search(brand_id, "facts", query, k=50)} <= own_ids
+
+
+def test_reingest_neither_duplicates_nor_loses_service_replies(store: KnowledgeStore, tmp_path: Path) -> None:
+    folder = tmp_path / "obed-express"
+    shutil.copytree(BRANDS_DIR / "obed-express", folder)
+    brand = load_brand(folder)
+    store.ingest(brand)
+    store.add_approved_reply(
+        "obed-express",
+        ApprovedReply(mention="Ирина: заказ 48213 опоздал", reply="Ирина, привет! Разберёмся с заказом 48213."),
+        names=["Ирина"],
+    )
+    report = store.ingest(load_brand(folder))
+    after = store.load_brand("obed-express")
+    assert len(after.facts) == len(brand.facts)
+    assert len(after.approved_replies) == len(brand.approved_replies) + 1
+    assert report.kept_from_service == 1
+
+
+def test_reingest_removes_facts_deleted_from_the_folder(store: KnowledgeStore, tmp_path: Path) -> None:
+    folder = tmp_path / "kedr-bank"
+    shutil.copytree(BRANDS_DIR / "kedr-bank", folder)
+    store.ingest(load_brand(folder))
+    facts = (folder / "facts.md").read_text(encoding="utf-8")
+    first_heading = facts.index("\n## ")
+    second_heading = facts.index("\n## ", first_heading + 1)
+    (folder / "facts.md").write_text(facts[:first_heading] + facts[second_heading:], encoding="utf-8")
+    report = store.ingest(load_brand(folder))
+    assert report.removed["facts"] == 2  # one fact, in Russian and English
+    assert len(store.load_brand("kedr-bank").facts) == len(load_brand(folder).facts)
+
+
+def test_approved_reply_is_stored_without_personal_data(store: KnowledgeStore) -> None:
+    store.ingest(load_brand(BRANDS_DIR / "obed-express"))
+    stored = store.add_approved_reply(
+        "obed-express",
+        ApprovedReply(
+            mention="Меня зовут Ирина Петрова, заказ 48213, звоните +7 916 123-45-67 или irina@mail.ru",
+            reply="Ирина, привет! Заказ 48213 проверим, Ирине позвонят на +7 916 123-45-67.",
+        ),
+        names=["Ирина Петрова"],
+    )
+    for text in (stored.mention, stored.reply):
+        for secret in ("Ирин", "Петров", "48213", "916", "irina@mail.ru"):
+            assert secret not in text
+    assert "<NAME>" in stored.reply and "<ORDER>" in stored.reply and "<PHONE>" in stored.reply
+
+
+def test_unknown_brand_names_the_known_ones(components) -> None:
+    with pytest.raises(UnknownBrandError, match="kedr-bank"):
+        components.store.load_brand("no-such-brand")
+
+
+@pytest.mark.parametrize(
+    ("file", "broken", "expected"),
+    [
+        ("brand.yaml", "response_time_hours: 2\n", "response_time_hours"),
+        ("voice.yaml", "    emoji: sparing\n", "emoji"),
+        ("matrix.yaml", None, "matrix.yaml"),
+    ],
+)
+def test_malformed_file_names_file_and_field(tmp_path: Path, file: str, broken: str | None, expected: str) -> None:
+    folder = tmp_path / "obed-express"
+    shutil.copytree(BRANDS_DIR / "obed-express", folder)
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    if broken is None:
+        path.write_text("negative: [unclosed\n", encoding="utf-8")
+    else:
+        assert broken in text, f"fixture line not found in {file}"
+        path.write_text(text.replace(broken, broken.replace(broken.split(":")[1].strip(), "lots"), 1), encoding="utf-8")
+    with pytest.raises(BrandFileError) as error:
+        load_brand(folder)
+    assert file in str(error.value) and expected in str(error.value)
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    folder = tmp_path / "kedr-bank"
+    shutil.copytree(BRANDS_DIR / "kedr-bank", folder)
+    (folder / "voice.yaml").unlink()
+    with pytest.raises(BrandFileError, match=r"voice\.yaml: file is missing"):
+        load_brand(folder)
