@@ -98,7 +98,6 @@ def build_offline(settings: Settings, embedder: Embedder | None = None) -> Compo
 
 
 def ensure_examples(store: KnowledgeStore, settings: Settings) -> None:
-    """Load the shared training examples into the store unless it already holds them all."""
+    """Keep the store's shared training examples in step with knowledge/shared (held-out excluded)."""
     training, _heldout = split(load_labelled(settings.shared_dir))
-    if store.example_count() != len(training):
-        store.ingest_examples(training)
+    store.sync_examples(training)

@@ -271,8 +271,9 @@ class _Alternation:
 class Lexicon:
     """Compiled entries plus the allowlist; built once, then `find` is cheap."""
 
-    def __init__(self, entries: list[Entry], allowlist: list[str]):
+    def __init__(self, entries: list[Entry], allowlist: list[str], memo_size: int = _MEMO_SIZE):
         self.entries = entries
+        self.memo_size = memo_size
         self.allowlist = frozenset(fold(word) for word in allowlist)
         self._memo: dict[str, Entry | None] = {}
         self._examples = [(fold(example), entry) for entry in entries for example in entry.examples]
@@ -286,9 +287,11 @@ class Lexicon:
         """
         if (known := self._memo.get(word, _UNKNOWN)) is not _UNKNOWN:
             return known
-        if len(self._memo) >= _MEMO_SIZE:
-            self._memo.clear()
-        self._memo[word] = found = self._match_word(word)
+        found = self._match_word(word)
+        if self.memo_size:
+            if len(self._memo) >= self.memo_size:
+                self._memo.clear()
+            self._memo[word] = found
         return found
 
     def _match_word(self, word: str) -> Entry | None:

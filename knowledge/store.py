@@ -9,6 +9,7 @@ the service have origin "service" and are never touched by an ingest.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -166,9 +167,16 @@ class KnowledgeStore:
 
     # --- labelled example mentions --------------------------------------------------------
 
-    def ingest_examples(self, examples: Sequence[LabelledMention], brand_id: str = SHARED) -> int:
-        """Store labelled mentions (embedded once) for the classifier; replaces that set."""
+    def sync_examples(self, examples: Sequence[LabelledMention], brand_id: str = SHARED) -> int:
+        """Make the stored labelled mentions of brand_id exactly these; embeds only on a change.
+
+        Record ids carry a hash of the example's content, so an edited label or text counts
+        as a change even when the count of examples stays the same. Returns how many were written.
+        """
         records = [_example_record(brand_id, example) for example in examples]
+        stored = set(self._get("examples", {"brand": brand_id})["ids"])
+        if stored == {r.id for r in records}:
+            return 0
         vectors = self._embedder.embed([example.text for example in examples])
         for start in range(0, len(records), 500):
             chunk = records[start : start + 500]
@@ -186,9 +194,6 @@ class KnowledgeStore:
         found = self._get("examples", where, ["embeddings", "metadatas"])
         labels = [LabelledMention.model_validate_json(m["labels"]) for m in found["metadatas"]]
         return ExampleSet(np.asarray(found["embeddings"], dtype=np.float32).reshape(-1, 512), labels)
-
-    def example_count(self, brand_id: str = SHARED) -> int:
-        return len(self._get("examples", {"brand": brand_id})["ids"])
 
     # --- plumbing ---------------------------------------------------------------------
 
@@ -292,8 +297,9 @@ def _reply_record(brand_id: str, reply: ApprovedReply, origin: str) -> _Record:
 
 
 def _example_record(brand_id: str, example: LabelledMention) -> _Record:
+    content = hashlib.sha1(example.model_dump_json().encode()).hexdigest()[:10]
     return _Record(
-        f"{brand_id}:example:{example.id}",
+        f"{brand_id}:example:{example.id}:{content}",
         example.text,
         _meta(brand_id, "example", language=example.language, labels=example.model_dump_json()),
     )

@@ -20,8 +20,10 @@ from assistant.errors import AssistantError, InputError
 from assistant.mention_io import MentionBatch, describe_validation_error, read_mentions, write_jsonl
 from assistant.models import ClassifiedMention, Mention, PipelineResult, Platform
 from assistant.pipeline import build_offline, case_reference, run
+from evals.heldout import evaluate
 from knowledge.brands import load_brand
 from knowledge.embeddings import Embedder
+from knowledge.labelled import load_labelled, split
 from knowledge.store import KnowledgeStore, make_client
 from otklik import render
 
@@ -76,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     brands = commands.add_parser("brands", help="list the brands in the knowledge store")
     brands.add_argument("--json", action="store_true")
     brands.set_defaults(handler=cmd_brands)
+
+    heldout = commands.add_parser("heldout", help="score the offline classifier on the held-out labelled mentions")
+    heldout.set_defaults(handler=cmd_heldout)
 
     demo = commands.add_parser("demo", help="load the demo brands and draft replies to the sample mentions")
     demo.add_argument("--samples", type=Path, help="mentions file (default: samples/mentions.jsonl)")
@@ -155,6 +160,15 @@ def cmd_brands(args: argparse.Namespace, settings: Settings) -> int:
             f"{brand.profile.id:<16} {brand.profile.name} — {len(brand.facts)} facts, "
             f"{len(brand.approved_replies)} approved replies"
         )
+    return 0
+
+
+def cmd_heldout(args: argparse.Namespace, settings: Settings) -> int:
+    parts = build_offline(settings)
+    _training, heldout = split(load_labelled(settings.shared_dir))
+    print(f"held-out mentions: {len(heldout)} (never seen in training)")
+    for score in evaluate(parts.classifier, parts.store.embedder, heldout):
+        print(f"{score.field:<18} macro-F1 {score.macro_f1:.3f}  (n={score.support})")
     return 0
 
 
