@@ -17,8 +17,6 @@ from typing import Protocol
 import numpy as np
 import yaml
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 from assistant import cues
 from assistant.models import (
@@ -35,6 +33,7 @@ from assistant.profanity import Lexicon
 from knowledge.store import SHARED, KnowledgeStore
 
 SPECIFIC_KINDS = tuple(cues.SPECIFIC_PATTERNS)
+POSITIVE_PROFANITY_CONFIDENCE = 0.8
 STRONG_DETAILS = {"order", "amount", "date", "place", "duration", "time"}
 
 
@@ -72,16 +71,16 @@ def features(vectors: np.ndarray, texts: list[str], ratings: list[int | None]) -
 
 @dataclass(frozen=True)
 class FittedModels:
-    sentiment: Pipeline
-    kind: Pipeline
-    register: Pipeline
-    question: Pipeline
-    fake: Pipeline
+    sentiment: LogisticRegression
+    kind: LogisticRegression
+    register: LogisticRegression
+    question: LogisticRegression
+    fake: LogisticRegression
 
 
-def _fit(x: np.ndarray, y: list[str]) -> Pipeline:
-    model = make_pipeline(StandardScaler(), LogisticRegression(C=0.05, class_weight="balanced", max_iter=3000))
-    return model.fit(x, y)
+def _fit(x: np.ndarray, y: list[str]) -> LogisticRegression:
+    """Embedding and cue features are all of order one, so no scaling is needed."""
+    return LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000).fit(x, y)
 
 
 def fit_models(vectors: np.ndarray, labels: list[LabelledMention]) -> FittedModels:
@@ -97,7 +96,7 @@ def fit_models(vectors: np.ndarray, labels: list[LabelledMention]) -> FittedMode
     )
 
 
-def _probability(model: Pipeline, row: np.ndarray, label: str) -> float:
+def _probability(model: LogisticRegression, row: np.ndarray, label: str) -> float:
     classes = list(model.classes_)
     return float(model.predict_proba(row)[0][classes.index(label)]) if label in classes else 0.0
 
@@ -143,8 +142,9 @@ class OfflineClassifier:
         models = self.models_for(brand.profile.id if brand else None)
         row = features(vector[None, :], [text], [mention.rating])
         sentiment, confidence = self._sentiment(models, row, mention.rating)
-        abuse = [hit.word for hit in self._profanity.find(text)]
-        if abuse and sentiment is not Sentiment.positive:
+        hits = self._profanity.find(text)
+        abuse = [hit.word for hit in hits]
+        if _is_abuse(hits, sentiment, confidence):
             sentiment = Sentiment.negative
         kind = self._kind(models, row, text, abuse) if sentiment is Sentiment.negative else None
         fake_signals = self._fake_signals(models, row, text, brand, mention.rating)
@@ -215,6 +215,13 @@ class OfflineClassifier:
         topics = brand.profile.topics if brand else []
         counts = {t.id: sum(_starts_word(k, folded) for k in t.keywords) for t in topics}
         return [topic for topic, count in sorted(counts.items(), key=lambda kv: -kv[1]) if count][:3]
+
+
+def _is_abuse(hits: list, sentiment: Sentiment, confidence: float) -> bool:
+    """Insults always are; obscene words are unless the mention is clearly praise («охуенно вкусно»)."""
+    if any(hit.category == "insult" for hit in hits):
+        return True
+    return bool(hits) and not (sentiment is Sentiment.positive and confidence >= POSITIVE_PROFANITY_CONFIDENCE)
 
 
 def _rationale(

@@ -390,6 +390,7 @@ class Brand(BaseModel):
     matrix: ReactionMatrix
     facts: list[Fact]
     approved_replies: list[ApprovedReply]
+    examples: list[LabelledMention] = Field(default_factory=list)
 
 
 class LabelledMention(Strict):
@@ -405,3 +406,6 @@ class LabelledMention(Strict):
     is_question: bool
     suspected_fake: bool
     risk_flags: list[RiskFlag] = Field(default_factory=list)
+
+
+Brand.model_rebuild()

@@ -9,15 +9,18 @@ of their own.
 
 Disguises are undone before matching: Latin look-alikes inside a Cyrillic word and the
 reverse («xуй», «fuсk»), digits and symbols for letters («6ля», «sh!t», «a$$hole»),
-letters spaced out («х у й», «б-л-я»). A masked word («б**ть», «f*ck», «п@дики») is
-matched against a second compilation of each pattern in which a mask may stand for a
-letter; a word without a mask never takes that path, so wildcards cannot turn an
-innocent word into a hit.
+letters spaced out («х у й», «б-л-я»), zero-width characters. A masked word («б**ть»,
+«f*ck», «п@дики», «б...ь») is compared with the entries' example words, a mask standing
+for a letter, and — unless its only masks are punctuation, as in «ну...ладно» — with a
+second compilation of each pattern in which a mask may stand for a letter. A word
+without a mask never takes that path, so wildcards cannot turn an innocent word into a
+hit.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +54,9 @@ _LATIN_LOOKALIKES = str.maketrans("авекмнопрстухигь@$!013457", "
 _LATIN_B_READS_AS = ("ь", "б")  # a lower-case Latin «b» in a Cyrillic word: either is tried
 
 _LETTER = r"[^\W\d_]"
-_TOKEN = re.compile(r"[\w*#@.!?…$%&'’-]+")
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"  # soft hyphen, zero-width characters
+_WITHOUT_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE))
+_TOKEN = re.compile(rf"[\w*#@.!?…$%&'’{_INVISIBLE}-]+")
 _PART = re.compile(r"[^\W_]+")
 _SPACED = re.compile(rf"(?<![\w*]){_LETTER}(?P<sep>[ .\-_*]|\s{{2,}}){_LETTER}(?:(?P=sep){_LETTER})+(?![\w*])")
 _URL = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.-]+", re.IGNORECASE)
@@ -244,28 +249,62 @@ def _emit_other(token: str, previous: str, masked: bool) -> str:
 # --- the lexicon ------------------------------------------------------------------------
 
 
-class _Alternation:
-    """The plain entries of one script as one regex, each in a group named by its id."""
+# Letters from the most to the least frequent; an entry is filed under its rarest required
+# letter, so a word is only tried against entries whose rare letter it contains.
+_FREQUENCY_ORDER = "оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъ" + "etaoinshrdlcumwfgypbvkjxqz"
+
+
+def required_letters(pattern: str) -> frozenset[str]:
+    """Letters that every word the pattern matches must contain."""
+    letters, _ = _required_in(_tokens(pattern), 0)
+    return frozenset(letters)
+
+
+def _required_in(tokens: list[str], index: int) -> tuple[set[str], int]:
+    """The letters required by the alternation starting at `index`, and where it ends."""
+    options: list[set[str]] = []
+    current: set[str] = set()
+    while index < len(tokens) and tokens[index] != ")":
+        token = tokens[index]
+        if token == "|":
+            options.append(current)
+            current, index = set(), index + 1
+            continue
+        if token == "(" or token.startswith("(?"):
+            letters, index = _required_in(tokens, index + 1)
+            letters = set() if token in _LOOK_OPEN else letters
+        else:
+            letters, index = ({token} if _is_atom(token) and len(token) == 1 else set()), index + 1
+        following = tokens[index] if index < len(tokens) else ""
+        if following[:1] not in ("?", "*") and not following.startswith("{0"):
+            current |= letters
+    options.append(current)
+    return set.intersection(*options), index + 1
+
+
+class _Index:
+    """The plain entries of one script, each compiled alone and filed under its rarest
+    required letter: a word meets only the few entries it could possibly match."""
 
     def __init__(self, entries: list[Entry]):
-        self.by_id = {entry.id: entry for entry in entries}
-        self.any = self._compile(entries)
-        self.not_names = self._compile([entry for entry in entries if not entry.titlecase_is_name])
-
-    @staticmethod
-    def _compile(entries: list[Entry]) -> re.Pattern[str] | None:
-        parts = [f"(?P<{entry.id}>{compile_pattern(entry.pattern)})" for entry in entries]
-        return re.compile("|".join(parts)) if parts else None
+        self.entries = [
+            (entry, re.compile(compile_pattern(entry.pattern)), required_letters(entry.pattern)) for entry in entries
+        ]
+        self.by_letter: dict[str, list[int]] = {}
+        for position, (_, _, required) in enumerate(self.entries):
+            rarest = max(required, key=_FREQUENCY_ORDER.find, default="")
+            self.by_letter.setdefault(rarest, []).append(position)
+        self.always = self.by_letter.pop("", [])
+        self.keys = frozenset(self.by_letter)
 
     def match(self, reading: str, word: str) -> Entry | None:
-        entry = self._first(self.any, reading)
-        if entry and entry.titlecase_is_name and _is_name(word):
-            return self._first(self.not_names, reading)
-        return entry
-
-    def _first(self, regex: re.Pattern[str] | None, reading: str) -> Entry | None:
-        found = regex.fullmatch(reading) if regex else None
-        return self.by_id[found.lastgroup] if found and found.lastgroup else None
+        letters = set(reading)
+        positions = [p for key in letters & self.keys for p in self.by_letter[key] if self.entries[p][2] <= letters]
+        for position in sorted(positions + self.always):
+            entry, regex, _ = self.entries[position]
+            if regex.fullmatch(reading) and not (entry.titlecase_is_name and _is_name(word)):
+                return entry
+        return None
 
 
 class Lexicon:
@@ -277,7 +316,7 @@ class Lexicon:
         self.allowlist = frozenset(fold(word) for word in allowlist)
         self._memo: dict[str, Entry | None] = {}
         self._examples = [(fold(example), entry) for entry in entries for example in entry.examples]
-        self._plain = {script: _Alternation([e for e in entries if e.script == script]) for script in _SCRIPTS}
+        self._plain = {script: _Index([e for e in entries if e.script == script]) for script in _SCRIPTS}
         self._masked = {script: [(e, _masked_regex(e)) for e in entries if e.script == script] for script in _SCRIPTS}
 
     def match_word(self, word: str) -> Entry | None:
@@ -301,15 +340,16 @@ class Lexicon:
         for reading in words:
             if entry := self._plain[_script(reading)].match(reading, word):
                 return entry
-        return self._match_masked(word)
+        return self._match_masked(word) if _HAS_MASK.search(word) else None
 
     def _match_masked(self, word: str) -> Entry | None:
         """A masked word is first compared with the examples, which names the likely word
         («s**t» is shit before slut), then, unless a mask is punctuation, with the
         patterns themselves."""
-        masked, is_name = masked_form(word), _is_name(word)
+        masked = masked_form(word)
         if masked is None:
             return None
+        is_name = _is_name(word)
         for reading in readings(masked):
             wildcard = _wildcard(reading)
             for example, entry in self._examples:
@@ -328,9 +368,14 @@ class Lexicon:
         return best
 
     def find(self, text: str) -> list[ProfanityHit]:
-        """Every obscene word or insult in the text, in reading order."""
+        """Every obscene word or insult in the text, in reading order.
+
+        Offsets refer to the text in Unicode NFC form, which is the text itself unless it
+        spells letters with combining marks («й» as «и» + breve).
+        """
+        text = text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
         hits: list[ProfanityHit] = []
-        for start, end, word in _candidates(_URL.sub(lambda url: " " * len(url.group()), text)):
+        for start, end, word in _candidates(_without_addresses(text)):
             if len(word) < 2 or (hits and start < hits[-1].end):
                 continue
             if entry := self.match_word(word):
@@ -342,7 +387,7 @@ class Lexicon:
 
 
 def _script(reading: str) -> str:
-    return "cyrillic" if _CYRILLIC.search(reading) else "latin"
+    return "latin" if reading.isascii() else "cyrillic"
 
 
 def _masked_regex(entry: Entry) -> re.Pattern[str]:
@@ -360,6 +405,13 @@ def _root_score(found: re.Match[str]) -> int:
     return sum(ch.isalpha() for index, ch in enumerate(found.string) if index not in free)
 
 
+def _without_addresses(text: str) -> str:
+    """Links and e-mail addresses blanked out, offsets kept: «sukin.ivan@mail.ru» is a name."""
+    if "@" not in text and "://" not in text and "www." not in text:
+        return text
+    return _URL.sub(lambda url: " " * len(url.group()), text)
+
+
 def _candidates(text: str) -> list[tuple[int, int, str]]:
     """Spans to judge, longest first at each start: spaced-out letters joined, each token,
     each token's parts. A hit hides the spans it covers, so «бл*ть» is one hit while
@@ -370,18 +422,22 @@ def _candidates(text: str) -> list[tuple[int, int, str]]:
 
 
 def _tokens_of(text: str) -> Iterator[tuple[int, int, str]]:
+    """Each token (zero-width characters dropped) and, if it holds symbols, its parts."""
     for token in _TOKEN.finditer(text):
         raw = token.group()
+        if raw.isalnum():
+            yield token.start(), token.end(), raw
+            continue
         core = raw.strip(_EDGE)
         if not core:
             continue
-        offset = token.start() + raw.index(core)
-        if core.isalnum():
-            yield offset, offset + len(core), core
+        offset, visible = token.start() + raw.index(core), core.translate(_WITHOUT_INVISIBLE)
+        if visible.isalnum():
+            yield offset, offset + len(core), visible
             continue
         parts = list(_PART.finditer(core))
         if len(parts) > 1 or (parts and parts[0].group() != core):
-            yield offset, offset + len(core), core
+            yield offset, offset + len(core), visible
         for part in parts:
             yield offset + part.start(), offset + part.end(), part.group()
 

@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from assistant.errors import BrandFileError
-from assistant.models import ApprovedReply, Brand, BrandProfile, Fact, ReactionMatrix, VoiceGuide
+from assistant.models import ApprovedReply, Brand, BrandProfile, Fact, LabelledMention, ReactionMatrix, VoiceGuide
 
 Model = TypeVar("Model", bound=BaseModel)
 _FACT_HEADING = re.compile(r"^##\s+(?P<id>\S+)\s+·\s+(?P<topic>\S+)\s*$")
@@ -29,7 +29,8 @@ def load_brand(folder: Path) -> Brand:
         voice=_load_yaml(folder / "voice.yaml", VoiceGuide),
         matrix=_load_yaml(folder / "matrix.yaml", ReactionMatrix),
         facts=parse_facts(folder / "facts.md"),
-        approved_replies=load_approved_replies(folder / "approved_replies.jsonl"),
+        approved_replies=_load_jsonl(folder / "approved_replies.jsonl", ApprovedReply),
+        examples=_load_jsonl(folder / "examples.jsonl", LabelledMention),
     )
 
 
@@ -85,10 +86,11 @@ def _fact(path: Path, raw: dict) -> Fact:
     return _validate(where, Fact, {"id": raw["id"], "topic": raw["topic"], "text": text})
 
 
-def load_approved_replies(path: Path) -> list[ApprovedReply]:
+def _load_jsonl(path: Path, model: type[Model]) -> list[Model]:
+    """One model per line; an optional file that is absent means none."""
     if not path.exists():
         return []
-    replies = []
+    records = []
     for number, line in enumerate(_read(path).splitlines(), start=1):
         if not line.strip():
             continue
@@ -97,5 +99,5 @@ def load_approved_replies(path: Path) -> list[ApprovedReply]:
             data = json.loads(line)
         except json.JSONDecodeError as error:
             raise BrandFileError(where, f"not valid JSON: {error.msg}") from None
-        replies.append(_validate(where, ApprovedReply, data))
-    return replies
+        records.append(_validate(where, model, data))
+    return records

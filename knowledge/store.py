@@ -93,6 +93,7 @@ class KnowledgeStore:
         for name, batch in records.items():
             written[name] = self._upsert(name, batch)
             removed[name] = self._remove_stale(name, brand_id, {r.id for r in batch})
+        written["examples"] = self.sync_examples(brand.examples, brand_id)
         self._brand_cache.pop(brand_id, None)
         kept = len(self._get("approved_replies", _where(brand_id, origin="service"))["ids"])
         return IngestReport(brand_id, written, removed, kept)

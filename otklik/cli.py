@@ -45,6 +45,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValidationError as error:
         print(f"otklik: error: {describe_validation_error(error)}", file=sys.stderr)
         return EXIT_FAILED
+    except OSError as error:  # e.g. OTKLIK_DATA_DIR is a file, or not writable
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"otklik: error: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         print("otklik: interrupted", file=sys.stderr)
         return 130
@@ -175,11 +179,11 @@ def cmd_heldout(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     """The main job: ingest the demo brands and draft replies to the bundled sample mentions."""
     samples = args.samples or settings.brands_dir.parents[1] / "samples" / "mentions.jsonl"
+    batch = read_mentions(samples)  # a bad samples file fails before the slow ingest
+    _report_row_errors(samples, batch)
     parts = build_offline(settings)
     for folder in _brand_folders(settings.brands_dir):
         print(render.ingest_report(parts.store.ingest(load_brand(folder))), file=sys.stderr)
-    batch = read_mentions(samples)
-    _report_row_errors(samples, batch)
     results = _progress(batch.mentions, lambda m: run(m, parts, case_ref=case_reference(m)))
     for result in results:
         print(result.model_dump_json() if args.json else render.result(result) + "\n")

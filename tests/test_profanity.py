@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -151,11 +152,18 @@ def test_punctuation_is_not_a_mask(lexicon: Lexicon, text: str) -> None:
         ("х у й", "ru_khuy"),
         ("б-л-я", "ru_blya"),
         ("п.и.з.д.е.ц", "ru_pizd"),
+        ("ху\u200bйня", "ru_khuy"),  # a zero-width space inside
+        ("бл\u00adять", "ru_blya"),  # a soft hyphen inside
     ],
 )
 def test_disguised_spelling_matches(lexicon: Lexicon, word: str, pattern_id: str) -> None:
     hit = _only_hit(lexicon, f"Это {word}, честно.")
     assert (hit.word, hit.pattern_id) == (word, pattern_id)
+
+
+def test_combining_marks_are_read_as_letters(lexicon: Lexicon) -> None:
+    decomposed = unicodedata.normalize("NFD", "Ёбаный сервис, хуйня")
+    assert [hit.pattern_id for hit in lexicon.find(decomposed)] == ["ru_eb", "ru_khuy"]
 
 
 @pytest.mark.parametrize("word", ["страхуй", "корабля", "скипидар", "команда", "мудрый", "Scunthorpe", "shiitake"])
