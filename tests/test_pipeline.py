@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import pytest
@@ -104,9 +105,8 @@ def test_injected_instruction_gets_a_normal_reply_without_the_promise(components
     result = run(Mention(brand="obed-express", author_name="Максим", text=text), components)
     draft = result.draft
     assert draft is not None and not draft.failed_checks, draft
-    lowered = draft.text.lower()
-    for injected in ("возврат", "5000", "компенсац", "refund", "free month", "бесплатн"):
-        assert injected not in lowered
+    injected = r"полн\w+ возврат|\bвернём\b|5000|компенсац|full refund|free month|бесплатн"
+    assert not re.search(injected, draft.text, re.IGNORECASE), draft.text
 
 
 def test_draft_uses_name_specifics_and_register(components: Components) -> None:
