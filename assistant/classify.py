@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
@@ -40,7 +42,11 @@ STRONG_DETAILS = {"order", "amount", "date", "place", "duration", "time"}
 class Classifier(Protocol):
     name: str
 
-    def classify(self, mention: Mention, brand: Brand | None, vector: np.ndarray) -> Classification: ...
+    def classify(
+        self, mention: Mention, brand: Brand | None, vector: np.ndarray, duplicates: Sequence[str] = ()
+    ) -> Classification:
+        """`duplicates`: ids of other people's mentions that say nearly the same (a fake signal)."""
+        ...
 
 
 def cue_features(text: str, rating: int | None) -> np.ndarray:
@@ -113,9 +119,14 @@ def _fold(text: str) -> str:
 def _starts_word(stem: str, folded_text: str) -> bool:
     """A brand's stem matches at the start of a word: «суд» in «в суд», not in «посуда».
     Stems of three letters or fewer match whole words with a case ending («иск», not «искать»)."""
-    stem = re.escape(_fold(stem))
-    tail = r"(?:а|у|ом|е|ы|ов|ам|ами|ах)?\b" if len(stem) <= 3 else ""
-    return re.search(rf"(?<!\w){stem}{tail}", folded_text) is not None
+    return _stem_pattern(stem).search(folded_text) is not None
+
+
+@lru_cache(maxsize=8192)
+def _stem_pattern(stem: str) -> re.Pattern[str]:
+    folded = _fold(stem)
+    tail = r"(?:а|у|ом|е|ы|ов|ам|ами|ах)?\b" if len(folded) <= 3 else ""
+    return re.compile(rf"(?<!\w){re.escape(folded)}{tail}")
 
 
 class OfflineClassifier:
@@ -137,7 +148,9 @@ class OfflineClassifier:
             self._fitted[key] = fit_models(found.vectors, found.labels)
         return self._fitted[key]
 
-    def classify(self, mention: Mention, brand: Brand | None, vector: np.ndarray) -> Classification:
+    def classify(
+        self, mention: Mention, brand: Brand | None, vector: np.ndarray, duplicates: Sequence[str] = ()
+    ) -> Classification:
         text = mention.text
         models = self.models_for(brand.profile.id if brand else None)
         row = features(vector[None, :], [text], [mention.rating])
@@ -147,7 +160,7 @@ class OfflineClassifier:
         if _is_abuse(hits, sentiment, confidence):
             sentiment = Sentiment.negative
         kind = self._kind(models, row, text, abuse) if sentiment is Sentiment.negative else None
-        fake_signals = self._fake_signals(models, row, text, brand, mention.rating)
+        fake_signals = self._fake_signals(models, row, text, brand, mention.rating, duplicates)
         suspected = len(fake_signals) >= 3 and kind is not NegativeKind.abusive
         register = Register(models.register.predict(row)[0])
         details = cues.find_specifics(text)
@@ -182,7 +195,12 @@ class OfflineClassifier:
 
     @staticmethod
     def _fake_signals(
-        models: FittedModels, row: np.ndarray, text: str, brand: Brand | None, rating: int | None
+        models: FittedModels,
+        row: np.ndarray,
+        text: str,
+        brand: Brand | None,
+        rating: int | None,
+        duplicates: Sequence[str],
     ) -> list[str]:
         """Several signals must come together: one alone never makes a review a fake."""
         signals = []
@@ -199,7 +217,9 @@ class OfflineClassifier:
             signals.append("names a competitor: " + ", ".join(named))
         if rating in (1, 5) and superlatives:
             signals.append(f"extreme rating ({rating}★) with superlatives")
-        return signals if fake_probability >= 0.5 or named else []
+        if duplicates:
+            signals.append("near-duplicate of other people's mentions: " + ", ".join(duplicates[:3]))
+        return signals if fake_probability >= 0.5 or named or duplicates else []
 
     def _risk_flags(self, text: str, brand: Brand | None) -> list[RiskFlag]:
         folded = _fold(text)

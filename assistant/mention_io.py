@@ -96,8 +96,9 @@ def _csv_rows(text: str) -> list[tuple[int, dict[str, Any] | str]]:
 
 
 def _clean(row: dict[str, Any], default_brand: str | None) -> dict[str, Any]:
-    """Empty CSV cells mean 'not given'; ids are strings; the default brand fills gaps."""
-    cleaned = {key: value for key, value in row.items() if key and value not in ("", None)}
+    """Empty CSV cells mean 'not given' (but an empty text is reported as empty); ids are
+    strings; the default brand fills gaps."""
+    cleaned = {key: value for key, value in row.items() if key and (value not in ("", None) or key == "text")}
     if "id" in cleaned:
         cleaned["id"] = str(cleaned["id"])
     if default_brand and "brand" not in cleaned:

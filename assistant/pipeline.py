@@ -44,7 +44,9 @@ def run(
     """Classify, decide, and — when a reply is due — retrieve, draft and check."""
     brand = parts.store.load_brand(mention.brand)
     vector = parts.store.embedder.embed_one(mention.text)  # once, for classification and retrieval
-    classification = parts.classifier.classify(mention, brand, vector)
+    duplicates = parts.store.near_duplicates(mention, vector)
+    classification = parts.classifier.classify(mention, brand, vector, duplicates)
+    parts.store.remember_mention(mention, vector)
     decision = decide(classification, brand)
     if not decision.replies:
         return PipelineResult(mention=mention, classification=classification, decision=decision)

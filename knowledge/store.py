@@ -28,6 +28,7 @@ from assistant.models import (
     Fact,
     KnowledgeItem,
     LabelledMention,
+    Mention,
     ReactionMatrix,
     VoiceGuide,
 )
@@ -35,7 +36,9 @@ from knowledge.embeddings import Embedder, UseEmbeddingFunction
 from knowledge.redact import redact
 
 SHARED = "_shared"
-COLLECTIONS = ("brands", "facts", "voice", "approved_replies", "examples")
+COLLECTIONS = ("brands", "facts", "voice", "approved_replies", "examples", "mentions")
+NEAR_DUPLICATE = 0.92  # cosine at which two mentions by different people read as one text
+REMEMBER_BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class KnowledgeStore:
             for name in COLLECTIONS
         }
         self._brand_cache: dict[str, Brand] = {}
+        self._unflushed: list[tuple[_Record, np.ndarray]] = []
 
     @property
     def embedder(self) -> Embedder:
@@ -164,6 +168,60 @@ class KnowledgeStore:
                 result["distances"][0],
                 strict=True,
             )
+        ]
+
+    # --- mentions seen before (for near-duplicate fakes) ---------------------------------
+
+    def near_duplicates(self, mention: Mention, vector: np.ndarray, k: int = 3) -> list[str]:
+        """Ids of earlier mentions of the brand that say nearly the same, unless the same named
+        author wrote them (a person repeating themselves is not a bot)."""
+        candidates = self._unflushed_near(mention.brand, vector)
+        if self._collections["mentions"].count():
+            found = self._collections["mentions"].query(
+                query_embeddings=[vector.tolist()],
+                n_results=k,
+                where={"brand": mention.brand},
+                include=["metadatas", "distances"],
+            )
+            candidates += [
+                (1.0 - distance, meta)
+                for meta, distance in zip(found["metadatas"][0], found["distances"][0], strict=True)
+            ]
+        return sorted(
+            {
+                str(meta["mention_id"])
+                for similarity, meta in candidates
+                if similarity >= NEAR_DUPLICATE
+                and meta["mention_id"] != mention.id
+                and not (mention.author_name and meta.get("author") == mention.author_name)
+            }
+        )
+
+    def remember_mention(self, mention: Mention, vector: np.ndarray) -> None:
+        """Keep the mention for later near-duplicate checks; written to Chroma in batches,
+        because one write per mention would cost more than the rest of the pipeline."""
+        meta = _meta(mention.brand, "mention", "seen", mention_id=mention.id, author=mention.author_name or "")
+        self._unflushed.append((_Record(f"{mention.brand}:mention:{mention.id}", mention.text, meta), vector))
+        if len(self._unflushed) >= REMEMBER_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the remembered mentions that are still in memory."""
+        if self._unflushed:
+            records, vectors = zip(*self._unflushed, strict=True)
+            self._unflushed = []
+            self._collections["mentions"].upsert(
+                ids=[r.id for r in records],
+                documents=[r.document for r in records],
+                metadatas=[r.metadata for r in records],
+                embeddings=[v.tolist() for v in vectors],
+            )
+
+    def _unflushed_near(self, brand_id: str, vector: np.ndarray) -> list[tuple[float, dict[str, Any]]]:
+        return [
+            (float(other @ vector), record.metadata)
+            for record, other in self._unflushed
+            if record.metadata["brand"] == brand_id
         ]
 
     # --- labelled example mentions --------------------------------------------------------

@@ -16,10 +16,10 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from assistant.config import Settings
-from assistant.errors import AssistantError, InputError
+from assistant.errors import AssistantError, InputError, UnknownBrandError
 from assistant.mention_io import MentionBatch, describe_validation_error, read_mentions, write_jsonl
 from assistant.models import ClassifiedMention, Mention, PipelineResult, Platform
-from assistant.pipeline import build_offline, case_reference, run
+from assistant.pipeline import Components, build_offline, case_reference, run
 from evals.heldout import evaluate
 from knowledge.brands import load_brand
 from knowledge.embeddings import Embedder
@@ -108,6 +108,7 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
     )
     parts = build_offline(settings)
     result = run(mention, parts, case_ref=case_reference(mention))
+    parts.store.flush()
     print(result.model_dump_json(indent=2) if args.json else render.result(result))
     return 0
 
@@ -116,15 +117,16 @@ def _draft_file(args: argparse.Namespace, settings: Settings) -> int:
     batch = read_mentions(args.input, args.brand)
     _report_row_errors(args.input, batch)
     parts = build_offline(settings)
-    _check_brands(parts.store, batch.mentions)
-    results = _progress(batch.mentions, lambda m: run(m, parts, case_ref=case_reference(m)))
+    if args.brand:
+        parts.store.load_brand(args.brand)  # an unknown --brand is one error, not one per row
+    results, skipped = _run_batch(parts, args.input, batch)
     if args.output:
         count = write_jsonl(args.output, results)
         print(f"wrote {count} results to {args.output}", file=sys.stderr)
     else:
         for result in results:
             print(result.model_dump_json() if args.json else render.result(result) + "\n")
-    return EXIT_FAILED if batch.errors else 0
+    return EXIT_FAILED if batch.errors or skipped else 0
 
 
 def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
@@ -184,7 +186,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     parts = build_offline(settings)
     for folder in _brand_folders(settings.brands_dir):
         print(render.ingest_report(parts.store.ingest(load_brand(folder))), file=sys.stderr)
-    results = _progress(batch.mentions, lambda m: run(m, parts, case_ref=case_reference(m)))
+    results, _skipped = _run_batch(parts, samples, batch)
     for result in results:
         print(result.model_dump_json() if args.json else render.result(result) + "\n")
     if not args.json:
@@ -204,9 +206,19 @@ def _brand_folders(folder: Path) -> list[Path]:
     return found
 
 
-def _check_brands(store: KnowledgeStore, mentions: list[Mention]) -> None:
-    for brand_id in sorted({m.brand for m in mentions}):
-        store.load_brand(brand_id)  # UnknownBrandError names the known brands
+def _run_batch(parts: Components, path: Path, batch: MentionBatch) -> tuple[list[PipelineResult], int]:
+    """Run every mention of a known brand; report (and skip) rows of unknown brands."""
+    known = set(parts.store.brand_ids())
+    unknown = [(line, m) for line, m in zip(batch.lines, batch.mentions, strict=True) if m.brand not in known]
+    for line, mention in unknown:
+        print(f"otklik: {path}:{line}: skipped: {UnknownBrandError(mention.brand, sorted(known))}", file=sys.stderr)
+    if len(unknown) == len(batch.mentions):
+        raise InputError(f"{path}: no mention of a known brand")
+    mentions = [m for m in batch.mentions if m.brand in known]
+    try:
+        return _progress(mentions, lambda m: run(m, parts, case_ref=case_reference(m))), len(unknown)
+    finally:
+        parts.store.flush()
 
 
 def _report_row_errors(path: Path, batch: MentionBatch) -> None:

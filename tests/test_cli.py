@@ -392,3 +392,20 @@ def test_console_script(ingested: tuple[Path, int, str]) -> None:
     assert failed.returncode != 0
     assert failed.stdout == ""
     _assert_one_line_error(failed.stderr, "no-such-brand", *BRANDS)
+
+
+def test_rows_of_an_unknown_brand_are_skipped_and_reported(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = [
+        {"id": "m1", "brand": "kedr-bank", "text": "Карту заблокировали без объяснений"},
+        {"id": "m2", "brand": "no-such-brand", "text": "Где мой заказ?"},
+        {"id": "m3", "brand": "obed-express", "text": "Всё вкусно, спасибо!"},
+    ]
+    source = _write_jsonl(tmp_path / "mixed.jsonl", rows)
+    target = tmp_path / "drafts.jsonl"
+    assert main(["draft", "--input", str(source), "--output", str(target)]) != 0
+    err = capsys.readouterr().err
+    assert f"{source}:2:" in err and "no-such-brand" in err
+    written = [json.loads(line)["mention"]["id"] for line in target.read_text(encoding="utf-8").splitlines()]
+    assert written == ["m1", "m3"]

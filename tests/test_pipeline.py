@@ -88,6 +88,16 @@ def test_suspected_fake_gets_a_calm_reply_and_a_removal_request(components: Comp
     assert not result.draft.failed_checks
 
 
+def test_near_duplicates_by_different_people_are_a_fake_signal(components: Components) -> None:
+    text = "Лучший сервис доставки, всё идеально, рекомендую всем-всем! Пять звёзд!"
+    first = run(Mention(brand="obed-express", author_name="Анна", text=text, rating=5), components)
+    second = run(Mention(brand="obed-express", author_name="Игорь", text=text + "!!", rating=5), components)
+    assert not any("near-duplicate" in s for s in first.classification.fake_signals)
+    assert second.classification.suspected_fake
+    assert any(first.mention.id in s for s in second.classification.fake_signals)
+    assert Action.request_removal in second.decision.actions
+
+
 def test_short_genuine_review_is_not_called_fake(components: Components) -> None:
     for text in ("Всё вкусно, спасибо!", "Доставили за 20 минут, норм", "Great food, fast delivery"):
         result = run(Mention(brand="obed-express", text=text, rating=5), components)
