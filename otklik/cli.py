@@ -26,6 +26,7 @@ from knowledge.embeddings import Embedder
 from knowledge.labelled import load_labelled, split
 from knowledge.store import KnowledgeStore, make_client
 from otklik import render
+from otklik.eval_commands import add_eval_parser
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
@@ -82,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     brands = commands.add_parser("brands", help="list the brands in the knowledge store")
     brands.add_argument("--json", action="store_true")
     brands.set_defaults(handler=cmd_brands)
+
+    add_eval_parser(commands)
 
     heldout = commands.add_parser("heldout", help="score the offline classifier on the held-out labelled mentions")
     heldout.set_defaults(handler=cmd_heldout)

@@ -1,0 +1,128 @@
+"""The eval datasets (see evals/datasets/README.md for the format): loaded and validated."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import yaml
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from assistant.errors import InputError
+from assistant.models import Action, Mention, NegativeKind, Platform, Register, RiskFlag, Sentiment
+
+DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
+
+
+def _compiles(pattern: str) -> str:
+    re.compile(pattern)
+    return pattern
+
+
+Pattern = Annotated[str, AfterValidator(_compiles)]
+
+
+class _Case(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+CaseModel = TypeVar("CaseModel", bound=_Case)
+
+
+class Expected(_Case):
+    sentiment: Sentiment
+    kind: NegativeKind | None = None
+    register: Register
+    is_question: bool = False
+    suspected_fake: bool = False
+    risk_flags: list[RiskFlag] = Field(default_factory=list)
+    language: str
+    actions: list[Action]
+    must_mention: list[Pattern] = Field(default_factory=list)
+    must_not_claim: list[Pattern] = Field(default_factory=list)
+
+
+class MentionCase(_Case):
+    """A mention with what the pipeline should make of it."""
+
+    id: str
+    brand: str
+    platform: Platform = Platform.other
+    author_name: str | None = None
+    rating: int | None = Field(default=None, ge=1, le=5)
+    text: str
+    tags: list[str] = Field(default_factory=list)
+    expect: Expected
+
+    def mention(self) -> Mention:
+        return Mention(
+            id=self.id,
+            brand=self.brand,
+            platform=self.platform,
+            author_name=self.author_name,
+            rating=self.rating,
+            text=self.text,
+        )
+
+
+class ReplyLabels(_Case):
+    polite: bool
+    acknowledge: bool
+    regret: bool
+    help: bool
+    follow_up: bool
+    grounded: bool
+    register: bool = True
+
+
+class ReplyCase(_Case):
+    """A reply text, good or bad, labelled per rule: the checker's own ground truth."""
+
+    id: str
+    brand: str
+    platform: Platform = Platform.other
+    language: str = "ru"
+    author_name: str | None = None
+    mention: str
+    case_ref: str
+    due: str
+    reply: str
+    labels: ReplyLabels
+    note: str = ""
+
+
+def load_mentions(directory: Path = DATASETS_DIR, pattern: str = "mentions_*.yaml") -> list[MentionCase]:
+    return _load(directory, pattern, MentionCase)
+
+
+def load_replies(directory: Path = DATASETS_DIR, pattern: str = "replies*.yaml") -> list[ReplyCase]:
+    return _load(directory, pattern, ReplyCase)
+
+
+def _load(directory: Path, pattern: str, model: type[CaseModel]) -> list[CaseModel]:
+    """Every case of every matching file; a bad one raises InputError naming file and case."""
+    paths = sorted(directory.glob(pattern))
+    if not paths:
+        raise InputError(f"no dataset files {pattern} in {directory}")
+    cases = []
+    for path in paths:
+        for item in _yaml_list(path):
+            try:
+                cases.append(model.model_validate(item))
+            except ValidationError as error:
+                first = error.errors()[0]
+                case_id = item.get("id", "?") if isinstance(item, dict) else "?"
+                field = ".".join(str(p) for p in first["loc"])
+                raise InputError(f"{path}: case {case_id}: {field}: {first['msg']}") from None
+    return cases
+
+
+def _yaml_list(path: Path) -> list:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (OSError, yaml.YAMLError) as error:
+        raise InputError(f"{path}: cannot be read as YAML: {error}") from None
+    if not isinstance(data, list):
+        raise InputError(f"{path}: expected a YAML list of cases")
+    return data
