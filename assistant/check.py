@@ -34,7 +34,7 @@ _REPORTED = re.compile(
 
 _FEELING = (
     r"(недовол|возмущ|раздраж|разочаров|огорч|злость|злит|злиш|негодов|эмоци|чувств|тревог|обид|досад|расстро|"
-    r"пережива|нервнича|беспоко)\w*"
+    r"пережива|нервнича|беспоко|расстраива|upset)\w*"
 )
 RULES: dict[str, list[str]] = {
     "rule1_polite": [
@@ -49,11 +49,15 @@ RULES: dict[str, list[str]] = {
         r"так\s+быть\s+не\s+должно|не\s+должн[оа]\s+был[оа]?|справедлив\w*|обоснованн\w*|"
         r"ожидал\w*\s+(друго\w*|больш\w*|лучш\w*)|ждать\s+(больш\w*|лучш\w*)|заслуживае\w*|"
         r"это\s+не\s+(наш|тот)\s+(стандарт|уровень)|не\s+оправда\w*",
+        r"(претензи|оценк|единиц|жалоб|реакци)\w*\s+(\w+\s+){0,2}(по\s+делу|понятн\w*|обоснован\w*|справедлив\w*|заслужен\w*)|"
+        r"повод\w*\s+(\w+\s+)?(для\s+)?(\w+\s+)?(недовольств|возмущени|огорчени|расстройств)\w*",
         r"every right|right to be|(makes|make)\s+(total\s+|complete\s+|perfect\s+)?sense|"
         r"understand\w*\s+(your|how|why|the)\s*\w*\s*(frustrat|disappoint|upset|anger|annoy|concern)|"
         r"(frustrat|disappoint|upset|anger|annoy)\w*\s+is\s+(completely\s+|totally\s+)?(understandable|justified|fair)|"
         r"you('re| are) right|should(n't| not) have (happened|to)|deserve\w*\s+better|fair\s+to\s+expect|"
-        r"(not|below)\s+(the|our)\s+standard|let you down|(is|was)(n't| not) (okay|ok|acceptable)",
+        r"(not|below)\s+(the|our)\s+standard|let you down|(is|was)(n't| not) (okay|ok|acceptable)|"
+        r"fair to be (upset|annoyed|frustrated|angry|disappointed)|understandable (that|why) you|"
+        r"(upset|annoyed|frustrated|angry|disappointed),? and (rightly|understandably) so",
     ],
     "rule3_regret": [
         r"жаль|сожале\w*|извин\w*|прости|простите|прощени\w*|огорчен\w*\s+(что|тем)|неприятно\s+(это|было)|"
@@ -63,7 +67,9 @@ RULES: dict[str, list[str]] = {
         r"\b(напиши|напишите|свяжись|свяжитесь|сообщи|сообщите|пришли|пришлите|отправь|отправьте|позвони|позвоните|"
         r"обратись|обратитесь|укажи|укажите|уточни|уточните|оставь|оставьте|загляни|загляните|передай|передайте|"
         r"оформи|оформите|воспользуйся|воспользуйтесь|зайди|зайдите|открой|откройте|проверь|проверьте|скинь|скиньте|"
-        r"обнови|обновите)\b|\bможно\s+(через|в|по)\b|в\s+личн\w+\s+сообщени\w*|"
+        r"обнови|обновите|подтверди|подтвердите|попробуй|попробуйте|пиши|пишите|подай|подайте|приходи|приходите|"
+        r"закажи|закажите|скачай|скачайте|выбери|выберите|следи|следите|звони|звоните)\b|"
+        r"\bможно\s+(\w+\s+)?(через|в|по|на)\b|в\s+личн\w+\s+сообщени\w*|"
         r"\b(write to us|message us|contact us|send us|reply with|let us know|call us|reach (out|us)|dm us|"
         r"please (share|send|write|contact|call|message|use|open|reply|tell)|you can (reach|contact|write|message|use))\b|"
         r"(^|[.!?—-]\s*|,\s*)(send|call|message|write|contact|text|email|dm|reply|share|tell|drop|update)\b"
@@ -78,14 +84,26 @@ _FOLLOW_UP = re.compile(
 )
 _RUDE = re.compile(
     r"сам\w*\s+виноват\w*|не\s+наша\s+проблема|ваша\s+проблема|твоя\s+проблема|успокойтесь|успокойся|читать\s+(не\s+)?умее|"
-    r"как\s+мы\s+уже\s+писали|надо\s+было\s+(читать|думать|смотреть|проверять)|ничем\s+не\s+(можем|сможем)\s+помочь|"
+    r"как\s+мы\s+уже\s+писали|надо\s+было\s+(\w+\s+)?(читать|думать|смотреть|проверять|внимательн\w*)|"
+    r"трагеди\w+\s+(тут\s+|здесь\s+)?нет|ничего\s+страшного|не\s+стоит\s+(так\s+)?(переживать|расстраиваться)|"
+    r"no big deal|not a big deal|ничем\s+не\s+(можем|сможем)\s+помочь|"
     r"стоило\s+(бы\s+)?(прочитать|читать|быть)\s+внимательн\w*|внимательнее\s+(читать|читайте|читай)|(смотреть|читать|проверять|смотрите|читайте)\s+внимательнее|"
-    r"ошибк\w+\s+(банка|компании|нашей|с\s+нашей\s+стороны)\s+(здесь\s+|тут\s+)?нет|(вы|ты)\s+сами?\s+(виноват|не\s+)|"
+    r"ошибк\w+\s+(банка|компании|нашей|с\s+нашей\s+стороны)\s+(здесь\s+|тут\s+)?нет|(вы|ты)\s+сами?\s+(виноват\w*|ошиб\w*|не\s+)|"
     r"your (own )?fault|not our problem|calm down|learn to read|as we already (said|told)|nothing we can do",
     re.I,
 )
-_INFORMAL_RU = re.compile(r"\b(ты|тебя|тебе|тобой|твой|твоя|твоё|твое|твои|твоего|твоей|твоих|твоим)\b", re.I)
-_FORMAL_RU = re.compile(r"\b(вы|вас|вам|вами|ваш|ваша|ваше|ваши|вашего|вашей|ваших|вашим|вашу)\b", re.I)
+_INFORMAL_RU = re.compile(
+    r"\b(ты|тебя|тебе|тобой|твой|твоя|твоё|твое|твои|твоего|твоей|твоих|твоим|твою|"
+    r"напиши|пришли|скинь|обратись|свяжись|укажи|уточни|оставь|загляни|передай|отправь|позвони|попробуй|"
+    r"проверь|обнови|открой|зайди|подтверди|выбери|не\s+переживай|можешь|хочешь|пишешь|получишь|сможешь)\b",
+    re.I,
+)
+_FORMAL_RU = re.compile(
+    r"\b(вы|вас|вам|вами|ваш|ваша|ваше|ваши|вашего|вашей|ваших|вашим|вашу|"
+    r"напишите|пришлите|свяжитесь|обратитесь|укажите|уточните|оставьте|передайте|отправьте|позвоните|"
+    r"попробуйте|проверьте|обновите|откройте|зайдите|подтвердите|выберите|можете|хотите)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -243,11 +261,23 @@ class Checker:
                 match = next((m for p in promise.patterns if (m := p.search(sentence))), None)
                 if match is None or _is_echo(match.group(0), sentence, mention):
                     continue
-                allowed = promise.id in profile.may_promise or any(p.search(facts) for p in promise.patterns)
+                allowed = promise.id in profile.may_promise or _fact_states(match.group(0), facts)
                 if promise.id in profile.must_not_promise or not allowed:
                     problems.append(f"{promise.id}: «{match.group(0)}»")
         detail = "unsupported promises: " + "; ".join(problems) if problems else "no unsupported promise"
         return CheckResult(name="grounding_promises", passed=not problems, detail=detail)
+
+
+def _fact_states(phrase: str, facts: str) -> bool:
+    """A fact states the promise when each content word of the promise occurs in the brand's
+    facts — long words by their first five letters (Russian endings vary), short ones whole:
+    «бесплатная доставка» yes, "free month" only if the facts speak of one."""
+    lowered = facts.lower()
+    for word in re.findall(r"\w{4,}", phrase.lower()):
+        pattern = re.escape(word[:5]) if len(word) >= 6 else rf"\b{re.escape(word)}\b"
+        if not re.search(pattern, lowered):
+            return False
+    return bool(re.search(r"\w{4,}", phrase))
 
 
 def _is_echo(phrase: str, sentence: str, mention: str) -> bool:
@@ -277,9 +307,12 @@ def _due_named(text: str, request: DraftRequest) -> re.Match[str] | None:
 
 
 def _channel_named(folded_text: str, request: DraftRequest) -> re.Match[str] | None:
-    """A reply that names one of the brand's contact channels offers a next step."""
+    """A reply that names one of the brand's contact channels (or any address) offers a next step;
+    whether an address is the brand's own is the grounding checks' business."""
+    if links := cues.links_in(folded_text):
+        return re.search(re.escape(links[0]), folded_text)
     for channel in request.brand.profile.contact_channels:
-        handles = [h for label in channel.label.values() for h in re.findall(r"@\w+", label)]
+        handles = [h for label in channel.label.values() for h in re.findall(r"@\w+|«[^»]+»", label)]
         for candidate in (channel.value, *channel.label.values(), *handles):
             if found := re.search(re.escape(_fold(candidate)), folded_text, re.I):
                 return found

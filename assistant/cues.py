@@ -158,17 +158,10 @@ def numbers_in(text: str) -> set[str]:
 
 
 def unsupported_numbers(text: str, support: str) -> list[str]:
-    """Numbers of text that support does not state. Dates and times ("26.11 18:00") may be
-    supported part by part; an amount ("3 000") only whole."""
-    whole = numbers_in(support)
-    runs = set(re.findall(r"\d+", support))
-
-    def supported(raw: str) -> bool:
-        if re.sub(r"\D", "", raw) in whole:
-            return True
-        return bool(re.search(r"[.:/-]", raw)) and all(run in runs for run in re.findall(r"\d+", raw))
-
-    return sorted(re.sub(r"\D", "", raw) for raw in _NUMBER.findall(text) if not supported(raw))
+    """Numbers of text that support does not state, compared whole: "2:00" is not supported
+    by "2 дня" and "00"; "3 000" is not supported by "3" and "000"."""
+    supported = numbers_in(support)
+    return sorted(number for number in numbers_in(text) if number not in supported)
 
 
 def links_in(text: str) -> list[str]:

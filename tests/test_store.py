@@ -113,3 +113,13 @@ def test_missing_file_is_named(tmp_path: Path) -> None:
     (folder / "voice.yaml").unlink()
     with pytest.raises(BrandFileError, match=r"voice\.yaml: file is missing"):
         load_brand(folder)
+
+
+def test_demo_facts_are_register_neutral() -> None:
+    """Facts are quoted in replies under «ты» and «Вы» alike, so they address no one."""
+    from assistant.check import _FORMAL_RU, _INFORMAL_RU
+
+    for brand_id in ("obed-express", "kedr-bank"):
+        for fact in load_brand(BRANDS_DIR / brand_id).facts:
+            text = fact.text["ru"]
+            assert not _INFORMAL_RU.search(text) and not _FORMAL_RU.search(text), (brand_id, fact.id)
