@@ -22,13 +22,15 @@ _NUMBER_WORDS_EN = r"(?:an?|one|two|three|four|five|six|ten|fifteen|twenty|thirt
 SPECIFIC_PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "order": [
         re.compile(
-            r"\b((?:заказ\w*|order|заявк\w*|обращени\w*|чек\w*)\s*(?:№|#|номер|no\.?|number)?\s*:?\s*\d{4,12})\b", re.I
+            r"\b((?:заказ\w*|order|заявк\w*|обращени\w*|чек\w*|договор\w*|claim|request|application|contract)"
+            r"\s*(?:№|#|номер|no\.?|number)?\s*:?\s*(?:\d{4,12}|[A-ZА-Я]{2,4}-\d{2,6}(?:-\d{2,8})*))\b",
+            re.I,
         ),
         re.compile(r"((?:№|#)\s?\d{4,12})\b"),
     ],
     "duration": [
         re.compile(
-            rf"\b((?:на|через|почти|больше|более|целых|уже)?\s*{_NUMBER_WORDS_RU}\s+(?:час\w*|минут\w*|дн\w*|недел\w*|сут\w*))",
+            rf"\b((?:на|через|почти|больше|более|целых|уже)?\s*{_NUMBER_WORDS_RU}\s+(?:час(?:а|ов)?|минут[аы]?|дн(?:я|ей|и)|день|недел[иья]|недель|сут(?:ки|ок)))\b",
             re.I,
         ),
         re.compile(
@@ -60,6 +62,13 @@ SPECIFIC_PATTERNS: dict[str, list[re.Pattern[str]]] = {
         ),
         re.compile(r"((?:ул\.|улица|пр-т|проспект|пр\.)\s*[А-ЯЁ][а-яё]+(?:\s+[а-яё]+)?,?\s*\d{0,3})"),
         re.compile(r"\b((?:on|at)\s+[A-Z][a-z]+\s+(?:street|st\.?|avenue|ave\.?|road|rd\.?|square|branch))", re.I),
+    ],
+    "person": [
+        re.compile(
+            r"\b((?:менеджер|консультант|курьер|оператор|кассир|мастер|сотрудник|сотрудница|операционист|"
+            r"операционистка|администратор|специалист)\s+[А-ЯЁ][а-яё]+)\b"
+        ),
+        re.compile(r"\b((?:manager|courier|agent|cashier|consultant|clerk|advisor|driver|operator)\s+[A-Z][a-z]+)\b"),
     ],
     "staff": [
         re.compile(

@@ -169,6 +169,7 @@ class _Composer:
     def _holding(self) -> list[_Sentence]:
         return [
             self._pick("regret"),
+            self._pick("specifics_intro", priority=2),
             self._pick("acknowledge"),
             self._pick("holding"),
             self._pick("help"),
@@ -183,7 +184,7 @@ class _Composer:
         return [self._pick("answer_intro", priority=2), *facts, self._pick("help", priority=2)]
 
     def _thanks(self) -> list[_Sentence]:
-        return [self._pick("thanks_positive")]
+        return [self._pick("thanks_positive"), self._pick("thanks_specifics", priority=2)]
 
     # --- pieces ----------------------------------------------------------------------
 
@@ -211,8 +212,9 @@ class _Composer:
     def _specifics_text(self) -> str:
         """The author's details as noun phrases, one of each kind, at most three."""
         first_of_kind: dict[str, cues.Specific] = {}
-        for detail in cues.find_specifics(self.request.mention.text):
-            if detail.kind in _RENDER and not _RELATIVE_DATES.match(detail.text):
+        text, mode = self.request.mention.text, self.request.decision.reply_mode
+        for detail in cues.find_specifics(text):
+            if detail.kind in _RENDER and not _RELATIVE_DATES.match(detail.text) and not _demanded(detail, text, mode):
                 first_of_kind.setdefault(detail.kind, detail)
         phrases = [_specific_phrase(first_of_kind[kind], self.language) for kind in _RENDER if kind in first_of_kind]
         return ", ".join(phrases[:3])
@@ -231,9 +233,10 @@ class _Sentence:
     priority: int = 1  # 1 must stay; 2 and 3 go first when the platform's limit is tight
 
 
-# Amounts are not echoed: a demanded sum («верните 5000 ₽») must not reappear in our words.
-_RENDER = ("order", "duration", "date", "place")
+_RENDER = ("order", "person", "duration", "amount", "date", "place")
 _RELATIVE_DATES = re.compile(r"^(вчера|позавчера|сегодня|yesterday|today)$", re.I)
+# A sum the author demands («верните 5000 ₽») must not reappear in our words.
+_DEMAND = re.compile(r"верн|возврат|компенс|требу|выплат|refund|compensat|pay me|give me|promise|пообещ", re.I)
 _LEADING_PREPOSITION = re.compile(r"^(на|через|почти|больше|более|целых|уже|for|after|over|almost)\s+", re.I)
 
 
@@ -241,11 +244,24 @@ def _specific_phrase(detail: cues.Specific, language: str) -> str:
     if detail.kind == "duration":
         value = _LEADING_PREPOSITION.sub("", detail.text)
         return f"{value} ожидания" if language == "ru" else f"{value} of waiting"
-    if detail.kind == "order":
+    if detail.kind in ("order", "person"):
         return detail.text[:1].lower() + detail.text[1:]
+    if detail.kind == "amount":
+        return f"сумма {detail.text}" if language == "ru" else f"the amount of {detail.text}"
     if detail.kind == "place" and language == "ru":
         return f"адрес {detail.text}" if detail.text.startswith(("на ", "в ")) else detail.text
     return detail.text
+
+
+def _demanded(detail: cues.Specific, text: str, mode: ReplyMode | None) -> bool:
+    """Amounts are echoed only in replies to complaints, and never one the author demands
+    («верните 5000 ₽»): that is the author's claim, not a detail to repeat."""
+    if detail.kind != "amount":
+        return False
+    if mode not in (ReplyMode.negative, ReplyMode.holding):
+        return True
+    sentence = next((s for s in re.split(r"(?<=[.!?])\s+", text) if detail.text in " ".join(s.split())), "")
+    return bool(_DEMAND.search(sentence))
 
 
 def _fits_platform(text: str, rules: PlatformRules) -> bool:

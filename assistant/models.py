@@ -307,6 +307,7 @@ class Phrases(Strict):
     help: list[str] = Field(default_factory=list)
     follow_up: list[str] = Field(default_factory=list)
     thanks_positive: list[str] = Field(default_factory=list)
+    thanks_specifics: list[str] = Field(default_factory=list)
     answer_intro: list[str] = Field(default_factory=list)
     fake_ask_details: list[str] = Field(default_factory=list)
     holding: list[str] = Field(default_factory=list)
