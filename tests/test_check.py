@@ -8,25 +8,15 @@ compared with the matching check.
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
-from assistant.decide import decide
-from assistant.draft import DraftRequest
-from assistant.models import (
-    CaseTicket,
-    Classification,
-    Draft,
-    Mention,
-    Platform,
-    Register,
-    Retrieved,
-    Sentiment,
-)
+from assistant.models import Draft, Platform
+from evals import runner
+from evals.datasets import ReplyCase, ReplyLabels
 from tests.conftest import DATA
 
+ALL_TRUE = ReplyLabels(polite=True, acknowledge=True, regret=True, help=True, follow_up=True, grounded=True)
 RULE_CHECKS = {
     "polite": "rule1_polite",
     "acknowledge": "rule2_acknowledge",
@@ -62,20 +52,20 @@ def check_reply(
     case_ref: str = "OE-2611-0001",
     due: str = "26.11 18:00",
 ) -> Draft:
-    brand = components.store.load_brand(brand_id)
-    mention = Mention(brand=brand_id, text=mention_text, author_name=author, platform=Platform(platform))
-    classification = Classification(sentiment=Sentiment.negative, register=Register.rational, language=language)
-    day, time = due.split()
-    when = datetime.strptime(f"{day}.2026 {time}", "%d.%m.%Y %H:%M").replace(tzinfo=ZoneInfo(brand.profile.timezone))
-    request = DraftRequest(
-        mention,
-        classification,
-        decide(classification, brand),
-        brand,
-        Retrieved(),
-        CaseTicket(reference=case_ref, due=when),
+    """The checker on a hand-written reply, exactly as the eval suite runs it."""
+    reply = ReplyCase(
+        id="t",
+        brand=brand_id,
+        platform=Platform(platform),
+        language=language,
+        author_name=author,
+        mention=mention_text,
+        case_ref=case_ref,
+        due=due,
+        reply=text,
+        labels=ALL_TRUE,
     )
-    return components.checker.check(Draft(text=text, language=language), request)
+    return runner.check_reply(components, reply)
 
 
 def test_dataset_is_big_enough_and_balanced() -> None:
