@@ -6,8 +6,10 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.tokens import NON_OPENAI_SAFETY_FACTOR
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,12 +37,37 @@ class Settings(BaseSettings):
 
     retrieval_token_budget: int = Field(default=1200, ge=100)
     max_prompt_tokens: int = Field(default=6000, ge=500)
+    # The language model (OTKLIK_MODEL=openai): OpenAI itself, or any OpenAI-compatible
+    # server at OTKLIK_BASE_URL (vLLM, Ollama, llama.cpp, LM Studio).
+    model_name: str = "gpt-4o-mini"
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    structured_method: Literal["function_calling", "json_schema", "json_mode"] = "function_calling"
+    request_timeout: float = Field(default=60.0, gt=0)
+    max_retries: int = Field(default=2, ge=0, le=10)  # the openai client's own retries; we add none
+    max_tokens: int = Field(default=600, ge=16)  # cap on each reply from the model
+    temperature: float = Field(default=0.2, ge=0.0, le=2.0)
+    concurrency: int = Field(default=4, ge=1, le=64)  # model calls in flight in a batch
+    token_safety_factor: float | None = Field(default=None, ge=1.0)  # unset: 1.0 for OpenAI, 1.5 otherwise
+
     facts_per_draft: int = Field(default=4, ge=1, le=20)
     examples_per_draft: int = Field(default=3, ge=0, le=20)
 
     @property
     def chroma_dir(self) -> Path:
         return self.chroma_path or self.data_dir / "chroma"
+
+    @property
+    def talks_to_openai(self) -> bool:
+        """OpenAI itself: its tokenizer is tiktoken's, its API takes only `max_completion_tokens`."""
+        return self.base_url is None or "api.openai.com" in self.base_url
+
+    @property
+    def token_factor(self) -> float:
+        """How many of the model's tokens one o200k token may cost (other tokenizers spend more)."""
+        if self.token_safety_factor is not None:
+            return self.token_safety_factor
+        return 1.0 if self.model == "offline" or self.talks_to_openai else NON_OPENAI_SAFETY_FACTOR
 
     @property
     def tiktoken_cache_dir(self) -> Path:

@@ -25,3 +25,31 @@ class BrandFileError(AssistantError):
         super().__init__(f"{path}: {problem}")
         self.path = path
         self.problem = problem
+
+
+class ConfigurationError(AssistantError):
+    """The language model is misconfigured (missing key or URL, rejected key, unknown model):
+    a person must fix the settings, so nothing falls back silently."""
+
+
+class ModelUnavailableError(AssistantError):
+    """The model did not answer after the client's own retries (timeout, 429, 5xx, no connection)."""
+
+    def __init__(self, reason: str):
+        super().__init__(f"language model unavailable: {reason}")
+        self.reason = reason
+
+
+class PromptTooLongError(ModelUnavailableError):
+    """The server rejected the prompt as longer than its context window."""
+
+
+class ModelOutputError(AssistantError):
+    """The model's output did not fit the schema, even after one re-ask carrying the error."""
+
+    def __init__(self, prompt: str, attempts: list[str], raw: str):
+        last = attempts[-1] if attempts else "no attempt"
+        super().__init__(f"{prompt}: invalid model output after {len(attempts)} attempts: {last}")
+        self.prompt = prompt
+        self.attempts = attempts
+        self.raw = raw

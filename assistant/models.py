@@ -139,6 +139,20 @@ class Mention(Strict):
         return name.strip() or None if name is not None else None
 
 
+class ModelCall(BaseModel):
+    """One call to the language model: what it cost and how it ended (the cost of a draft is their sum)."""
+
+    prompt: str
+    prompt_version: str
+    model: str
+    attempt: int = 1
+    counted_prompt_tokens: int = 0  # our own count (tiktoken × safety factor), before sending
+    prompt_tokens: int | None = None  # as the server reports them
+    completion_tokens: int | None = None
+    latency_ms: float = 0.0
+    outcome: str = "ok"  # ok | invalid_output | unavailable | context_overflow | configuration
+
+
 class Classification(BaseModel):
     sentiment: Sentiment
     kind: NegativeKind | None = None
@@ -152,6 +166,7 @@ class Classification(BaseModel):
     confidence: float = Field(default=0.5, ge=0.0, le=1.0)
     rationale: str = ""
     backend: str = "offline"
+    calls: list[ModelCall] = Field(default_factory=list)
 
 
 class ClassifiedMention(Classification):
@@ -231,6 +246,7 @@ class Draft(BaseModel):
     backend: str = "offline"
     case_ref: str | None = None
     status: DraftStatus = DraftStatus.ready
+    calls: list[ModelCall] = Field(default_factory=list)
 
     @property
     def failed_checks(self) -> list[CheckResult]:
@@ -244,6 +260,11 @@ class PipelineResult(BaseModel):
     classification: Classification
     decision: Decision
     draft: Draft | None = None
+
+    @property
+    def calls(self) -> list[ModelCall]:
+        """Every language-model call made for this mention: its cost is their sum."""
+        return [*self.classification.calls, *(self.draft.calls if self.draft else [])]
 
 
 # --- the brand ---------------------------------------------------------------------------

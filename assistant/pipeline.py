@@ -1,29 +1,44 @@
 """The path of one mention, top to bottom:
 
-    mention → classify → decide → retrieve → draft → check
+    mention → classify → decide → retrieve → draft → check (→ revise once → check)
 
-`run` is the whole flow; `build_offline` wires the default, offline components from the
-settings. The CLI, the API and the evals all call `run` with the same inputs.
+`run` is the whole flow (`arun` the same with model calls awaited, for batches);
+`build_components` chooses the backend once from the settings: the offline default, or a
+language model with the offline components as its fallbacks. The CLI, the API and the
+evals all call `run` with the same inputs.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+import numpy as np
+from langchain_core.language_models import BaseChatModel
 
 from assistant.check import Checker, load_promises
 from assistant.classify import Classifier, OfflineClassifier, load_risk_patterns
 from assistant.config import Settings
 from assistant.decide import decide
 from assistant.draft import Drafter, DraftRequest, OfflineDrafter
-from assistant.models import Brand, CaseTicket, Mention, PipelineResult, ReplyMode
+from assistant.llm import check_model_settings, make_chat_model
+from assistant.llm_classify import LLMClassifier
+from assistant.llm_draft import LLMDrafter
+from assistant.models import Brand, CaseTicket, Classification, Decision, Draft, Mention, PipelineResult, ReplyMode
 from assistant.profanity import load_lexicon
+from assistant.prompts import load_prompts
 from assistant.retrieve import retrieve
+from assistant.structured import StructuredCaller
 from assistant.tokens import TokenCounter
 from knowledge.embeddings import Embedder
 from knowledge.labelled import load_labelled, split
 from knowledge.store import KnowledgeStore, make_client
+
+PROMPTS = ("classify", "draft", "revise", "reask")
 
 
 @dataclass(frozen=True)
@@ -36,20 +51,82 @@ class Components:
     drafter: Drafter
     checker: Checker
     counter: TokenCounter
+    reviser: Reviser | None = None  # the language model revises; the offline drafter needs no second pass
+
+
+class Reviser(Protocol):
+    def revise(self, draft: Draft, request: DraftRequest) -> Draft:
+        """A new draft fixing the draft's failed checks (the checker runs again afterwards)."""
+        ...
 
 
 def run(
     mention: Mention, parts: Components, case_ref: str | None = None, now: datetime | None = None
 ) -> PipelineResult:
-    """Classify, decide, and — when a reply is due — retrieve, draft and check."""
-    brand = parts.store.load_brand(mention.brand)
-    vector = parts.store.embedder.embed_one(mention.text)  # once, for classification and retrieval
-    duplicates = parts.store.near_duplicates(mention, vector)
+    """Classify, decide, and — when a reply is due — retrieve, draft, check and revise once."""
+    brand, vector, duplicates = _look_up(mention, parts)
     classification = parts.classifier.classify(mention, brand, vector, duplicates)
     parts.store.remember_mention(mention, vector)
     decision = decide(classification, brand)
     if not decision.replies:
         return PipelineResult(mention=mention, classification=classification, decision=decision)
+    request = _request(mention, brand, classification, decision, vector, parts, case_ref, now)
+    draft = parts.checker.check(parts.drafter.draft(request), request)
+    if draft.failed_checks and parts.reviser:
+        draft = parts.checker.check(parts.reviser.revise(draft, request), request)
+    return PipelineResult(mention=mention, classification=classification, decision=decision, draft=draft)
+
+
+async def arun(
+    mention: Mention, parts: Components, case_ref: str | None = None, now: datetime | None = None
+) -> PipelineResult:
+    """`run` with the model calls awaited, so a batch keeps several in flight."""
+    brand, vector, duplicates = _look_up(mention, parts)
+    classification = await _call(parts.classifier, "classify", mention, brand, vector, duplicates)
+    parts.store.remember_mention(mention, vector)
+    decision = decide(classification, brand)
+    if not decision.replies:
+        return PipelineResult(mention=mention, classification=classification, decision=decision)
+    request = _request(mention, brand, classification, decision, vector, parts, case_ref, now)
+    draft = parts.checker.check(await _call(parts.drafter, "draft", request), request)
+    if draft.failed_checks and parts.reviser:
+        draft = parts.checker.check(await _call(parts.reviser, "revise", draft, request), request)
+    return PipelineResult(mention=mention, classification=classification, decision=decision, draft=draft)
+
+
+async def run_batch(
+    mentions: list[Mention], parts: Components, concurrency: int, done: Callable[[], object] | None = None
+) -> list[PipelineResult]:
+    """Run every mention, at most `concurrency` at a time; results keep the input order."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(mention: Mention) -> PipelineResult:
+        async with gate:
+            result = await arun(mention, parts, case_ref=case_reference(mention))
+        if done:
+            done()
+        return result
+
+    return list(await asyncio.gather(*(one(mention) for mention in mentions)))
+
+
+def _look_up(mention: Mention, parts: Components) -> tuple[Brand, np.ndarray, list[str]]:
+    brand = parts.store.load_brand(mention.brand)
+    vector = parts.store.embedder.embed_one(mention.text)  # once, for classification and retrieval
+    return brand, vector, parts.store.near_duplicates(mention, vector)
+
+
+def _request(
+    mention: Mention,
+    brand: Brand,
+    classification: Classification,
+    decision: Decision,
+    vector: np.ndarray,
+    parts: Components,
+    case_ref: str | None,
+    now: datetime | None,
+) -> DraftRequest:
+    """Retrieve the brand's knowledge within the budget and open the case: what drafting needs."""
     settings = parts.settings
     knowledge = retrieve(
         parts.store,
@@ -62,9 +139,13 @@ def run(
         settings.examples_per_draft,
     )
     case = _case(mention, brand, decision.reply_mode, case_ref, now)
-    request = DraftRequest(mention, classification, decision, brand, knowledge, case)
-    draft = parts.checker.check(parts.drafter.draft(request), request)
-    return PipelineResult(mention=mention, classification=classification, decision=decision, draft=draft)
+    return DraftRequest(mention, classification, decision, brand, knowledge, case)
+
+
+async def _call(component: object, method: str, *args: Any) -> Any:
+    """The component's async variant (`a<method>`) when it has one, else the plain method."""
+    asynchronous = getattr(component, f"a{method}", None)
+    return await asynchronous(*args) if asynchronous else getattr(component, method)(*args)
 
 
 def case_reference(mention: Mention) -> str:
@@ -82,6 +163,25 @@ def _case(
         return None
     due = (now or datetime.now(UTC)) + timedelta(hours=brand.profile.response_time_hours)
     return CaseTicket(reference=case_ref or case_reference(mention), due=due)
+
+
+def build_components(settings: Settings, embedder: Embedder | None = None) -> Components:
+    """The backend named by OTKLIK_MODEL: offline, or a language model over the offline parts."""
+    if settings.model == "offline":
+        return build_offline(settings, embedder)
+    check_model_settings(settings)  # before the slow part: a missing key is reported at once
+    return with_language_model(build_offline(settings, embedder), make_chat_model(settings))
+
+
+def with_language_model(parts: Components, model: BaseChatModel) -> Components:
+    """The model classifies, drafts and revises; the offline classifier and drafter are its fallbacks."""
+    settings = parts.settings
+    prompts = load_prompts(settings.prompts_dir, PROMPTS)
+    counter = TokenCounter(settings.tiktoken_cache_dir, factor=settings.token_factor)
+    caller = StructuredCaller(model, settings, counter, prompts["reask"])
+    drafter = LLMDrafter(caller, prompts, settings.max_prompt_tokens, fallback=parts.drafter)
+    classifier = LLMClassifier(caller, prompts["classify"], fallback=parts.classifier)
+    return replace(parts, classifier=classifier, drafter=drafter, reviser=drafter)
 
 
 def build_offline(settings: Settings, embedder: Embedder | None = None) -> Components:

@@ -7,6 +7,7 @@ exit with a non-zero code; they never show a traceback.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -19,7 +20,7 @@ from assistant.config import Settings
 from assistant.errors import AssistantError, InputError, UnknownBrandError
 from assistant.mention_io import MentionBatch, describe_validation_error, read_mentions, write_jsonl
 from assistant.models import ClassifiedMention, Mention, PipelineResult, Platform
-from assistant.pipeline import Components, build_offline, case_reference, run
+from assistant.pipeline import Components, build_components, build_offline, case_reference, run, run_batch
 from evals.heldout import evaluate
 from knowledge.brands import load_brand
 from knowledge.embeddings import Embedder
@@ -27,6 +28,7 @@ from knowledge.labelled import load_labelled, split
 from knowledge.store import KnowledgeStore, make_client
 from otklik import render
 from otklik.eval_commands import add_eval_parser
+from otklik.service_commands import add_service_parsers
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
@@ -68,6 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     draft.add_argument("--input", type=Path, help="mentions as .jsonl or .csv")
     draft.add_argument("--output", type=Path, help="write results as .jsonl")
     draft.add_argument("--json", action="store_true", help="machine-readable output")
+    draft.add_argument(
+        "--concurrency", type=int, metavar="N", help="with a language model: mentions in flight (OTKLIK_CONCURRENCY)"
+    )
     draft.set_defaults(handler=cmd_draft)
 
     classify = commands.add_parser("classify", help="classify mentions from a file")
@@ -85,6 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     brands.set_defaults(handler=cmd_brands)
 
     add_eval_parser(commands)
+    add_service_parsers(commands)
 
     heldout = commands.add_parser("heldout", help="score the offline classifier on the held-out labelled mentions")
     heldout.set_defaults(handler=cmd_heldout)
@@ -109,7 +115,7 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
     mention = Mention(
         brand=args.brand, text=args.text, author_name=args.author, platform=Platform(args.platform), rating=args.rating
     )
-    parts = build_offline(settings)
+    parts = build_components(settings)
     result = run(mention, parts, case_ref=case_reference(mention))
     parts.store.flush()
     print(result.model_dump_json(indent=2) if args.json else render.result(result))
@@ -119,10 +125,10 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
 def _draft_file(args: argparse.Namespace, settings: Settings) -> int:
     batch = read_mentions(args.input, args.brand)
     _report_row_errors(args.input, batch)
-    parts = build_offline(settings)
+    parts = build_components(settings)
     if args.brand:
         parts.store.load_brand(args.brand)  # an unknown --brand is one error, not one per row
-    results, skipped = _run_batch(parts, args.input, batch)
+    results, skipped = _run_batch(parts, args.input, batch, args.concurrency or settings.concurrency)
     if args.output:
         count = write_jsonl(args.output, results)
         print(f"wrote {count} results to {args.output}", file=sys.stderr)
@@ -135,7 +141,7 @@ def _draft_file(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
     batch = read_mentions(args.input, args.brand or "generic")
     _report_row_errors(args.input, batch)
-    parts = build_offline(settings)
+    parts = build_components(settings)
     brand = parts.store.load_brand(args.brand) if args.brand else None
     embedder = parts.store.embedder
 
@@ -186,7 +192,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     samples = args.samples or settings.brands_dir.parents[1] / "samples" / "mentions.jsonl"
     batch = read_mentions(samples)  # a bad samples file fails before the slow ingest
     _report_row_errors(samples, batch)
-    parts = build_offline(settings)
+    parts = build_components(settings)
     for folder in _brand_folders(settings.brands_dir):
         print(render.ingest_report(parts.store.ingest(load_brand(folder))), file=sys.stderr)
     results, _skipped = _run_batch(parts, samples, batch)
@@ -209,7 +215,9 @@ def _brand_folders(folder: Path) -> list[Path]:
     return found
 
 
-def _run_batch(parts: Components, path: Path, batch: MentionBatch) -> tuple[list[PipelineResult], int]:
+def _run_batch(
+    parts: Components, path: Path, batch: MentionBatch, concurrency: int = 1
+) -> tuple[list[PipelineResult], int]:
     """Run every mention of a known brand; report (and skip) rows of unknown brands."""
     known = set(parts.store.brand_ids())
     unknown = [(line, m) for line, m in zip(batch.lines, batch.mentions, strict=True) if m.brand not in known]
@@ -219,9 +227,17 @@ def _run_batch(parts: Components, path: Path, batch: MentionBatch) -> tuple[list
         raise InputError(f"{path}: no mention of a known brand")
     mentions = [m for m in batch.mentions if m.brand in known]
     try:
-        return _progress(mentions, lambda m: run(m, parts, case_ref=case_reference(m))), len(unknown)
+        return _run_all(parts, mentions, concurrency), len(unknown)
     finally:
         parts.store.flush()
+
+
+def _run_all(parts: Components, mentions: list[Mention], concurrency: int) -> list[PipelineResult]:
+    """One by one offline (nothing to wait for); with a language model, `concurrency` mentions in flight."""
+    if parts.settings.model == "offline" or concurrency < 2:
+        return _progress(mentions, lambda m: run(m, parts, case_ref=case_reference(m)))
+    with tqdm(total=len(mentions), unit="mention", disable=len(mentions) < 2 or not sys.stderr.isatty()) as bar:
+        return asyncio.run(run_batch(mentions, parts, concurrency, bar.update))
 
 
 def _report_row_errors(path: Path, batch: MentionBatch) -> None:

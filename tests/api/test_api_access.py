@@ -1,0 +1,82 @@
+"""Keys, roles and brands: every route is checked, no listing leaks another brand's records."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from api.keys import Role, revoke_key
+from tests.api.conftest import KEDR, NEGATIVE, OBED, mention, order_number
+
+PUBLIC = {("GET", "/health")}
+BODIES = {
+    ("POST", "/mentions"): mention("Курьер опоздал на час, всё остыло."),
+    ("PATCH", "/mentions/{mention_id}/draft"): {"text": "Новый текст"},
+    ("POST", "/mentions/{mention_id}/reject"): {"reason": "не то"},
+}
+
+
+def _routes(app: FastAPI) -> set[tuple[str, str]]:
+    return {(method, route.path) for route in app.routes if isinstance(route, APIRoute) for method in route.methods}
+
+
+def test_an_operator_of_another_brand_gets_403_on_every_route(
+    app: FastAPI, client: TestClient, obed_operator, kedr_operator
+) -> None:
+    obed = client.post("/mentions", json=mention(NEGATIVE.format(order=order_number())), headers=obed_operator).json()
+    checked = set()
+    for method, path in sorted(_routes(app) - PUBLIC):
+        url = path.replace("{mention_id}", obed["id"])
+        params = {"brand": OBED} if "{" not in path and method == "GET" else None
+        response = client.request(method, url, json=BODIES.get((method, path)), params=params, headers=kedr_operator)
+        assert response.status_code == 403, (method, path, response.text)
+        assert OBED in response.json()["detail"]
+        checked.add((method, path))
+    assert checked == _routes(app) - PUBLIC
+    assert client.get(f"/mentions/{obed['id']}", headers=obed_operator).json()["status"] == "drafted"  # untouched
+
+
+def test_listings_show_only_the_keys_brands(client: TestClient, obed_operator, kedr_operator, make_key) -> None:
+    client.post("/mentions", json=mention(NEGATIVE.format(order=order_number())), headers=obed_operator)
+    kedr_body = mention("Перевод завис на сутки, поддержка молчит. Верните деньги!", brand=KEDR)
+    client.post("/mentions", json=kedr_body, headers=kedr_operator)
+    for headers, brand in ((obed_operator, OBED), (kedr_operator, KEDR)):
+        inbox = client.get("/mentions", headers=headers).json()
+        assert {m["mention"]["brand"] for m in inbox["data"]} == {brand} and inbox["count"] == 1
+        assert {c["brand"] for c in client.get("/cases", headers=headers).json()["data"]} == {brand}
+    admin = make_key(Role.admin)
+    assert client.get("/mentions", headers=admin).json()["count"] == 2
+
+
+def test_roles(client: TestClient, obed_operator, make_key) -> None:
+    found = client.post("/mentions", json=mention(NEGATIVE.format(order=order_number())), headers=obed_operator).json()
+    qa, owner = make_key(Role.qa, OBED), make_key(Role.brand_owner, OBED)
+    assert client.get(f"/mentions/{found['id']}", headers=qa).status_code == 200
+    denied = client.post(f"/mentions/{found['id']}/approve", headers=qa)
+    assert denied.status_code == 403 and denied.json() == {"detail": "role 'qa' may not review"}
+    assert client.post("/mentions", json=mention("Где заказ?"), headers=owner).status_code == 403
+    assert client.post(f"/mentions/{found['id']}/approve", headers=owner).json()["status"] == "approved"
+
+
+def test_missing_unknown_and_revoked_keys_get_401(app: FastAPI, client: TestClient, obed_operator) -> None:
+    assert client.get("/mentions").status_code == 401
+    assert client.get("/mentions", headers={"Authorization": "Bearer otk_nope"}).status_code == 401
+    secret = obed_operator["Authorization"].removeprefix("Bearer ")
+    assert client.get("/mentions", headers={"X-API-Key": secret}).status_code == 200
+    with app.state.sessions() as db:
+        revoke_key(db, obed_operator["X-Key-Id"])
+    response = client.get("/mentions", headers=obed_operator)
+    assert response.status_code == 401 and response.json() == {"detail": "invalid or revoked API key"}
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_only_a_hash_of_the_key_is_stored(app: FastAPI, obed_operator) -> None:
+    secret = obed_operator["Authorization"].removeprefix("Bearer ")
+    database = Path(app.state.engine.url.database)
+    content = b"".join(path.read_bytes() for path in database.parent.glob(database.name + "*"))  # with the WAL
+    assert content and secret.encode() not in content
+    assert re.fullmatch(r"otk_[0-9a-f]{8}_[\w-]{32}", secret)
