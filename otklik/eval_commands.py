@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.errors import InputError
-from assistant.pipeline import build_offline
+from assistant.pipeline import build_components
 from evals.compare import compare, load_results
 from evals.datasets import DATASETS_DIR, load_mentions, load_replies
 from evals.gate import THRESHOLDS, failures, load_thresholds
@@ -42,7 +42,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         settings = settings.model_copy(update={"model": args.model})
     with tempfile.TemporaryDirectory(prefix="otklik-eval-") as scratch:
         # A fresh store per run: results depend on the brand folders and the code, nothing else.
-        parts = build_offline(settings.model_copy(update={"data_dir": Path(scratch), "chroma_path": None}))
+        parts = build_components(settings.model_copy(update={"data_dir": Path(scratch), "chroma_path": None}))
         for brand_id in sorted({case.brand for case in cases} | {reply.brand for reply in replies}):
             parts.store.ingest(load_brand(settings.brands_dir / brand_id))
         results = run_eval(cases, replies, parts, args.dataset, progress=not args.no_progress)
