@@ -424,7 +424,7 @@ class LabelledMention(Strict):
     language: Language
     sentiment: Sentiment
     kind: NegativeKind | None = None
-    register: Register
+    register: Register = Field(...)  # explicit: a bare annotation would inherit ABCMeta.register as its default
     is_question: bool
     suspected_fake: bool
     risk_flags: list[RiskFlag] = Field(default_factory=list)

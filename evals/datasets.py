@@ -33,7 +33,7 @@ CaseModel = TypeVar("CaseModel", bound=_Case)
 class Expected(_Case):
     sentiment: Sentiment
     kind: NegativeKind | None = None
-    register: Register
+    register: Register = Field(...)  # explicit: a bare annotation would inherit ABCMeta.register as its default
     is_question: bool = False
     suspected_fake: bool = False
     risk_flags: list[RiskFlag] = Field(default_factory=list)

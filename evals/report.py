@@ -35,7 +35,8 @@ def render(results: dict[str, Any]) -> str:
             "<h2>Summary</h2>",
             _summary_table(results["summary"]),
             _bar_chart("Scores (0–1)", {k: v["value"] for k, v in results["summary"].items() if _unit(v)}),
-            _checker_table(results.get("checker", {})),
+            _agreement_table("Checker against the labelled replies", results.get("checker", {})),
+            _agreement_table("LLM judge against the labelled replies", results.get("judge", {})),
             "<h2>Per mention kind</h2>",
             *(_bar_chart(metric, _per_tag(results["by_tag"], metric)) for metric in TAG_METRICS),
             "<h2>Cases</h2>",
@@ -59,7 +60,7 @@ def _summary_table(summary: dict[str, Any]) -> str:
     return f"<table><tr><th>scorer</th><th>value</th><th></th><th>n</th><th>how</th></tr>{rows}</table>"
 
 
-def _checker_table(checker: dict[str, float]) -> str:
+def _agreement_table(title: str, checker: dict[str, float]) -> str:
     labels = sorted({key.rsplit("_", 1)[0] for key in checker})
     if not labels:
         return ""
@@ -70,7 +71,7 @@ def _checker_table(checker: dict[str, float]) -> str:
         for label in labels
     )
     return (
-        "<h2>Checker against the labelled replies</h2><table><tr><th>fault</th><th>precision</th>"
+        f"<h2>{escape(title)}</h2><table><tr><th>fault</th><th>precision</th>"
         f"<th>recall</th><th>labelled faults</th></tr>{rows}</table>"
     )
 

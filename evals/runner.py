@@ -23,7 +23,17 @@ from assistant.models import CaseTicket, Classification, Draft, Mention, Registe
 from assistant.pipeline import Components, case_reference, run
 from evals import report
 from evals.datasets import MentionCase, ReplyCase
-from evals.scorers import FIELDS, CaseRun, CheckerAgreement, FieldMacroF1, Genericness, Score, case_scorers
+from evals.judge import JudgeScore, LLMJudge
+from evals.scorers import (
+    FIELDS,
+    CaseRun,
+    CheckerAgreement,
+    FieldMacroF1,
+    Genericness,
+    JudgeAgreement,
+    Score,
+    case_scorers,
+)
 
 
 def run_eval(
@@ -32,19 +42,26 @@ def run_eval(
     parts: Components,
     dataset: str,
     progress: bool = True,
+    judge: LLMJudge | None = None,
 ) -> dict[str, Any]:
-    """Every case through the pipeline, then every scorer; returns the results document."""
+    """Every case through the pipeline, then every scorer; returns the results document.
+    With a judge (a model is configured), its verdicts and its agreement with the labelled
+    replies are added."""
     started = time.perf_counter()
     runs = [
         CaseRun(case, run(case.mention(), parts, case_ref=case_reference(case.mention())))
         for case in tqdm(cases, desc="eval", unit="case", disable=not progress)
     ]
     parts.store.flush()
-    per_case = [_score_case(r) for r in runs]
+    scorers = [*case_scorers(), *([JudgeScore(judge)] if judge else [])]
+    per_case = [{scorer.name: scorer.score(r) for scorer in scorers} for r in runs]
     summary = _summary(runs, per_case, parts)
     checker = CheckerAgreement(lambda reply: check_reply(parts, reply)).score(replies) if replies else None
     if checker:
         summary["checker_agreement"] = _entry(checker, True, len(replies))
+    judged = JudgeAgreement(judge.grade).score(replies) if judge and replies else None
+    if judged:
+        summary["judge_agreement"] = _entry(judged, True, len(replies))
     return {
         "meta": {
             "dataset": dataset,
@@ -56,6 +73,7 @@ def run_eval(
         },
         "summary": summary,
         "checker": checker.details if checker else {},
+        "judge": judged.details if judged else {},
         "by_tag": _by_tag(runs, per_case),
         "cases": [_case_entry(r, s) for r, s in zip(runs, per_case, strict=True)],
     }
@@ -90,10 +108,6 @@ def _due(text: str, timezone: str) -> datetime:
     day, clock = text.split()
     year = datetime.now(UTC).year
     return datetime.strptime(f"{day}.{year} {clock}", "%d.%m.%Y %H:%M").replace(tzinfo=ZoneInfo(timezone))
-
-
-def _score_case(case_run: CaseRun) -> dict[str, Score]:
-    return {scorer.name: scorer.score(case_run) for scorer in case_scorers()}
 
 
 def _entry(score: Score, higher_is_better: bool, n: int) -> dict[str, Any]:

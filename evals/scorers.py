@@ -20,7 +20,7 @@ from sklearn.metrics import f1_score
 from assistant.cues import detect_language
 from assistant.draft import first_name
 from assistant.models import Classification, Draft, NegativeKind, PipelineResult, ReplyMode
-from evals.datasets import Expected, MentionCase, ReplyCase
+from evals.datasets import Expected, MentionCase, ReplyCase, ReplyLabels
 
 FIVE_RULES = ("rule1_polite", "rule2_acknowledge", "rule3_regret", "rule4_help", "rule5_follow_through")
 GROUNDING = ("grounding_numbers", "grounding_promises", "grounding_links")
@@ -255,14 +255,34 @@ class CheckerAgreement:
     name: str = "checker_agreement"
 
     def score(self, replies: Sequence[ReplyCase]) -> Score:
-        checked = [(reply, {c.name: c.passed for c in self.check(reply).checks}) for reply in replies]
-        details: dict[str, float] = {}
-        for label, check_names in REPLY_LABELS.items():
-            truth = [not getattr(reply.labels, label) for reply, _ in checked]
-            flagged = [not all(results.get(n, True) for n in check_names) for _, results in checked]
-            details |= _precision_recall(label, truth, flagged)
-        agreement = float(np.mean([v for k, v in details.items() if k.endswith(("_precision", "_recall"))]))
-        return Score(round(agreement, 4), f"{len(replies)} labelled replies", details=details)
+        def verdict(reply: ReplyCase) -> dict[str, bool]:
+            results = {c.name: c.passed for c in self.check(reply).checks}
+            return {label: all(results.get(n, True) for n in names) for label, names in REPLY_LABELS.items()}
+
+        return agreement(replies, verdict)
+
+
+@dataclass(frozen=True)
+class JudgeAgreement:
+    """The same measure for an LLM judge: how far its verdicts match the hand labels."""
+
+    grade: Callable[[ReplyCase], ReplyLabels]
+    name: str = "judge_agreement"
+
+    def score(self, replies: Sequence[ReplyCase]) -> Score:
+        return agreement(replies, lambda reply: self.grade(reply).model_dump())
+
+
+def agreement(replies: Sequence[ReplyCase], verdict: Callable[[ReplyCase], dict[str, bool]]) -> Score:
+    """Mean precision and recall over the labelled faults; details per label."""
+    verdicts = [(reply, verdict(reply)) for reply in replies]
+    details: dict[str, float] = {}
+    for label in REPLY_LABELS:
+        truth = [not getattr(reply.labels, label) for reply, _ in verdicts]
+        flagged = [not given[label] for _, given in verdicts]
+        details |= _precision_recall(label, truth, flagged)
+    mean = float(np.mean([v for k, v in details.items() if k.endswith(("_precision", "_recall"))]))
+    return Score(round(mean, 4), f"{len(replies)} labelled replies", details=details)
 
 
 def _precision_recall(label: str, truth: list[bool], flagged: list[bool]) -> dict[str, float]:

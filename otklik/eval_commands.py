@@ -13,6 +13,7 @@ from assistant.pipeline import build_components
 from evals.compare import compare, load_results
 from evals.datasets import DATASETS_DIR, load_mentions, load_replies
 from evals.gate import THRESHOLDS, failures, load_thresholds
+from evals.judge import make_judge
 from evals.runner import run_eval, write_results
 from knowledge.brands import load_brand
 
@@ -45,7 +46,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         parts = build_components(settings.model_copy(update={"data_dir": Path(scratch), "chroma_path": None}))
         for brand_id in sorted({case.brand for case in cases} | {reply.brand for reply in replies}):
             parts.store.ingest(load_brand(settings.brands_dir / brand_id))
-        results = run_eval(cases, replies, parts, args.dataset, progress=not args.no_progress)
+        judge = make_judge(parts)
+        results = run_eval(cases, replies, parts, args.dataset, progress=not args.no_progress, judge=judge)
     json_path, html_path = write_results(results, args.out)
     _print_summary(results)
     print(f"wrote {json_path} and {html_path}")

@@ -196,6 +196,9 @@ def default_answer(schema: str, body: dict[str, Any], writer: Callable[[str], st
             "confidence": 0.9,
             "rationale": "a concrete complaint about a late delivery",
         }
+    if schema == "JudgeOut":
+        points = ("polite", "acknowledge", "regret", "help", "follow_up", "grounded", "register")
+        return {point: True for point in points} | {"reason": ""}
     return {"text": writer(_all_text(body)), "cited_fact_ids": []}
 
 
