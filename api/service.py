@@ -7,7 +7,6 @@ knowledge store); this module stores what they return and moves the inbox status
 from __future__ import annotations
 
 import threading
-from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -18,8 +17,7 @@ from api.schemas import CasePublic, CaseStatus, MentionPublic, MentionStatus
 from api.tables import CaseRow, MentionRow, ResultRow, utcnow
 from assistant.draft import DraftRequest
 from assistant.models import ApprovedReply, CaseTicket, Classification, Decision, Draft, Mention, PipelineResult
-from assistant.pipeline import Components, _case, case_reference, run
-from assistant.retrieve import retrieve
+from assistant.pipeline import Components, case_reference, retrieve_knowledge, run
 
 # The knowledge store keeps in-memory buffers and embedded Chroma is not shared safely
 # between threads: one pipeline call at a time per process.
@@ -42,7 +40,7 @@ def draft_mention(db: Session, parts: Components, row: MentionRow, source: str =
         raise
     _save_result(db, row, result, source)
     if case is None:
-        _open_case(db, parts, row, result, now)
+        _open_case(db, row, result)
     db.commit()
     return row
 
@@ -64,14 +62,10 @@ def _save_result(db: Session, row: MentionRow, result: PipelineResult, source: s
     row.error = None
 
 
-def _open_case(db: Session, parts: Components, row: MentionRow, result: PipelineResult, now: datetime) -> None:
+def _open_case(db: Session, row: MentionRow, result: PipelineResult) -> None:
     """A replied genuine negative opens the case its draft names, due by the brand's target."""
-    if result.draft is None or result.draft.case_ref is None:
-        return
-    brand = parts.store.load_brand(row.brand)
-    # The same rule and due date the pipeline used for the draft (pipeline._case, given the same `now`).
-    ticket = _case(result.mention, brand, result.decision.reply_mode, result.draft.case_ref, now)
-    if ticket is not None:
+    ticket = result.case  # the case the pipeline opened for this draft: same reference, same due date
+    if result.draft is not None and ticket is not None:
         db.add(CaseRow(reference=ticket.reference, mention_id=row.id, brand=row.brand, due_at=ticket.due))
 
 
@@ -176,18 +170,7 @@ def _draft_request(db: Session, parts: Components, row: MentionRow, current: Res
     """What the checker needs to judge an edited text: the same inputs the draft was made from."""
     mention = Mention.model_validate(row.payload)
     classification = Classification.model_validate(current.classification)
-    vector = parts.store.embedder.embed_one(mention.text)
-    settings = parts.settings
-    knowledge = retrieve(
-        parts.store,
-        mention,
-        classification,
-        vector,
-        parts.counter,
-        settings.retrieval_token_budget,
-        settings.facts_per_draft,
-        settings.examples_per_draft,
-    )
+    knowledge = retrieve_knowledge(mention, classification, parts.store.embedder.embed_one(mention.text), parts)
     case = inbox.case_of(db, row.id)
     ticket = CaseTicket(reference=case.reference, due=case.due_at) if case else None
     decision = Decision.model_validate(current.decision)

@@ -260,6 +260,7 @@ class PipelineResult(BaseModel):
     classification: Classification
     decision: Decision
     draft: Draft | None = None
+    case: CaseTicket | None = None  # the case a reply to a genuine negative opened (rule 5)
 
     @property
     def calls(self) -> list[ModelCall]:

@@ -28,7 +28,17 @@ from assistant.draft import Drafter, DraftRequest, OfflineDrafter
 from assistant.llm import check_model_settings, make_chat_model
 from assistant.llm_classify import LLMClassifier
 from assistant.llm_draft import LLMDrafter
-from assistant.models import Brand, CaseTicket, Classification, Decision, Draft, Mention, PipelineResult, ReplyMode
+from assistant.models import (
+    Brand,
+    CaseTicket,
+    Classification,
+    Decision,
+    Draft,
+    Mention,
+    PipelineResult,
+    ReplyMode,
+    Retrieved,
+)
 from assistant.profanity import load_lexicon
 from assistant.prompts import load_prompts
 from assistant.retrieve import retrieve
@@ -74,7 +84,9 @@ def run(
     draft = parts.checker.check(parts.drafter.draft(request), request)
     if draft.failed_checks and parts.reviser:
         draft = parts.checker.check(parts.reviser.revise(draft, request), request)
-    return PipelineResult(mention=mention, classification=classification, decision=decision, draft=draft)
+    return PipelineResult(
+        mention=mention, classification=classification, decision=decision, draft=draft, case=request.case
+    )
 
 
 async def arun(
@@ -91,7 +103,9 @@ async def arun(
     draft = parts.checker.check(await _call(parts.drafter, "draft", request), request)
     if draft.failed_checks and parts.reviser:
         draft = parts.checker.check(await _call(parts.reviser, "revise", draft, request), request)
-    return PipelineResult(mention=mention, classification=classification, decision=decision, draft=draft)
+    return PipelineResult(
+        mention=mention, classification=classification, decision=decision, draft=draft, case=request.case
+    )
 
 
 async def run_batch(
@@ -127,8 +141,17 @@ def _request(
     now: datetime | None,
 ) -> DraftRequest:
     """Retrieve the brand's knowledge within the budget and open the case: what drafting needs."""
+    knowledge = retrieve_knowledge(mention, classification, vector, parts)
+    case = _case(mention, brand, decision.reply_mode, case_ref, now)
+    return DraftRequest(mention, classification, decision, brand, knowledge, case)
+
+
+def retrieve_knowledge(
+    mention: Mention, classification: Classification, vector: np.ndarray, parts: Components
+) -> Retrieved:
+    """The retrieve step with the settings' budget: also what the service re-checks an edit against."""
     settings = parts.settings
-    knowledge = retrieve(
+    return retrieve(
         parts.store,
         mention,
         classification,
@@ -138,8 +161,6 @@ def _request(
         settings.facts_per_draft,
         settings.examples_per_draft,
     )
-    case = _case(mention, brand, decision.reply_mode, case_ref, now)
-    return DraftRequest(mention, classification, decision, brand, knowledge, case)
 
 
 async def _call(component: object, method: str, *args: Any) -> Any:

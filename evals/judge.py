@@ -7,7 +7,7 @@ reported next to its verdicts: trust it only as far as that agreement goes.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from assistant.llm import make_chat_model
 from assistant.models import ModelCall, ReplyMode
@@ -18,19 +18,13 @@ from assistant.tokens import TokenCounter
 from evals.datasets import ReplyCase, ReplyLabels
 from evals.scorers import CaseRun, Score
 
-POINTS = ("polite", "acknowledge", "regret", "help", "follow_up", "grounded", "register")
+POINTS = tuple(ReplyLabels.model_fields)
 
 
-class JudgeOut(BaseModel):
-    """The judge's answer: one boolean per point and a short reason."""
+class JudgeOut(ReplyLabels):
+    """The judge's answer: the labelled replies' seven points, and a short reason."""
 
-    polite: bool
-    acknowledge: bool
-    regret: bool
-    help: bool
-    follow_up: bool
-    grounded: bool
-    register: bool = Field(...)  # explicit: a bare annotation would inherit ABCMeta.register as its default
+    register: bool = Field(...)  # restated: a subclass would inherit ABCMeta.register as its default
     reason: str = Field(default="", max_length=500)
 
 
