@@ -66,9 +66,10 @@ def require(permission: Permission) -> Callable[[Caller], Caller]:
 
 
 def check_brand(caller: Caller, brand: str) -> None:
-    """403 unless the caller's key covers this brand."""
+    """403 unless the caller's key covers this brand. The message does not name the brand: for a
+    record of another brand, that would tell the caller whose it is."""
     if not caller.may_touch(brand):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, f"this key does not cover brand {brand!r}")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "this key does not cover the brand of this request")
 
 
 Reader = Annotated[Caller, Depends(require(Permission.read))]
