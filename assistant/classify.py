@@ -221,6 +221,15 @@ class OfflineClassifier:
             signals.append("near-duplicate of other people's mentions: " + ", ".join(duplicates[:3]))
         return signals if fake_probability >= 0.5 or named or duplicates else []
 
+    def backstop(self, classification: Classification, mention: Mention, brand: Brand | None) -> Classification:
+        """Apply the exact lexicons to another classifier's result (a language model's): a risk
+        it missed is added, and profanity makes the mention abusive, as it would offline."""
+        flags = sorted(set(classification.risk_flags) | set(self._risk_flags(mention.text, brand)))
+        update: dict[str, object] = {"risk_flags": flags}
+        if _is_abuse(self._profanity.find(mention.text), classification.sentiment, classification.confidence):
+            update |= {"sentiment": Sentiment.negative, "kind": NegativeKind.abusive}
+        return classification.model_copy(update=update)
+
     def _risk_flags(self, text: str, brand: Brand | None) -> list[RiskFlag]:
         folded = _fold(text)
         flags = {flag for flag, patterns in self._risks.items() if any(p.search(folded) for p in patterns)}

@@ -13,7 +13,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from assistant.classify import Classifier
+from assistant.classify import OfflineClassifier
 from assistant.draft import first_name
 from assistant.errors import ModelOutputError, ModelUnavailableError
 from assistant.models import Brand, Classification, Mention
@@ -73,11 +73,13 @@ def to_classification(out: ClassificationOut, brand: Brand | None, duplicates: S
 
 
 class LLMClassifier:
-    """The model classifies; when it cannot (unavailable, invalid output twice) the offline one does."""
+    """The model classifies; when it cannot (unavailable, invalid output twice) the offline one does.
+    The offline lexicons back the model up either way: a threat or an obscenity the model
+    missed still escalates or hides the mention."""
 
     name = "openai"
 
-    def __init__(self, caller: StructuredCaller, prompt: Prompt, fallback: Classifier):
+    def __init__(self, caller: StructuredCaller, prompt: Prompt, fallback: OfflineClassifier):
         self._caller = caller
         self._prompt = prompt
         self._fallback = fallback
@@ -90,7 +92,8 @@ class LLMClassifier:
             out = self._caller.ask(self._prompt, classify_values(mention, brand), ClassificationOut, ledger)
         except (ModelUnavailableError, ModelOutputError) as error:
             return self._offline(mention, brand, vector, duplicates, error, ledger)
-        return to_classification(out, brand, duplicates).model_copy(update={"calls": ledger})
+        classification = to_classification(out, brand, duplicates).model_copy(update={"calls": ledger})
+        return self._fallback.backstop(classification, mention, brand)
 
     async def aclassify(
         self, mention: Mention, brand: Brand | None, vector: np.ndarray, duplicates: Sequence[str] = ()
@@ -100,7 +103,8 @@ class LLMClassifier:
             out = await self._caller.aask(self._prompt, classify_values(mention, brand), ClassificationOut, ledger)
         except (ModelUnavailableError, ModelOutputError) as error:
             return self._offline(mention, brand, vector, duplicates, error, ledger)
-        return to_classification(out, brand, duplicates).model_copy(update={"calls": ledger})
+        classification = to_classification(out, brand, duplicates).model_copy(update={"calls": ledger})
+        return self._fallback.backstop(classification, mention, brand)
 
     def _offline(
         self,

@@ -216,6 +216,19 @@ def test_a_batch_runs_concurrently_and_keeps_every_mention_in_order(openai, serv
     assert concurrent >= 2
 
 
+def test_the_lexicons_back_up_the_model(openai, server, components) -> None:
+    """A threat or an obscenity the model missed still escalates or hides the mention."""
+    calm = fake.default_answer("ClassificationOut", {}, good_reply) | {"sentiment": "neutral", "kind": None}
+    parts = _parts(components, server[1])
+    openai.always = fake.ok(calm)
+    threat = run(_mention("Если курьер опять нахамит, я его найду и ноги переломаю."), parts)
+    abuse = run(_mention("Вы там совсем ох**ли, уроды?"), parts)
+    assert threat.classification.backend == "openai" and "threat" in threat.classification.risk_flags
+    assert "escalate" in threat.decision.actions and threat.draft is None
+    assert abuse.classification.kind.value == "abusive"
+    assert abuse.decision.actions[0].value == "hide_and_report" and abuse.draft is None
+
+
 # --- the command line, end to end ----------------------------------------------------------
 
 
