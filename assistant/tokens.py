@@ -50,12 +50,6 @@ class TokenCounter:
     def count(self, text: str) -> int:
         return int(len(self._encoding.encode(text, disallowed_special=())) * self.factor + 0.999)
 
-    def trim(self, text: str, max_tokens: int) -> str:
-        """Cut text to at most max_tokens (after the safety factor)."""
-        limit = int(max_tokens / self.factor)
-        tokens = self._encoding.encode(text, disallowed_special=())
-        return text if len(tokens) <= limit else self._encoding.decode(tokens[:limit])
-
 
 @lru_cache(maxsize=4)
 def _encoding(name: str) -> tiktoken.Encoding:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from sklearn.metrics import f1_score
 
 from assistant.classify import Classifier
-from assistant.models import Classification, LabelledMention, Mention, NegativeKind
+from assistant.models import Classification, LabelledMention, Mention
+from evals.scorers import FIELDS
 from knowledge.embeddings import Embedder
 
 
@@ -19,16 +20,6 @@ class FieldScore:
     field: str
     macro_f1: float
     support: int
-
-
-FIELDS = {
-    "sentiment": lambda c: c.sentiment.value,
-    "kind (negatives)": lambda c: c.kind.value if c.kind else "none",
-    "register": lambda c: c.register.value,
-    "is_question": lambda c: c.is_question,
-    "suspected_fake": lambda c: c.suspected_fake,
-    "abusive": lambda c: c.kind is NegativeKind.abusive,
-}
 
 
 def _truth(example: LabelledMention) -> Classification:
@@ -53,8 +44,9 @@ def evaluate(classifier: Classifier, embedder: Embedder, heldout: list[LabelledM
     scores = []
     for field, value in FIELDS.items():
         pairs = [(value(t), value(p)) for t, p in zip(truth, predicted, strict=True)]
-        if field.startswith("kind"):
+        if field == "kind":  # scored on the mentions that truly are negative
             pairs = [(t, p) for (t, p), e in zip(pairs, heldout, strict=True) if e.sentiment.value == "negative"]
+            field = "kind (negatives)"
         gold, guess = [str(t) for t, _ in pairs], [str(p) for _, p in pairs]
         scores.append(FieldScore(field, round(float(f1_score(gold, guess, average="macro")), 3), len(pairs)))
     return scores

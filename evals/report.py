@@ -60,14 +60,15 @@ def _summary_table(summary: dict[str, Any]) -> str:
     return f"<table><tr><th>scorer</th><th>value</th><th></th><th>n</th><th>how</th></tr>{rows}</table>"
 
 
-def _agreement_table(title: str, checker: dict[str, float]) -> str:
-    labels = sorted({key.rsplit("_", 1)[0] for key in checker})
+def _agreement_table(title: str, details: dict[str, float]) -> str:
+    """Precision and recall per labelled fault, for the checker or the judge."""
+    labels = sorted({key.rsplit("_", 1)[0] for key in details})
     if not labels:
         return ""
     rows = "".join(
-        f"<tr><td>{escape(label)}</td><td class='num'>{_fmt(checker.get(label + '_precision'))}</td>"
-        f"<td class='num'>{_fmt(checker.get(label + '_recall'))}</td>"
-        f"<td class='num'>{int(checker.get(label + '_faults', 0))}</td></tr>"
+        f"<tr><td>{escape(label)}</td><td class='num'>{_fmt(details.get(label + '_precision'))}</td>"
+        f"<td class='num'>{_fmt(details.get(label + '_recall'))}</td>"
+        f"<td class='num'>{int(details.get(label + '_faults', 0))}</td></tr>"
         for label in labels
     )
     return (

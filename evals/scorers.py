@@ -60,6 +60,7 @@ FIELDS: dict[str, FieldOf] = {
     "sentiment": lambda c: c.sentiment.value,
     "kind": lambda c: c.kind.value if c.kind else "none",
     "register": lambda c: c.register.value,
+    "question": lambda c: c.is_question,
     "fake": lambda c: c.suspected_fake,
     "abuse": lambda c: c.kind is NegativeKind.abusive,
 }

@@ -181,21 +181,24 @@ def _all_text(body: dict[str, Any]) -> str:
     return "\n".join(str(m.get("content", "")) for m in body.get("messages", []))
 
 
+CLASSIFICATION = {
+    "sentiment": "negative",
+    "kind": "constructive",
+    "register": "rational",
+    "is_question": False,
+    "suspected_fake": False,
+    "fake_signals": [],
+    "risk_flags": [],
+    "topics": ["delivery"],
+    "language": "ru",
+    "confidence": 0.9,
+    "rationale": "a concrete complaint about a late delivery",
+}
+
+
 def default_answer(schema: str, body: dict[str, Any], writer: Callable[[str], str]) -> dict[str, Any]:
     if schema == "ClassificationOut":
-        return {
-            "sentiment": "negative",
-            "kind": "constructive",
-            "register": "rational",
-            "is_question": False,
-            "suspected_fake": False,
-            "fake_signals": [],
-            "risk_flags": [],
-            "topics": ["delivery"],
-            "language": "ru",
-            "confidence": 0.9,
-            "rationale": "a concrete complaint about a late delivery",
-        }
+        return dict(CLASSIFICATION)
     if schema == "JudgeOut":
         points = ("polite", "acknowledge", "regret", "help", "follow_up", "grounded", "register")
         return {point: True for point in points} | {"reason": ""}

@@ -25,6 +25,7 @@ from assistant.models import (
     Sentiment,
 )
 from knowledge.brands import load_brand
+from tests import fake_openai_server
 from tests.conftest import BRANDS_DIR
 
 FIXED_NOW = datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
@@ -69,16 +70,9 @@ def broken_tool_reply(name: str) -> AIMessage:
     return AIMessage(content="", invalid_tool_calls=[bad])
 
 
-CLASSIFICATION = {
-    "sentiment": "negative",
-    "kind": "constructive",
-    "register": "rational",
-    "is_question": False,
-    "suspected_fake": False,
-    "fake_signals": [],
-    "risk_flags": [],
+# The server's plausible answer, with a topic outside the taxonomy (it must be dropped).
+CLASSIFICATION = fake_openai_server.CLASSIFICATION | {
     "topics": ["delivery", "not-a-topic"],
-    "language": "ru",
     "confidence": 0.8,
     "rationale": "late order",
 }

@@ -17,7 +17,7 @@ SAMPLES = read_mentions(REPO_ROOT / "samples" / "mentions.jsonl").mentions
 FIVE_RULES = ("rule1_polite", "rule2_acknowledge", "rule3_regret", "rule4_help", "rule5_follow_through")
 # Two different complaints must read differently: the pairwise cosine similarity of the
 # drafts for the sample negatives of one brand (same voice) stays below these bounds.
-# Measured on the samples: mean 0.57–0.58, max 0.74–0.77.
+# Measured on the samples (run this test with -s to print them): mean 0.58–0.61, max 0.78–0.83.
 MAX_MEAN_DRAFT_SIMILARITY = 0.70
 MAX_PAIR_DRAFT_SIMILARITY = 0.90
 
@@ -146,6 +146,7 @@ def test_drafts_for_different_complaints_differ(components: Components, sample_r
         assert len(texts) >= 4
         vectors = components.store.embedder.embed(texts)
         similarities = [float(a @ b) for a, b in itertools.combinations(vectors, 2)]
+        print(f"{brand}: {len(texts)} drafts, mean cosine {np.mean(similarities):.3f}, max {max(similarities):.3f}")
         assert np.mean(similarities) < MAX_MEAN_DRAFT_SIMILARITY, (brand, np.mean(similarities))
         assert max(similarities) < MAX_PAIR_DRAFT_SIMILARITY, (brand, max(similarities))
         assert len(set(texts)) == len(texts)
