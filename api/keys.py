@@ -27,11 +27,12 @@ class Permission(StrEnum):
     read = "read"  # inbox, mentions, cases
     submit = "submit"  # send mentions in, regenerate drafts
     review = "review"  # edit, approve, reject, mark published
+    manage_knowledge = "manage knowledge"  # a brand's profile, voice guide, matrix and facts
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.operator: frozenset(Permission),
-    Role.brand_owner: frozenset({Permission.read, Permission.review}),
+    Role.operator: frozenset({Permission.read, Permission.submit, Permission.review}),
+    Role.brand_owner: frozenset({Permission.read, Permission.review, Permission.manage_knowledge}),
     Role.qa: frozenset({Permission.read}),
     Role.admin: frozenset(Permission),
 }

@@ -93,6 +93,52 @@ class CaseRow(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    note: Mapped[str | None] = mapped_column(Text)  # the operator's word on the last status change
+
+
+class FollowUpRow(Base):
+    """A follow-up draft for a case: what to tell the customer as the case moves on."""
+
+    __tablename__ = "case_followups"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    key_id: Mapped[str | None] = mapped_column(String(32))
+    draft: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class JobRow(Base):
+    """A batch upload. Its rows are stored as pending mentions when it arrives and drafted in
+    the background; a job that is not `done` is taken up again when the server starts."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key_id: Mapped[str | None] = mapped_column(String(32))
+    brands: Mapped[list[str]] = mapped_column(JSON)  # the brands of its mentions (for access checks)
+    source: Mapped[str] = mapped_column(String(16))  # json | jsonl | csv
+    filename: Mapped[str | None] = mapped_column(String(256))
+    mapping: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # CSV column -> field, as used
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued | running | done
+    rows: Mapped[int] = mapped_column(Integer, default=0)  # data rows read, good and bad
+    rejected: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{line, message}]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class JobItemRow(Base):
+    """One good row of a job: the line it came from and the mention it is stored as."""
+
+    __tablename__ = "job_items"
+    __table_args__ = (UniqueConstraint("job_id", "line", name="uq_job_items_line"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    line: Mapped[int] = mapped_column(Integer)
+    mention_id: Mapped[str] = mapped_column(ForeignKey("mentions.id", ondelete="CASCADE"), index=True)
+    created: Mapped[bool] = mapped_column(default=True)  # False: the mention was already stored (re-sent)
 
 
 class AuditRow(Base):

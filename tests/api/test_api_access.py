@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -24,20 +25,30 @@ def _routes(app: FastAPI) -> set[tuple[str, str]]:
     return {(method, route.path) for route in app.routes if isinstance(route, APIRoute) for method in route.methods}
 
 
-def test_an_operator_of_another_brand_gets_403_on_every_route(
-    app: FastAPI, client: TestClient, obed_operator, kedr_operator
+def _obed_records(client: TestClient, headers: dict[str, str]) -> dict[str, str]:
+    """One record of brand A behind every kind of path parameter the app has (add yours here)."""
+    found = client.post("/mentions", json=mention(NEGATIVE.format(order=order_number())), headers=headers).json()
+    return {"mention_id": found["id"], "reference": found["case"]["reference"], "brand_id": OBED}
+
+
+@pytest.mark.parametrize("role", [Role.operator, Role.brand_owner, Role.qa])
+def test_a_key_of_another_brand_gets_403_on_every_route(
+    app: FastAPI, client: TestClient, obed_operator, make_key, role: Role
 ) -> None:
-    obed = client.post("/mentions", json=mention(NEGATIVE.format(order=order_number())), headers=obed_operator).json()
+    """Every role of brand B, so each route's brand check is reached by a role its permission admits."""
+    records = _obed_records(client, obed_operator)
+    kedr_key = make_key(role, KEDR)
     checked = set()
     for method, path in sorted(_routes(app) - PUBLIC):
-        url = path.replace("{mention_id}", obed["id"])
+        url = path.format(**records)
         params = {"brand": OBED} if "{" not in path and method == "GET" else None
-        response = client.request(method, url, json=BODIES.get((method, path)), params=params, headers=kedr_operator)
+        response = client.request(method, url, json=BODIES.get((method, path)), params=params, headers=kedr_key)
         assert response.status_code == 403, (method, path, response.text)
         assert OBED not in response.text  # a 403 must not tell whose record this is
         checked.add((method, path))
     assert checked == _routes(app) - PUBLIC
-    assert client.get(f"/mentions/{obed['id']}", headers=obed_operator).json()["status"] == "drafted"  # untouched
+    mine = client.get(f"/mentions/{records['mention_id']}", headers=obed_operator).json()
+    assert mine["status"] == "drafted"  # untouched
 
 
 def test_listings_show_only_the_keys_brands(client: TestClient, obed_operator, kedr_operator, make_key) -> None:
