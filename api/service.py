@@ -21,7 +21,7 @@ from assistant.pipeline import Components, case_reference, retrieve_knowledge, r
 
 # The knowledge store keeps in-memory buffers and embedded Chroma is not shared safely
 # between threads: one pipeline call at a time per process.
-_CHAIN = threading.Lock()
+CHAIN = threading.Lock()
 REVIEWABLE = (MentionStatus.drafted.value,)
 REGENERABLE = tuple(s.value for s in MentionStatus if s not in (MentionStatus.approved, MentionStatus.published))
 
@@ -32,7 +32,7 @@ def draft_mention(db: Session, parts: Components, row: MentionRow, source: str =
     case = inbox.case_of(db, row.id)
     now = utcnow()
     try:
-        with _CHAIN:
+        with CHAIN:
             result = run(mention, parts, case_ref=case.reference if case else case_reference(mention), now=now)
     except Exception as error:
         row.status, row.error = MentionStatus.failed.value, f"{type(error).__name__}: {error}"
@@ -81,7 +81,7 @@ def edit(db: Session, parts: Components, row: MentionRow, caller: Caller, text: 
     _require(row, REVIEWABLE, "edit")
     current = _current(db, row)
     draft = Draft.model_validate(current.draft).model_copy(update={"text": text, "backend": "operator", "calls": []})
-    with _CHAIN:
+    with CHAIN:
         checked = parts.checker.check(draft, _draft_request(db, parts, row, current))
     db.add(
         ResultRow(
@@ -132,7 +132,7 @@ def _remember_reply(parts: Components, mention: Mention, current: ResultRow, dra
         topics=classification.topics,
     )
     names = [mention.author_name] if mention.author_name else []
-    with _CHAIN:
+    with CHAIN:
         return parts.store.add_approved_reply(mention.brand, reply, names=names)
 
 
@@ -232,10 +232,10 @@ def case_public(case: CaseRow) -> CasePublic:
 
 def known_brand(parts: Components, brand: str) -> None:
     """UnknownBrandError (naming the known brands) unless the knowledge store holds this brand."""
-    with _CHAIN:
+    with CHAIN:
         parts.store.load_brand(brand)
 
 
 def brand_ids(parts: Components) -> list[str]:
-    with _CHAIN:
+    with CHAIN:
         return parts.store.brand_ids()
