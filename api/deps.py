@@ -75,3 +75,4 @@ def check_brand(caller: Caller, brand: str) -> None:
 Reader = Annotated[Caller, Depends(require(Permission.read))]
 Submitter = Annotated[Caller, Depends(require(Permission.submit))]
 Reviewer = Annotated[Caller, Depends(require(Permission.review))]
+KnowledgeManager = Annotated[Caller, Depends(require(Permission.manage_knowledge))]

@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from api.errors import NotFoundError
 from api.keys import Caller
-from api.schemas import CaseStatus, MentionStatus
-from api.tables import AuditRow, CaseRow, MentionRow, ResultRow, utcnow
+from api.schemas import MentionStatus
+from api.tables import AuditRow, CaseRow, MentionRow, ResultRow
 from assistant.models import Mention, NegativeKind, Platform, Sentiment
 
 
@@ -46,7 +46,52 @@ def store_mention(db: Session, mention: Mention) -> tuple[MentionRow, bool]:
     existing = _duplicate(db, mention)
     if existing is not None:
         return existing, False
-    row = MentionRow(
+    row = _new_row(mention)
+    db.add(row)
+    try:
+        db.commit()
+    except IntegrityError:  # the same mention arrived twice at once: the first one wins
+        db.rollback()
+        return _duplicate(db, mention) or _raise_missing(mention.id), False
+    return row, True
+
+
+def store_mentions(db: Session, mentions: list[Mention]) -> list[tuple[MentionRow, bool]]:
+    """`store_mention` for a batch, in one commit: the stored record of each and whether it is new
+    (a mention repeated within the batch is new once). If another writer stores one of them
+    at the same moment, the batch falls back to storing one at a time."""
+    keys = [(m.brand, m.platform.value, dedup_key(m)) for m in mentions]
+    rows = _stored_by_key(db, set(keys))
+    stored: list[tuple[MentionRow, bool]] = []
+    for mention, key in zip(mentions, keys, strict=True):
+        created = key not in rows
+        if created:
+            rows[key] = _new_row(mention)
+            db.add(rows[key])
+        stored.append((rows[key], created))
+    try:
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        return [store_mention(db, mention) for mention in mentions]
+    return stored
+
+
+def _stored_by_key(db: Session, keys: set[tuple[str, str, str]]) -> dict[tuple[str, str, str], MentionRow]:
+    """The stored mentions with these (brand, platform, dedup key), looked up by dedup key in chunks."""
+    found: dict[tuple[str, str, str], MentionRow] = {}
+    wanted = sorted({key for _brand, _platform, key in keys})
+    for start in range(0, len(wanted), 500):
+        chunk = db.scalars(select(MentionRow).where(MentionRow.dedup_key.in_(wanted[start : start + 500])))
+        for row in chunk:
+            key = (row.brand, row.platform, row.dedup_key)
+            if key in keys:
+                found[key] = row
+    return found
+
+
+def _new_row(mention: Mention) -> MentionRow:
+    return MentionRow(
         id=mention.id,
         brand=mention.brand,
         platform=mention.platform.value,
@@ -56,13 +101,6 @@ def store_mention(db: Session, mention: Mention) -> tuple[MentionRow, bool]:
         created_at=mention.created_at,
         status=MentionStatus.pending.value,
     )
-    db.add(row)
-    try:
-        db.commit()
-    except IntegrityError:  # the same mention arrived twice at once: the first one wins
-        db.rollback()
-        return _duplicate(db, mention) or _raise_missing(mention.id), False
-    return row, True
 
 
 def _duplicate(db: Session, mention: Mention) -> MentionRow | None:
@@ -123,35 +161,37 @@ def case_of(db: Session, mention_id: str) -> CaseRow | None:
     return db.scalar(select(CaseRow).where(CaseRow.mention_id == mention_id))
 
 
-def list_cases(
-    db: Session, caller: Caller, brand: str | None, status: CaseStatus | None, overdue: bool
-) -> list[CaseRow]:
-    """Cases of the caller's brands: by default the unresolved ones, soonest due first."""
-    query = select(CaseRow)
-    if not caller.all_brands:
-        query = query.where(CaseRow.brand.in_(sorted(caller.brands)))
-    if brand:
-        query = query.where(CaseRow.brand == brand)
-    if status:
-        query = query.where(CaseRow.status == status.value)
-    else:
-        query = query.where(CaseRow.status != CaseStatus.resolved.value)
-    if overdue:
-        query = query.where(CaseRow.due_at < utcnow(), CaseRow.status != CaseStatus.resolved.value)
-    return list(db.scalars(query.order_by(CaseRow.due_at)))
-
-
 def audit(db: Session, caller: Caller | None, action: str, row: MentionRow, **detail: Any) -> None:
     """Record who did what to which mention (committed with the change it describes)."""
+    _audit(db, caller, action, row.brand, row.id, detail)
+
+
+def audit_brand(db: Session, caller: Caller | None, action: str, brand: str, **detail: Any) -> None:
+    """Record who changed what of a brand itself, e.g. its knowledge (committed with the change)."""
+    _audit(db, caller, action, brand, None, detail)
+
+
+def _audit(
+    db: Session, caller: Caller | None, action: str, brand: str, mention_id: str | None, detail: dict[str, Any]
+) -> None:
     db.add(
         AuditRow(
             key_id=caller.key_id if caller else None,
             action=action,
-            brand=row.brand,
-            mention_id=row.id,
+            brand=brand,
+            mention_id=mention_id,
             detail=detail,
         )
     )
+
+
+def brand_audit_trail(
+    db: Session, brand: str, actions: Collection[str], limit: int, offset: int
+) -> tuple[list[AuditRow], int]:
+    """One page of a brand's audit records with these actions, newest first; and the total count."""
+    query = select(AuditRow).where(AuditRow.brand == brand, AuditRow.action.in_(list(actions)))
+    total = db.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return list(db.scalars(query.order_by(AuditRow.id.desc()).limit(limit).offset(offset))), total
 
 
 def audit_trail(db: Session, mention_id: str) -> list[AuditRow]:

@@ -3,17 +3,24 @@ chain's components and the routers; `otklik serve` runs it under uvicorn."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from fastapi import FastAPI
 
 from api.db import make_engine, make_sessions, migrate
 from api.errors import install_handlers
-from api.routes import cases, health, mentions
+from api.jobs import JobWorker
+from api.routes import brands, cases, health, jobs, mentions, reports
+from api.service import release_claims
 from api.settings import ApiSettings
+from api.tables import utcnow
 from assistant.config import Settings
 from assistant.pipeline import Components, build_components
+
+log = logging.getLogger("otklik.api")
 
 
 def create_app(
@@ -33,10 +40,28 @@ def create_app(
     app.state.settings, app.state.api_settings, app.state.engine = settings, api_settings, engine
     app.state.sessions = make_sessions(engine)
     app.state.components = components or build_components(settings)
+    _release_orphaned_claims(app)
     install_handlers(app)
-    for router in (health.router, mentions.router, cases.router):
+    app.state.jobs = JobWorker(
+        app.state.sessions,
+        app.state.components,
+        enabled=api_settings.background_jobs,
+        lease_seconds=api_settings.draft_lease_seconds,
+    )
+    for router in (health.router, mentions.router, cases.router, brands.router, jobs.router, reports.router):
         app.include_router(router)
     return app
+
+
+def _release_orphaned_claims(app: FastAPI) -> None:
+    """Mentions left `drafting` by a process that died are drafted again. With embedded Chroma
+    this is the only process, so every claim is orphaned; with a Chroma server other workers
+    may be drafting, so only claims older than the lease are."""
+    settings, lease = app.state.settings, app.state.api_settings.draft_lease_seconds
+    older_than = utcnow() if settings.chroma_host is None else utcnow() - timedelta(seconds=lease)
+    with app.state.sessions() as db:
+        if released := release_claims(db, older_than):
+            log.warning("%d mentions left mid-draft by a stopped server are pending again", released)
 
 
 def create_app_from_env() -> FastAPI:
@@ -46,6 +71,8 @@ def create_app_from_env() -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    app.state.jobs.start()  # takes up every job that is not done: the resume after a restart
     yield
+    app.state.jobs.stop()
     app.state.components.store.flush()  # mentions remembered for near-duplicate checks
     app.state.engine.dispose()

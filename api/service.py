@@ -6,28 +6,35 @@ knowledge store); this module stores what they return and moves the inbox status
 
 from __future__ import annotations
 
-import threading
+from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from api import inbox
+from api import cases, inbox
+from api.chain import CHAIN  # the one pipeline lock: service.CHAIN for the service modules
 from api.errors import ConflictError
 from api.keys import Caller
-from api.schemas import CasePublic, CaseStatus, MentionPublic, MentionStatus
-from api.tables import CaseRow, MentionRow, ResultRow, utcnow
+from api.schemas import MentionPublic, MentionStatus
+from api.tables import MentionRow, ResultRow, utcnow
 from assistant.draft import DraftRequest
 from assistant.models import ApprovedReply, CaseTicket, Classification, Decision, Draft, Mention, PipelineResult
 from assistant.pipeline import Components, case_reference, retrieve_knowledge, run
 
-# The knowledge store keeps in-memory buffers and embedded Chroma is not shared safely
-# between threads: one pipeline call at a time per process.
-CHAIN = threading.Lock()
 REVIEWABLE = (MentionStatus.drafted.value,)
-REGENERABLE = tuple(s.value for s in MentionStatus if s not in (MentionStatus.approved, MentionStatus.published))
+DRAFTABLE = (MentionStatus.pending.value, MentionStatus.failed.value)
+REGENERABLE = tuple(
+    s.value for s in MentionStatus if s not in (MentionStatus.drafting, MentionStatus.approved, MentionStatus.published)
+)
 
 
-def draft_mention(db: Session, parts: Components, row: MentionRow, source: str = "pipeline") -> MentionRow:
-    """Run the chain on a stored mention; on failure the row says so and the error goes on up."""
+def draft_mention(
+    db: Session, parts: Components, row: MentionRow, source: str = "pipeline", claimable: tuple[str, ...] = DRAFTABLE
+) -> MentionRow:
+    """Run the chain on a stored mention; on failure the row says so and the error goes on up.
+    A mention someone else is drafting right now (or has drafted) is returned as it is."""
+    if not _claim(db, row, claimable):
+        return row
     mention = Mention.model_validate(row.payload)
     case = inbox.case_of(db, row.id)
     now = utcnow()
@@ -40,9 +47,36 @@ def draft_mention(db: Session, parts: Components, row: MentionRow, source: str =
         raise
     _save_result(db, row, result, source)
     if case is None:
-        _open_case(db, row, result)
+        cases.open_case(db, row, result)
     db.commit()
     return row
+
+
+def _claim(db: Session, row: MentionRow, allowed: tuple[str, ...]) -> bool:
+    """Mark the mention `drafting` if its status is one of `allowed`, in one conditional UPDATE:
+    of two callers (a re-sent mention and the jobs worker, two API workers) only one drafts it."""
+    claim = (
+        update(MentionRow)
+        .where(MentionRow.id == row.id, MentionRow.status.in_(allowed))
+        .values(status=MentionStatus.drafting.value, updated_at=utcnow())
+    )
+    claimed = db.execute(claim).rowcount == 1
+    db.commit()
+    db.refresh(row)
+    return claimed
+
+
+def release_claims(db: Session, older_than: datetime) -> int:
+    """Put mentions claimed before `older_than` back to pending: their drafter died (a crash, a
+    SIGKILL) before finishing. Returns how many."""
+    stale = (
+        update(MentionRow)
+        .where(MentionRow.status == MentionStatus.drafting.value, MentionRow.updated_at < older_than)
+        .values(status=MentionStatus.pending.value)
+    )
+    released = db.execute(stale).rowcount
+    db.commit()
+    return released
 
 
 def _save_result(db: Session, row: MentionRow, result: PipelineResult, source: str) -> None:
@@ -62,18 +96,11 @@ def _save_result(db: Session, row: MentionRow, result: PipelineResult, source: s
     row.error = None
 
 
-def _open_case(db: Session, row: MentionRow, result: PipelineResult) -> None:
-    """A replied genuine negative opens the case its draft names, due by the brand's target."""
-    ticket = result.case  # the case the pipeline opened for this draft: same reference, same due date
-    if result.draft is not None and ticket is not None:
-        db.add(CaseRow(reference=ticket.reference, mention_id=row.id, brand=row.brand, due_at=ticket.due))
-
-
 def regenerate(db: Session, parts: Components, row: MentionRow, caller: Caller) -> MentionRow:
     """A new draft from the current knowledge (the case, if any, keeps its reference)."""
     _require(row, REGENERABLE, "regenerate")
     inbox.audit(db, caller, "regenerate", row, previous_status=row.status)
-    return draft_mention(db, parts, row, source="regenerate")
+    return draft_mention(db, parts, row, source="regenerate", claimable=REGENERABLE)
 
 
 def edit(db: Session, parts: Components, row: MentionRow, caller: Caller, text: str) -> MentionRow:
@@ -207,26 +234,13 @@ def to_public(db: Session, row: MentionRow) -> MentionPublic:
         classification=current.classification if current else None,
         decision=current.decision if current else None,
         draft=current.draft if current and current.draft else None,
-        case=case_public(case) if case else None,
+        case=cases.case_public(case) if case else None,
         error=row.error,
         original_text=row.original_text,
         approved_text=row.approved_text,
         edit_distance=row.edit_distance,
         rejected_reason=row.rejected_reason,
         published_at=row.published_at,
-    )
-
-
-def case_public(case: CaseRow) -> CasePublic:
-    return CasePublic(
-        reference=case.reference,
-        mention_id=case.mention_id,
-        brand=case.brand,
-        status=CaseStatus(case.status),
-        due_at=case.due_at,
-        opened_at=case.opened_at,
-        resolved_at=case.resolved_at,
-        overdue=case.status != CaseStatus.resolved.value and case.due_at < utcnow(),
     )
 
 

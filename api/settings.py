@@ -16,6 +16,13 @@ class ApiSettings(BaseSettings):
     database_url: str | None = None  # unset: a SQLite file in OTKLIK_DATA_DIR
     max_text_chars: int = Field(default=5000, ge=100, le=20_000)
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
+    # Batch uploads (POST /jobs): the whole body, and the data rows in it.
+    max_upload_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    max_upload_rows: int = Field(default=20_000, ge=1)
+    background_jobs: bool = True  # false: jobs are stored but not drafted (another process drafts them)
+    # A mention claimed for drafting longer ago than this is taken to be orphaned (its drafter
+    # died) and drafted again; with embedded Chroma (one process) every claim is released at start.
+    draft_lease_seconds: int = Field(default=900, ge=30)
 
     def url(self, data_dir: Path) -> str:
         """The database URL: OTKLIK_DATABASE_URL, else `<data dir>/otklik.db`."""

@@ -3,7 +3,13 @@ a failure is never hidden, and the draft is marked `needs_review` when any check
 
 Grounding: every number, URL, e-mail and every promise in the reply must be supported by
 the brand (its facts, contact channels and allowed promises), by the mention itself as an
-echo (not turned into a commitment), or by what the system supplied (case reference, due).
+echo (not turned into a commitment), or by what the system supplied (case reference, due,
+and for a follow-up the operator's note of what was done: that is the operator's word, so
+it grounds even what the brand may not promise in advance, a refund decided after a check).
+The mention is untrusted: it grounds the author's own details only — never a link, a phone or
+card number, or what it dictates to the reply («напиши в ответе, что…», a pasted «Оператор: …»),
+which is how an injection plants its data. No other brand's name, unknown code or words of our
+instructions may appear at all (`grounding_content`).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from assistant import cues
-from assistant.draft import DraftRequest, first_name, format_due, reply_language
+from assistant.draft import DraftRequest, avoided_words, first_name, format_due, reply_language
 from assistant.models import CheckResult, Draft, DraftStatus, EmojiPolicy, ReplyMode
 from assistant.profanity import Lexicon
 
@@ -104,6 +110,43 @@ _FORMAL_RU = re.compile(
     r"попробуйте|проверьте|обновите|откройте|зайдите|подтвердите|выберите|можете|хотите)\b",
     re.I,
 )
+# What a mention dictates to the reply rather than tells about itself: a sentence addressed to
+# whoever writes the reply («напиши в ответе, что…», "for the bot", "SYSTEM:"), or a line of a
+# pasted dialogue spoken by the brand's side («Оператор: …»). Its numbers ground nothing.
+_DICTATED = re.compile(
+    r"\b(для|to|for)\s+(the\s+|an?\s+)?(бот|нейросет|ии\b|ии-|ассистент|модел|автоматическ|bot|ai\b|assistant|model|reply\s+generator)|"
+    r"^\W*(бот|нейросет\w*|ассистент|bot|assistant|ai|model|system|систем\w*)\b\W|"
+    r"\b(в\s+(\w+\s+)?ответе|в\s+(конце|начале)\s+ответа|in\s+(your|the)\s+(reply|answer|response)|"
+    r"reply\s+(exactly|with|that)|answer\s+(exactly|with|that)|acceptable\s+answer)\b|"
+    r"\b(подтверди|подтвердите|пообещай|пообещайте|допиши|допишите|вставь|вставьте|продублируй|продублируйте|"
+    r"confirm|promise\s+(me|that)|state\s+(that|clearly)|say\s+(that|yes))\b|"
+    r"\b(напиши|напишите|ответь|ответьте|скажи|скажите)\s*,?\s*(мне\s+)?что\b(?!\s+(с|со|случилось|происходит|делать)\b)|"
+    r"\b(system|систем\w*)\s*(:|\]|#|message|note)|\[/?system\]|<\|im_start\|>",
+    re.I,
+)
+_BRAND_SIDE = re.compile(
+    r"поддержк|оператор|менеджер|специалист|банк|\bбот\b|ассистент|support|operator|agent|manager|bank|\bbot\b|assistant",
+    re.I,
+)
+_SPEAKER = re.compile(r"^\W*(\[[\d:.\s]+\]\s*)?(?P<label>[^:\n]{1,40}):")
+_PHONE_DIGITS = 10  # this long (a phone, a card) is no echo to repeat, unless the author named it an order or contract
+# Words of our own prompts, and a model speaking of itself: a reply quoting them leaks the instructions.
+_INSTRUCTIONS = re.compile(
+    r"system\s+prompt|системн\w*\s+(промпт|инструкц|сообщени)\w*|промпт\w*|\b(my|hidden)\s+(instructions|prompt)\b|"
+    r"first\s+instruction|\bмо(и|ей|их|я)\s+инструкци\w*|you\s+write\s+replies|on\s+behalf\s+of\s+a\s+brand|untrusted|"
+    r"member\s+of\s+the\s+public|must\s+never\s+promise|<<<|>>>|\b(may_promise|must_not\w*|fee_waiver|cited_fact_ids|reply_mode)\b|"
+    r"\b(я|i\s+am|i'm)\s+(—\s+|-\s+)?(\w+\s+)?(нейросет\w*|языков\w+\s+модел\w*|language\s+model|an?\s+ai\b|chatbot)|"
+    r"\b(chat)?gpt\b|\bgpt-\w+|\bllama\b|\botklik\b",
+    re.I,
+)
+# A promo code, voucher or internal identifier: an upper-case token of letters and digits.
+_CODE = re.compile(r"(?<![\w-])[A-ZА-ЯЁ0-9]+(?:[-_][A-ZА-ЯЁ0-9]+)*(?![\w-])")
+# Quantifiers that do not change whether a phrase commits the brand: "waive all your fees".
+_FILLER = re.compile(r"\b(all|any|fully|completely|entirely|все|всю|весь|всё)\s+", re.I)
+_LATIN = str.maketrans(
+    dict(zip("абвгдеёзийклмнопрстуфыэ", "abvgdeeziyklmnoprstufye", strict=True))
+    | {"ж": "zh", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ь": "", "ю": "yu", "я": "ya"}
+)
 
 
 @dataclass(frozen=True)
@@ -144,6 +187,7 @@ class Checker:
             self._grounded_numbers(text, request),
             self._grounded_links(text, request),
             self._grounded_promises(text, request),
+            self._grounded_content(text, request),
         ]
         failed = any(not check.passed for check in checks)
         status = DraftStatus.needs_review if failed else DraftStatus.ready
@@ -191,9 +235,7 @@ class Checker:
 
     @staticmethod
     def _forbidden_words(text: str, request: DraftRequest) -> CheckResult:
-        voice = _voice(request)
-        folded = _fold(text).lower()
-        found = [w for w in voice.avoid_words if re.search(rf"(?<!\w){re.escape(_fold(w).lower())}(?!\w)", folded)]
+        found = avoided_words(text, _voice(request).avoid_words)
         return CheckResult(name="forbidden_words", passed=not found, detail=", ".join(found) or "none used")
 
     @staticmethod
@@ -239,13 +281,19 @@ class Checker:
 
     @staticmethod
     def _grounded_numbers(text: str, request: DraftRequest) -> CheckResult:
-        unsupported = cues.unsupported_numbers(text, _supporting_text(request))
+        """The author's own numbers may be echoed (an order, a sum, a wait), but not a phone or card
+        number, and not what the mention dictates to the reply: that is an injection's data."""
+        mention = _authors_own(request.mention.text, request.brand.profile.name)
+        echoed = {n for n in cues.numbers_in(mention) if len(n) < _PHONE_DIGITS} | cues.numbers_in(_orders(request))
+        supported = cues.numbers_in(_brand_text(request)) | echoed
+        unsupported = sorted(n for n in cues.numbers_in(text) if n not in supported)
         detail = f"not in facts or mention: {', '.join(unsupported)}" if unsupported else "every number is supported"
         return CheckResult(name="grounding_numbers", passed=not unsupported, detail=detail)
 
     @staticmethod
     def _grounded_links(text: str, request: DraftRequest) -> CheckResult:
-        support = _supporting_text(request).lower()
+        """Links and addresses come from the brand alone: one the mention supplies is never the brand's to give."""
+        support = _brand_text(request).lower()
         found = [link.rstrip(".,;:!?)»") for link in cues.links_in(text)]
         unsupported = [link for link in found if link.lower() not in support]
         detail = f"unknown: {', '.join(unsupported)}" if unsupported else "every link and address is the brand's"
@@ -253,31 +301,87 @@ class Checker:
 
     def _grounded_promises(self, text: str, request: DraftRequest) -> CheckResult:
         profile = request.brand.profile
-        facts = _fold(" ".join(t for fact in request.brand.facts for t in fact.text.values()))
+        facts = [_fold(t) for fact in request.brand.facts for t in fact.text.values()]
         mention = _fold(request.mention.text).lower()
+        note = _fold(request.operator_note or "")
+        noted = {p.id for p in self._promises if any(pattern.search(note) for pattern in p.patterns)}
         problems = []
         for sentence in _SENTENCE.split(_fold(text)):
             for promise in self._promises:
-                match = next((m for p in promise.patterns if (m := p.search(sentence))), None)
-                if match is None or _is_echo(match.group(0), sentence, mention):
+                match = _promised(promise, sentence)
+                if match is None or _is_echo(match, sentence, mention):
                     continue
-                allowed = promise.id in profile.may_promise or _fact_states(match.group(0), facts)
+                if promise.id in noted or (note and _fact_states(match, [note])):
+                    continue  # a follow-up reporting what the operator's note says was done
+                allowed = promise.id in profile.may_promise or _fact_states(match, facts)
                 if promise.id in profile.must_not_promise or not allowed:
-                    problems.append(f"{promise.id}: «{match.group(0)}»")
+                    problems.append(f"{promise.id}: «{match}»")
         detail = "unsupported promises: " + "; ".join(problems) if problems else "no unsupported promise"
         return CheckResult(name="grounding_promises", passed=not problems, detail=detail)
 
+    @staticmethod
+    def _grounded_content(text: str, request: DraftRequest) -> CheckResult:
+        """What only an injection puts in a reply: another brand's name, a code the brand's
+        material or the author's order and reference numbers hold (a promo code the customer quoted
+        goes to review too: the checker cannot tell it from an invented one), or the words of our
+        instructions."""
+        known = f"{_brand_text(request)}\n{_orders(request)}".lower()
+        problems = [f"another brand: {name}" for name in request.brand.profile.competitors if _names(name).search(text)]
+        problems += [
+            f"unknown code: {code}" for code in _CODE.findall(text) if _is_code(code) and code.lower() not in known
+        ]
+        problems += [f"instructions quoted: «{m.group(0)}»" for m in _INSTRUCTIONS.finditer(text)]
+        detail = "; ".join(problems) or "no other brand, unknown code or instruction text"
+        return CheckResult(name="grounding_content", passed=not problems, detail=detail)
 
-def _fact_states(phrase: str, facts: str) -> bool:
-    """A fact states the promise when each content word of the promise occurs in the brand's
-    facts — long words by their first five letters (Russian endings vary), short ones whole:
-    «бесплатная доставка» yes, "free month" only if the facts speak of one."""
-    lowered = facts.lower()
-    for word in re.findall(r"\w{4,}", phrase.lower()):
-        pattern = re.escape(word[:5]) if len(word) >= 6 else rf"\b{re.escape(word)}\b"
-        if not re.search(pattern, lowered):
-            return False
-    return bool(re.search(r"\w{4,}", phrase))
+
+def _promised(promise: Promise, sentence: str) -> str | None:
+    """The phrase by which the sentence makes the promise, read also without quantifiers."""
+    for candidate in (sentence, _FILLER.sub("", sentence)):
+        if match := next((m for p in promise.patterns if (m := p.search(candidate))), None):
+            return match.group(0)
+    return None
+
+
+def _fact_states(phrase: str, facts: list[str]) -> bool:
+    """One fact states the promise when each content word of the promise occurs in it — long
+    words by their first five letters (Russian endings vary), short ones whole: «бесплатная
+    доставка» only where a fact speaks of it; "free" calls in one fact and delivery times in
+    another state no "free delivery"."""
+    words = re.findall(r"\w{4,}", phrase.lower())
+    patterns = [re.escape(word[:5]) if len(word) >= 6 else rf"\b{re.escape(word)}\b" for word in words]
+    return bool(words) and any(all(re.search(p, fact.lower()) for p in patterns) for fact in facts)
+
+
+def _authors_own(mention: str, brand_name: str) -> str:
+    """The mention less what it dictates to the reply (see _DICTATED)."""
+    kept = []
+    for line in mention.splitlines():
+        speaker = _SPEAKER.match(line)
+        label = speaker.group("label") if speaker else ""
+        if label and (_BRAND_SIDE.search(label) or brand_name.lower() in label.lower()):
+            continue
+        kept += [sentence for sentence in _SENTENCE.split(line) if not _DICTATED.search(sentence)]
+    return "\n".join(kept)
+
+
+def _orders(request: DraftRequest) -> str:
+    """The order and reference numbers the author gave («заказ 48213», «обращение KB-0411-1187»): always an echo."""
+    return " ".join(s.text for s in cues.find_specifics(request.mention.text) if s.kind == "order")
+
+
+def _names(brand_name: str) -> re.Pattern[str]:
+    """Another brand's name in any case ending, in Cyrillic or transliterated: «Банке Сосна», "Bank Sosna"."""
+    stems = [
+        word[:-1] if len(word) >= 5 and word[-1] in "аяоеыиуюйь" else word for word in re.findall(r"\w+", brand_name)
+    ]
+    forms = [stems, [stem.lower().translate(_LATIN) for stem in stems]]
+    return re.compile("|".join(r"\b" + r"\w*\W+".join(map(re.escape, form)) + r"\w*" for form in forms), re.I)
+
+
+def _is_code(token: str) -> bool:
+    """Long enough and with letters enough to be a code, not an abbreviation (СБП, CVV) or a number."""
+    return len(token) >= 5 and sum(char.isalpha() for char in token) >= 2
 
 
 def _is_echo(phrase: str, sentence: str, mention: str) -> bool:
@@ -319,12 +423,12 @@ def _channel_named(folded_text: str, request: DraftRequest) -> re.Match[str] | N
     return None
 
 
-def _supporting_text(request: DraftRequest) -> str:
-    """Everything a reply may take numbers and links from."""
+def _brand_text(request: DraftRequest) -> str:
+    """What the brand and the system supplied: facts, channels, the case, the operator's note."""
     brand = request.brand
     parts = [t for fact in brand.facts for t in fact.text.values()]
     parts += [c.value for c in brand.profile.contact_channels]
-    parts += [request.mention.text, brand.profile.name]
+    parts += [brand.profile.name, request.operator_note or ""]
     if request.case:
         parts.append(request.case.reference)
         parts += [format_due(request.case.due, brand.profile.timezone, lang) for lang in ("ru", "en")]

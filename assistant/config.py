@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     structured_method: Literal["function_calling", "json_schema", "json_mode"] = "function_calling"
     request_timeout: float = Field(default=60.0, gt=0)
     max_retries: int = Field(default=2, ge=0, le=10)  # the openai client's own retries; we add none
+    # After this many unavailable answers in a row the model is not called for the cooldown
+    # (the offline fallback answers at once); 0 never stops calling.
+    breaker_failures: int = Field(default=5, ge=0)
+    breaker_cooldown: float = Field(default=30.0, gt=0)
     max_tokens: int = Field(default=600, ge=16)  # cap on each reply from the model
     temperature: float = Field(default=0.2, ge=0.0, le=2.0)
     concurrency: int = Field(default=4, ge=1, le=64)  # model calls in flight in a batch

@@ -43,6 +43,7 @@ class DraftRequest:
     brand: Brand
     knowledge: Retrieved
     case: CaseTicket | None
+    operator_note: str | None = None  # a follow-up's note from the operator: it grounds what the follow-up reports
 
 
 class Drafter(Protocol):
@@ -54,6 +55,18 @@ class Drafter(Protocol):
 def reply_language(request: DraftRequest) -> str:
     language = request.classification.language
     return language if language in SUPPORTED_LANGUAGES and language in request.brand.voice.languages else "ru"
+
+
+def avoided_words(text: str, avoid_words: list[str]) -> list[str]:
+    """The brand's forbidden words and phrases the text uses: whole words, any case, «ё» as «е»."""
+    folded = _fold(text)
+    return [
+        word for word in avoid_words if word.strip() and re.search(rf"(?<!\w){re.escape(_fold(word))}(?!\w)", folded)
+    ]
+
+
+def _fold(text: str) -> str:
+    return text.replace("ё", "е").replace("Ё", "Е").lower()
 
 
 def first_name(author_name: str | None) -> str | None:
@@ -98,6 +111,39 @@ def format_due(due: datetime, timezone: str, language: str) -> str:
     return local.strftime("%d.%m %H:%M") if language == "ru" else local.strftime("%d %b, %H:%M")
 
 
+def placeholders(request: DraftRequest, rules: PlatformRules, language: str) -> dict[str, str]:
+    """The values any reply fills its phrases with: {name}, {channel} (the one fitting the
+    platform), {case_ref} and {due}; empty when unknown."""
+    mention, brand, case = request.mention, request.brand, request.case
+    channel = choose_channel(brand, rules, mention.platform.value)
+    return {
+        "name": first_name(mention.author_name) or "",
+        "channel": channel_text(channel, language),
+        "case_ref": case.reference if case else "",
+        "due": format_due(case.due, brand.profile.timezone, language) if case else "",
+    }
+
+
+def pick_phrase(variants: list[str], values: dict[str, str], seed: str) -> str:
+    """One variant, filled in, chosen by a hash of `seed` among those whose placeholders all have
+    values ("" when none has): the same seed always gets the same variant."""
+    usable = [v for v in variants if fillable(v, values)]
+    if not usable:
+        return ""
+    digest = hashlib.sha256(seed.encode()).digest()
+    return fill(usable[digest[0] % len(usable)], values)
+
+
+def fillable(template: str, values: dict[str, str]) -> bool:
+    """A variant that needs a value we do not have (no topic, no case) is skipped."""
+    return all(values.get(key) for key in re.findall(r"{(\w+)}", template))
+
+
+def greeting(voice: VoiceProfile, values: dict[str, str]) -> str:
+    """The voice's greeting, by name when the author gave one."""
+    return fill(voice.greeting if values.get("name") else voice.greeting_anonymous, values)
+
+
 class OfflineDrafter:
     """Composes replies from the brand's voice guide and facts; no model, no network."""
 
@@ -110,7 +156,7 @@ class OfflineDrafter:
         rules = brand.profile.rules_for(mention.platform)
         composer = _Composer(request, voice, language, rules)
         sentences, cited = composer.sentences()
-        text = _fit_length(sentences, min(voice.max_length, rules.max_length))
+        text = fit_length(sentences, min(voice.max_length, rules.max_length))
         return Draft(
             text=text,
             language=language,
@@ -129,21 +175,17 @@ class _Composer:
         self.language = language
         self.phrases = voice.phrases
         self.seed = request.mention.id + request.mention.text
-        brand = request.brand
-        channel = choose_channel(brand, rules, request.mention.platform.value)
-        case = request.case
         self.values = {
-            "name": first_name(request.mention.author_name) or "",
-            "channel": channel_text(channel, language),
-            "case_ref": case.reference if case else "",
-            "due": format_due(case.due, brand.profile.timezone, language) if case else "",
+            **placeholders(request, rules, language),
             "specifics": self._specifics_text(),
             "topic": self._topic_label(),
         }
         self.cited: list[str] = []
-        self.facts = [f for f in request.knowledge.facts if _fits_platform(f.text, rules)]
+        self.facts = [
+            f for f in request.knowledge.facts if _fits_platform(f.text, rules) and self._voice_permits(f.text)
+        ]
 
-    def sentences(self) -> tuple[list[_Sentence], list[str]]:
+    def sentences(self) -> tuple[list[Sentence], list[str]]:
         mode = self.request.decision.reply_mode
         parts = {
             ReplyMode.negative: self._negative,
@@ -152,13 +194,13 @@ class _Composer:
             ReplyMode.answer: self._answer,
             ReplyMode.thanks: self._thanks,
         }[mode or ReplyMode.answer]()
-        sentences = [self._greeting(), *parts, _Sentence(self.voice.sign_off, priority=3)]
+        sentences = [Sentence(greeting(self.voice, self.values)), *parts, Sentence(self.voice.sign_off, priority=3)]
         return [s for s in sentences if s.text], self.cited
 
     # --- the parts -------------------------------------------------------------------
 
-    def _negative(self) -> list[_Sentence]:
-        specifics = self._pick("specifics_intro", priority=2) if self.values["specifics"] else _Sentence("")
+    def _negative(self) -> list[Sentence]:
+        specifics = self._pick("specifics_intro", priority=2) if self.values["specifics"] else Sentence("")
         rules = [self._pick("acknowledge"), self._pick("regret")]
         if self.request.decision.cell.format is ReplyFormat.empathy_first:
             rules.reverse()
@@ -166,7 +208,7 @@ class _Composer:
         opening = self._pick("thanks_negative", priority=2)
         return [opening, specifics, *rules, self._fact(priority=2), self._pick("help"), self._pick("follow_up")]
 
-    def _holding(self) -> list[_Sentence]:
+    def _holding(self) -> list[Sentence]:
         return [
             self._pick("regret"),
             self._pick("specifics_intro", priority=2),
@@ -176,38 +218,31 @@ class _Composer:
             self._pick("follow_up"),
         ]
 
-    def _fake(self) -> list[_Sentence]:
+    def _fake(self) -> list[Sentence]:
         return [self._pick("fake_ask_details"), self._fact(priority=2)]
 
-    def _answer(self) -> list[_Sentence]:
+    def _answer(self) -> list[Sentence]:
         facts = [self._fact(index) for index in range(2)]
         return [self._pick("answer_intro", priority=2), *facts, self._pick("help", priority=2)]
 
-    def _thanks(self) -> list[_Sentence]:
+    def _thanks(self) -> list[Sentence]:
         return [self._pick("thanks_positive"), self._pick("thanks_specifics", priority=2)]
 
     # --- pieces ----------------------------------------------------------------------
 
-    def _greeting(self) -> _Sentence:
-        template = self.voice.greeting if self.values["name"] else self.voice.greeting_anonymous
-        return _Sentence(_fill(template, self.values))
+    def _pick(self, phrase_list: str, priority: int = 1) -> Sentence:
+        variants = [v for v in getattr(self.phrases, phrase_list) if self._voice_permits(fill(v, self.values))]
+        return Sentence(pick_phrase(variants, self.values, f"{self.seed}|{phrase_list}"), priority)
 
-    def _pick(self, phrase_list: str, priority: int = 1) -> _Sentence:
-        variants = [v for v in getattr(self.phrases, phrase_list) if self._fillable(v)]
-        if not variants:
-            return _Sentence("")
-        digest = hashlib.sha256(f"{self.seed}|{phrase_list}".encode()).digest()
-        return _Sentence(_fill(variants[digest[0] % len(variants)], self.values), priority)
+    def _voice_permits(self, text: str) -> bool:
+        """No word the voice guide forbids: such a variant or fact is passed over, not sent to review."""
+        return not avoided_words(text, self.voice.avoid_words)
 
-    def _fillable(self, template: str) -> bool:
-        """A variant that needs a value we do not have (no topic, no case) is skipped."""
-        return all(self.values.get(key) for key in re.findall(r"{(\w+)}", template))
-
-    def _fact(self, index: int = 0, priority: int = 1) -> _Sentence:
+    def _fact(self, index: int = 0, priority: int = 1) -> Sentence:
         if index >= len(self.facts):
-            return _Sentence("")
+            return Sentence("")
         self.cited.append(self.facts[index].id)
-        return _Sentence(self.facts[index].text, priority)
+        return Sentence(self.facts[index].text, priority)
 
     def _specifics_text(self) -> str:
         """The author's details as noun phrases, one of each kind, at most three."""
@@ -228,7 +263,7 @@ class _Composer:
 
 
 @dataclass(frozen=True)
-class _Sentence:
+class Sentence:
     text: str
     priority: int = 1  # 1 must stay; 2 and 3 go first when the platform's limit is tight
 
@@ -269,11 +304,11 @@ def _fits_platform(text: str, rules: PlatformRules) -> bool:
     return (rules.links_allowed or not cues.has_link(text)) and (rules.phones_allowed or not cues.has_phone(text))
 
 
-def _fill(template: str, values: dict[str, str]) -> str:
+def fill(template: str, values: dict[str, str]) -> str:
     return re.sub(r"{(\w+)}", lambda m: values.get(m.group(1), m.group(0)), template).strip()
 
 
-def _fit_length(sentences: list[_Sentence], limit: int) -> str:
+def fit_length(sentences: list[Sentence], limit: int) -> str:
     """Join sentences; drop optional ones (highest priority number first) until it fits."""
     kept = list(sentences)
     for priority in (3, 2):
@@ -282,11 +317,11 @@ def _fit_length(sentences: list[_Sentence], limit: int) -> str:
     return _join(kept)
 
 
-def _join(sentences: list[_Sentence]) -> str:
-    greeting, *body = [s.text for s in sentences]
+def _join(sentences: list[Sentence]) -> str:
+    opening, *body = [s.text for s in sentences]  # the greeting stands apart
     if not body:
-        return greeting
+        return opening
     *middle, last = body
     sign_off_apart = sentences[-1].priority == 3
     main = " ".join(middle if sign_off_apart else body)
-    return f"{greeting}\n\n{main}\n\n{last}" if sign_off_apart else f"{greeting}\n\n{main}"
+    return f"{opening}\n\n{main}\n\n{last}" if sign_off_apart else f"{opening}\n\n{main}"

@@ -11,6 +11,10 @@ class InputError(AssistantError):
     """Bad input from the user: an empty text, an unreadable file, a malformed row."""
 
 
+class ApiEditsError(InputError):
+    """A brand folder would overwrite knowledge a brand owner edited through the API."""
+
+
 class UnknownBrandError(AssistantError):
     def __init__(self, brand: str, known: list[str]):
         hint = ", ".join(known) if known else "none — run `otklik ingest knowledge/brands/<brand>`"

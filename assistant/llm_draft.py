@@ -18,7 +18,7 @@ from assistant.prompts import Prompt
 from assistant.structured import Ledger, StructuredCaller
 
 FALLBACK = "offline-fallback"
-_TRIM_ORDER = ("approved_replies", "voice", "facts")  # what goes first when the prompt is too long
+_TRIM_ORDER = ("approved_replies", "facts")  # what goes first when the prompt is too long
 
 
 class DraftOut(BaseModel):
@@ -50,7 +50,6 @@ def reply_values(request: DraftRequest, knowledge: Retrieved) -> dict[str, Any]:
         "cell": request.decision.cell.model_dump(mode="json"),
         "five_rules": mode in (ReplyMode.negative, ReplyMode.holding),
         "facts": [{"id": fact.id, "text": fact.text} for fact in knowledge.facts],
-        "voice_passages": [passage.text for passage in knowledge.voice],
         "examples": [{"mention": r.metadata.get("mention", ""), "reply": r.text} for r in knowledge.approved_replies],
         "case": {"reference": case.reference, "due": format_due(case.due, profile.timezone, language)}
         if case
@@ -112,7 +111,7 @@ class LLMDrafter:
             out = self._ask("draft", request, {}, ledger)
         except (ModelUnavailableError, ModelOutputError) as error:
             return self._offline(request, error, ledger)
-        return self._to_draft(out, request, ledger, [])
+        return model_draft(out, request, ledger, [])
 
     async def adraft(self, request: DraftRequest) -> Draft:
         ledger: Ledger = []
@@ -120,7 +119,7 @@ class LLMDrafter:
             out = await self._aask("draft", request, {}, ledger)
         except (ModelUnavailableError, ModelOutputError) as error:
             return self._offline(request, error, ledger)
-        return self._to_draft(out, request, ledger, [])
+        return model_draft(out, request, ledger, [])
 
     def revise(self, draft: Draft, request: DraftRequest) -> Draft:
         """One revision listing the failed checks; a fallback draft is not the model's to revise."""
@@ -133,7 +132,7 @@ class LLMDrafter:
             return draft.model_copy(
                 update={"calls": ledger, "warnings": [*draft.warnings, f"revision failed: {error}"]}
             )
-        return self._to_draft(out, request, ledger, [*draft.warnings, _revised_note(draft)])
+        return model_draft(out, request, ledger, [*draft.warnings, _revised_note(draft)])
 
     async def arevise(self, draft: Draft, request: DraftRequest) -> Draft:
         if draft.backend != self.name:
@@ -145,7 +144,7 @@ class LLMDrafter:
             return draft.model_copy(
                 update={"calls": ledger, "warnings": [*draft.warnings, f"revision failed: {error}"]}
             )
-        return self._to_draft(out, request, ledger, [*draft.warnings, _revised_note(draft)])
+        return model_draft(out, request, ledger, [*draft.warnings, _revised_note(draft)])
 
     def _ask(self, name: str, request: DraftRequest, extra: dict[str, Any], ledger: Ledger) -> DraftOut:
         prompt = self._prompts[name]
@@ -177,24 +176,30 @@ class LLMDrafter:
                 return values
             knowledge = smaller
 
-    def _to_draft(self, out: DraftOut, request: DraftRequest, ledger: Ledger, warnings: list[str]) -> Draft:
-        known = {fact.id for fact in request.knowledge.facts}
-        unknown = [i for i in out.cited_fact_ids if i not in known]
-        notes = [f"the model cited facts it was not given: {', '.join(unknown)}"] if unknown else []
-        return Draft(
-            text=out.text,
-            language=reply_language(request),
-            cited_ids=[i for i in dict.fromkeys(out.cited_fact_ids) if i in known],
-            warnings=[*warnings, *notes],
-            backend=self.name,
-            case_ref=request.case.reference if request.case else None,
-            calls=ledger,
-        )
-
     def _offline(self, request: DraftRequest, error: Exception, ledger: Ledger) -> Draft:
-        draft = self._fallback.draft(request)
-        warning = f"language model failed, offline draft used: {error}"
-        return draft.model_copy(update={"backend": FALLBACK, "warnings": [*draft.warnings, warning], "calls": ledger})
+        return as_fallback(self._fallback.draft(request), error, ledger)
+
+
+def model_draft(out: DraftOut, request: DraftRequest, ledger: Ledger, warnings: list[str]) -> Draft:
+    """The model's answer as a draft: only the facts it was given are kept as cited."""
+    known = {fact.id for fact in request.knowledge.facts}
+    unknown = [i for i in out.cited_fact_ids if i not in known]
+    notes = [f"the model cited facts it was not given: {', '.join(unknown)}"] if unknown else []
+    return Draft(
+        text=out.text,
+        language=reply_language(request),
+        cited_ids=[i for i in dict.fromkeys(out.cited_fact_ids) if i in known],
+        warnings=[*warnings, *notes],
+        backend=LLMDrafter.name,
+        case_ref=request.case.reference if request.case else None,
+        calls=ledger,
+    )
+
+
+def as_fallback(draft: Draft, error: Exception, ledger: Ledger) -> Draft:
+    """The offline draft standing in for the model's, saying why and keeping the failed calls."""
+    warning = f"language model failed, offline draft used: {error}"
+    return draft.model_copy(update={"backend": FALLBACK, "warnings": [*draft.warnings, warning], "calls": ledger})
 
 
 def _revision_values(draft: Draft) -> dict[str, Any]:

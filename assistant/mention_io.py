@@ -1,7 +1,8 @@
-"""Read mentions from JSONL or CSV files, and write results as JSONL.
+"""Read mentions from JSON, JSON lines or CSV — a file or an upload's bytes — and write results as JSONL.
 
 Bad rows never stop a batch: each is reported with its line number and the good rows go
-on. A file that cannot be read at all raises InputError.
+on. Input that cannot be read at all raises InputError. A `ColumnMapping` turns an
+export's own columns, platform names and dates into Mention fields (docs/csv-import.md).
 """
 
 from __future__ import annotations
@@ -9,15 +10,35 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator
 
 from assistant.errors import InputError
-from assistant.models import Mention
+from assistant.models import Mention, Platform, Strict
+
+
+class SourceFormat(StrEnum):
+    json = "json"  # a list of objects, {"mentions": [...]}, one object, or one object per line
+    jsonl = "jsonl"  # one object per line
+    csv = "csv"  # a header row, then one mention per record
+
+
+SUFFIXES = {
+    ".csv": SourceFormat.csv,
+    ".jsonl": SourceFormat.jsonl,
+    ".ndjson": SourceFormat.jsonl,
+    ".json": SourceFormat.json,
+}
+MENTION_FIELDS = tuple(Mention.model_fields)
+PLATFORM_VALUES = frozenset(platform.value for platform in Platform)
+DATE_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")  # besides ISO 8601
 
 
 @dataclass(frozen=True)
@@ -32,17 +53,236 @@ class MentionBatch:
     errors: list[RowError]
     lines: list[int]  # the file line each mention came from
 
+    @property
+    def rows(self) -> int:
+        """Data rows read, good and bad."""
+        return len(self.mentions) + len(self.errors)
 
-def read_mentions(path: Path, default_brand: str | None = None) -> MentionBatch:
-    """Mentions from a .jsonl or .csv file; `default_brand` fills rows without a brand."""
-    rows = _rows(path)
+
+class TooManyRowsError(InputError):
+    def __init__(self, rows: int, limit: int):
+        super().__init__(f"{rows} rows; the limit is {limit}")
+        self.rows, self.limit = rows, limit
+
+
+# A row as read: its line and its (column, value) pairs in source order, or what was wrong with it.
+RawRow = tuple[int, list[tuple[str, Any]] | str]
+
+
+def _name(text: str) -> str:
+    """Column names and platform values match ignoring case and extra spaces."""
+    return " ".join(text.split()).casefold()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class ColumnMapping(Strict):
+    """How an export's columns and values become Mention fields (the same for CSV and JSON rows)."""
+
+    columns: dict[str, str] = Field(default_factory=dict, description="source column -> Mention field")
+    platforms: dict[str, Platform] = Field(default_factory=dict, description="source value -> platform")
+    other_platform: Platform | None = Field(
+        default=None, description="the platform of values not recognised; unset: such a row is bad"
+    )
+    timezone: str = Field(default="UTC", description="of dates written without an offset (IANA name)")
+    ignore_other_columns: bool = Field(
+        default=False, description="drop columns neither mapped nor named like a field (else: a bad row)"
+    )
+
+    @field_validator("columns")
+    @classmethod
+    def _known_fields(cls, columns: dict[str, str]) -> dict[str, str]:
+        unknown = {column: field for column, field in columns.items() if field not in MENTION_FIELDS}
+        if unknown:
+            named = ", ".join(f"{column!r} -> {field!r}" for column, field in unknown.items())
+            raise ValueError(f"unknown Mention field in {named}; the fields are {', '.join(MENTION_FIELDS)}")
+        return {_name(column): field for column, field in columns.items()}
+
+    @field_validator("platforms")
+    @classmethod
+    def _platform_names(cls, platforms: dict[str, Platform]) -> dict[str, Platform]:
+        return {_name(value): platform for value, platform in platforms.items()}
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {name!r} (an IANA name such as 'Europe/Moscow' or 'UTC')") from None
+        return name
+
+    def target(self, column: str) -> str | None:
+        """The field this column fills; None to drop it; an unknown column keeps its name (a bad row)."""
+        name = _name(column)
+        if not name:
+            return None
+        if name in self.columns:
+            return self.columns[name]
+        if name in MENTION_FIELDS:
+            return name
+        return None if self.ignore_other_columns else column
+
+    def apply(self, pairs: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+        """Mention fields from a row: the first non-empty column for each field, values in canonical form.
+
+        An empty text is kept, so that it is reported as empty rather than missing."""
+        fields: dict[str, Any] = {}
+        for column, value in pairs:
+            field = self.target(column)
+            if field is not None and _blank(fields.get(field)) and (not _blank(value) or field == "text"):
+                fields[field] = value
+        if isinstance(fields.get("platform"), str):
+            fields["platform"] = self._platform(fields["platform"])
+        if isinstance(fields.get("created_at"), str):
+            fields["created_at"] = self._date(fields["created_at"])
+        return fields
+
+    def merged(self, override: ColumnMapping) -> ColumnMapping:
+        """This mapping with another laid over it: its columns and platforms added, its settings winning."""
+        update = {name: getattr(override, name) for name in override.model_fields_set}
+        update["columns"] = {**self.columns, **override.columns}
+        update["platforms"] = {**self.platforms, **override.platforms}
+        return self.model_copy(update=update)
+
+    def _platform(self, value: str) -> str:
+        name = _name(value)
+        if name in self.platforms:
+            return self.platforms[name].value
+        if name in PLATFORM_VALUES:
+            return name
+        return self.other_platform.value if self.other_platform else value
+
+    def _date(self, value: str) -> datetime | str:
+        """ISO 8601 or day.month.year [hours:minutes[:seconds]]; anything else is left for validation to name."""
+        try:
+            parsed = _parse_date(value.strip())
+        except ValueError:
+            return value
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=ZoneInfo(self.timezone))
+
+
+def _parse_date(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+    raise ValueError(f"not a date: {text!r}")
+
+
+# --- presets: the column sets we expect in typical monitoring exports (not vendor-certified) -------
+
+PLATFORM_NAMES: dict[str, Platform] = {
+    **dict.fromkeys(["vk.com", "вконтакте", "вк", "vkontakte"], Platform.vk),
+    **dict.fromkeys(["t.me", "телеграм", "telegram.org"], Platform.telegram),
+    **dict.fromkeys(["otzovik.com", "отзовик"], Platform.otzovik),
+    **dict.fromkeys(["irecommend.ru", "айрекоменд"], Platform.irecommend),
+    **dict.fromkeys(
+        ["ozon", "ozon.ru", "wildberries", "wildberries.ru", "market.yandex.ru", "яндекс маркет", "маркетплейс"],
+        Platform.marketplace,
+    ),
+    **dict.fromkeys(["яндекс карты", "яндекс.карты", "yandex maps", "yandex.ru/maps"], Platform.yandex_maps),
+    **dict.fromkeys(["google maps", "google карты", "maps.google.com", "google.com/maps"], Platform.google_maps),
+    **dict.fromkeys(["2гис", "2gis.ru"], Platform.two_gis),
+    **dict.fromkeys(["app store", "apps.apple.com"], Platform.app_store),
+    **dict.fromkeys(["сайт", "web"], Platform.website),
+}
+
+
+def _columns(**names: list[str]) -> dict[str, str]:
+    return {column: field for field, columns in names.items() for column in columns}
+
+
+PRESETS: dict[str, ColumnMapping] = {
+    "canonical": ColumnMapping(),
+    "russian-export": ColumnMapping(
+        columns=_columns(
+            text=["Текст", "Текст сообщения", "Текст упоминания"],
+            author_name=["Автор", "Имя автора"],
+            created_at=["Дата", "Дата публикации"],
+            url=["Ссылка", "Ссылка на сообщение"],
+            platform=["Площадка", "Источник", "Ресурс"],
+            rating=["Рейтинг", "Оценка"],
+            external_id=["ID", "ID сообщения", "Идентификатор"],
+            brand=["Бренд"],
+        ),
+        platforms=PLATFORM_NAMES,
+        other_platform=Platform.other,
+        timezone="Europe/Moscow",
+        ignore_other_columns=True,
+    ),
+    "english-export": ColumnMapping(
+        columns=_columns(
+            text=["Text", "Content", "Message"],
+            author_name=["Author", "Author Name"],
+            created_at=["Date", "Published", "Published At"],
+            url=["URL", "Link"],
+            platform=["Source", "Platform", "Site"],
+            rating=["Rating"],
+            external_id=["ID", "Mention ID"],
+            brand=["Brand"],
+        ),
+        platforms=PLATFORM_NAMES,
+        other_platform=Platform.other,
+        ignore_other_columns=True,
+    ),
+}
+
+
+def column_mapping(preset: str | None = None, custom: dict[str, Any] | None = None) -> ColumnMapping:
+    """A preset (by default `canonical`) with a custom mapping laid over it.
+
+    Raises InputError for an unknown preset and ValidationError for a bad custom mapping."""
+    name = preset or "canonical"
+    if name not in PRESETS:
+        raise InputError(f"unknown preset {name!r}; the presets are {', '.join(PRESETS)}")
+    base = PRESETS[name]
+    return base.merged(ColumnMapping.model_validate(custom)) if custom else base
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def read_mentions(path: Path, default_brand: str | None = None, mapping: ColumnMapping | None = None) -> MentionBatch:
+    """Mentions from a .jsonl, .json or .csv file; `default_brand` fills rows without a brand."""
+    source = SUFFIXES.get(path.suffix.lower())
+    if source is None:
+        raise InputError(f"{path}: unknown file type {path.suffix!r}; use .jsonl, .json or .csv")
+    data = _read_bytes(path)
+    try:
+        return parse_mentions(data, source, default_brand, mapping)
+    except InputError as error:
+        raise InputError(f"{path}: {error}") from None
+
+
+def parse_mentions(
+    data: bytes | str,
+    source: SourceFormat,
+    default_brand: str | None = None,
+    mapping: ColumnMapping | None = None,
+    *,
+    model: type[Mention] = Mention,
+    max_rows: int | None = None,
+) -> MentionBatch:
+    """Mentions (validated as `model`) from an upload's content; TooManyRowsError beyond `max_rows`."""
+    mapping = mapping or PRESETS["canonical"]
+    rows = _split_rows(decode_text(data), source, mapping)
+    if max_rows is not None and len(rows) > max_rows:
+        raise TooManyRowsError(len(rows), max_rows)
     mentions, errors, lines = [], [], []
     for line, row in rows:
         if isinstance(row, str):
             errors.append(RowError(line, row))
             continue
         try:
-            mentions.append(Mention.model_validate(_clean(row, default_brand)))
+            mentions.append(model.model_validate(_with_defaults(mapping.apply(row), default_brand)))
             lines.append(line)
         except ValidationError as error:
             errors.append(RowError(line, describe_validation_error(error)))
@@ -54,56 +294,120 @@ def describe_validation_error(error: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'row'}: {e['msg']}" for e in error.errors())
 
 
-def _rows(path: Path) -> list[tuple[int, dict[str, Any] | str]]:
-    text = _read_text(path)
-    if path.suffix.lower() == ".csv":
-        return _csv_rows(text)
-    if path.suffix.lower() in (".jsonl", ".ndjson", ".json"):
-        return _jsonl_rows(text)
-    raise InputError(f"{path}: unknown file type {path.suffix!r}; use .jsonl or .csv")
-
-
-def _read_text(path: Path) -> str:
+def decode_text(data: bytes | str) -> str:
+    """UTF-8 text (a byte-order mark is dropped); InputError names the first bad byte and its line."""
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise InputError(
+            f"not UTF-8 text: byte 0x{data[error.start]:02x} on line {line} (save the file as UTF-8)"
+        ) from None
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
     except OSError as error:
         raise InputError(f"{path}: cannot be read ({error.strerror})") from None
 
 
-def _jsonl_rows(text: str) -> list[tuple[int, dict[str, Any] | str]]:
-    rows: list[tuple[int, dict[str, Any] | str]] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+def _split_rows(text: str, source: SourceFormat, mapping: ColumnMapping) -> list[RawRow]:
+    if source is SourceFormat.csv:
+        return _csv_rows(text, mapping)
+    if source is SourceFormat.json:
+        return _json_rows(text)
+    return _jsonl_rows(text)
+
+
+def _json_rows(text: str) -> list[RawRow]:
+    """A list of objects or {"mentions": [...]} (a row's line is its place in the list, from 1),
+    a single object, or — when the text holds several documents — one object per line."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        if error.msg == "Extra data":
+            return _jsonl_rows(text)
+        raise InputError(f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})") from None
+    if isinstance(document, dict) and isinstance(document.get("mentions"), list):
+        document = document["mentions"]
+    elif isinstance(document, dict):
+        document = [document]
+    if not isinstance(document, list):
+        raise InputError('expected a JSON list of mentions or {"mentions": [...]}')
+    return [(number, _object_row(value)) for number, value in enumerate(document, start=1)]
+
+
+def _jsonl_rows(text: str) -> list[RawRow]:
+    rows: list[RawRow] = []
+    for number, line in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028 may sit inside a string
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            rows.append((number, _object_row(json.loads(line))))
         except json.JSONDecodeError as error:
             rows.append((number, f"not valid JSON: {error.msg}"))
-            continue
-        rows.append((number, value if isinstance(value, dict) else "expected a JSON object"))
     return rows
 
 
-def _csv_rows(text: str) -> list[tuple[int, dict[str, Any] | str]]:
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "text" not in reader.fieldnames:
-        raise InputError("CSV needs a header row with at least a 'text' column")
-    return [(reader.line_num, dict(row)) for row in reader]
+def _object_row(value: Any) -> list[tuple[str, Any]] | str:
+    return list(value.items()) if isinstance(value, dict) else "expected a JSON object"
 
 
-def _clean(row: dict[str, Any], default_brand: str | None) -> dict[str, Any]:
-    """Empty CSV cells mean 'not given' (but an empty text is reported as empty); ids are
-    strings; the default brand fills gaps."""
-    cleaned = {key: value for key, value in row.items() if key and (value not in ("", None) or key == "text")}
-    if "id" in cleaned:
-        cleaned["id"] = str(cleaned["id"])
-    if default_brand and "brand" not in cleaned:
-        cleaned["brand"] = default_brand
-    return cleaned
+def _csv_rows(text: str, mapping: ColumnMapping) -> list[RawRow]:
+    """Records after the header, each with the line it starts on; the delimiter is read off the header."""
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    records = _records(reader)
+    header_line, header = next(records, (1, []))
+    if not any(mapping.target(column) == "text" for column in header):
+        found = ", ".join(repr(column) for column in header if column) or "nothing"
+        raise InputError(
+            f"CSV line {header_line}: the header needs a 'text' column (or one mapped to text); it has {found}"
+        )
+    return [(line, _csv_row(header, cells)) for line, cells in records]
+
+
+def _records(reader: Any) -> Iterator[tuple[int, list[str]]]:
+    """Non-empty records and the line each starts on (a quoted cell may span lines)."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise InputError(f"CSV line {reader.line_num}: {error}") from None
+        if any(cell.strip() for cell in cells):
+            yield start, cells
+
+
+def _csv_row(header: list[str], cells: list[str]) -> list[tuple[str, Any]] | str:
+    extra = cells[len(header) :]
+    if any(cell.strip() for cell in extra):
+        return f"the row has {len(cells)} cells; the header has {len(header)} columns"
+    return list(zip(header, cells, strict=False))
+
+
+def _delimiter(header: str) -> str:
+    """Comma, semicolon (spreadsheet exports in Russian locales) or tab: whichever the header has most of."""
+    counts = {delimiter: header.count(delimiter) for delimiter in (",", ";", "\t")}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ","
+
+
+def _with_defaults(fields: dict[str, Any], default_brand: str | None) -> dict[str, Any]:
+    """Ids are strings (a JSON integer is accepted); the default brand fills rows without one."""
+    for key in ("id", "external_id"):
+        if isinstance(fields.get(key), int) and not isinstance(fields[key], bool):
+            fields[key] = str(fields[key])
+    if default_brand and "brand" not in fields:
+        fields["brand"] = default_brand
+    return fields
 
 
 def write_jsonl(path: Path, records: Iterable[BaseModel]) -> int:

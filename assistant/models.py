@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
 # "register" (rational/emotional) is the domain's word; pydantic warns that it shadows
 # ABCMeta.register, which no model here uses.
@@ -150,7 +150,7 @@ class ModelCall(BaseModel):
     prompt_tokens: int | None = None  # as the server reports them
     completion_tokens: int | None = None
     latency_ms: float = 0.0
-    outcome: str = "ok"  # ok | invalid_output | unavailable | context_overflow | configuration
+    outcome: str = "ok"  # ok | invalid_output | unavailable | circuit_open | context_overflow | configuration
 
 
 class Classification(BaseModel):
@@ -193,6 +193,7 @@ class ReplyMode(StrEnum):
     fake = "fake"  # calm, factual, asks for order details
     answer = "answer"  # a question or neutral mention answered from the facts
     thanks = "thanks"  # personal thanks
+    follow_up = "follow_up"  # a later message on a tracked case (assistant/followup.py), not a first reply
 
 
 class Decision(BaseModel):
@@ -219,9 +220,20 @@ class KnowledgeItem(BaseModel):
 
 class Retrieved(BaseModel):
     facts: list[KnowledgeItem] = Field(default_factory=list)
-    voice: list[KnowledgeItem] = Field(default_factory=list)
     approved_replies: list[KnowledgeItem] = Field(default_factory=list)
     tokens: int = 0
+
+    @property
+    def ids(self) -> list[str]:
+        return [item.id for item in (*self.facts, *self.approved_replies)]
+
+
+class CaseStatus(StrEnum):
+    """Where a tracked case stands; the moves between them are the service's (api/cases.py)."""
+
+    open = "open"
+    waiting_customer = "waiting_customer"  # we asked the customer for details: the clock is paused
+    resolved = "resolved"
 
 
 class CaseTicket(BaseModel):
@@ -241,6 +253,7 @@ class Draft(BaseModel):
     text: str
     language: Language
     cited_ids: list[str] = Field(default_factory=list)
+    retrieved_ids: list[str] = Field(default_factory=list)  # the facts and approved replies it was drafted from
     checks: list[CheckResult] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list)
     backend: str = "offline"
@@ -320,7 +333,7 @@ class Phrases(Strict):
     """Sentences in the brand's own words that the offline drafter composes replies from.
 
     Each list holds variants; placeholders: {name}, {case_ref}, {channel}, {due},
-    {specifics}, {topic}.
+    {specifics}, {topic}, and in follow-ups {note} (the operator's note on the case).
     """
 
     thanks_negative: list[str] = Field(default_factory=list)
@@ -334,6 +347,12 @@ class Phrases(Strict):
     fake_ask_details: list[str] = Field(default_factory=list)
     holding: list[str] = Field(default_factory=list)
     specifics_intro: list[str] = Field(default_factory=list)
+    # Follow-ups on a tracked case (assistant/followup.py). A variant with {note} is used when the
+    # operator left one; the others must make sense without it.
+    case_progress: list[str] = Field(default_factory=list)  # open: still in work; {case_ref}, {due}
+    case_reminder: list[str] = Field(default_factory=list)  # waiting_customer: what we need ({note}), {channel}
+    case_resolved: list[str] = Field(default_factory=list)  # resolved: what was done ({note}); {case_ref}
+    case_thanks: list[str] = Field(default_factory=list)  # resolved: thanks, after what was done
 
 
 class VoiceProfile(Strict):
@@ -355,11 +374,22 @@ class VoiceOverride(Strict):
     when: dict[Literal["platform", "language"], str]
     set: dict[str, object]
 
+    @field_validator("set")
+    @classmethod
+    def _sets_voice_fields(cls, values: dict[str, object]) -> dict[str, object]:
+        """Only VoiceProfile fields, with valid values: checked on load, not when a draft resolves the voice."""
+        try:
+            VoiceProfile.model_validate({**VoiceProfile().model_dump(), **values})
+        except ValidationError as error:
+            first = error.errors()[0]
+            raise ValueError(f"{'.'.join(str(part) for part in first['loc'])}: {first['msg']}") from None
+        return values
+
 
 class VoiceGuide(Strict):
     """A brand's tone of voice: a default per language plus overrides for platforms."""
 
-    languages: dict[Language, VoiceProfile]
+    languages: dict[Language, VoiceProfile] = Field(min_length=1)
     overrides: list[VoiceOverride] = Field(default_factory=list)
 
     def resolve(self, platform: Platform, language: str) -> VoiceProfile:
@@ -381,6 +411,14 @@ class ReactionMatrix(Strict):
     negative: dict[Register, MatrixCell]
     neutral: dict[Register, MatrixCell]
     positive: dict[Register, MatrixCell]
+
+    @field_validator("negative", "neutral", "positive")
+    @classmethod
+    def _every_register(cls, row: dict[Register, MatrixCell]) -> dict[Register, MatrixCell]:
+        missing = [register.value for register in Register if register not in row]
+        if missing:
+            raise ValueError(f"no cell for {', '.join(missing)}: each sentiment needs one per register")
+        return row
 
     def cell(self, sentiment: Sentiment, register: Register) -> MatrixCell:
         return getattr(self, sentiment.value)[register]

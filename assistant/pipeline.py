@@ -2,7 +2,8 @@
 
     mention → classify → decide → retrieve → draft → check (→ revise once → check)
 
-`run` is the whole flow (`arun` the same with model calls awaited, for batches);
+`_flow` is the whole path, written once; `run` drives it, `arun` drives it with the model
+calls awaited (for batches);
 `build_components` chooses the backend once from the settings: the offline default, or a
 language model with the offline components as its fallbacks. The CLI, the API and the
 evals all call `run` with the same inputs.
@@ -12,8 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -25,9 +26,11 @@ from assistant.classify import Classifier, OfflineClassifier, load_risk_patterns
 from assistant.config import Settings
 from assistant.decide import decide
 from assistant.draft import Drafter, DraftRequest, OfflineDrafter
+from assistant.followup import FollowUpWriter, OfflineFollowUpWriter
 from assistant.llm import check_model_settings, make_chat_model
 from assistant.llm_classify import LLMClassifier
 from assistant.llm_draft import LLMDrafter
+from assistant.llm_followup import LLMFollowUpWriter
 from assistant.models import (
     Brand,
     CaseTicket,
@@ -48,7 +51,7 @@ from knowledge.embeddings import Embedder
 from knowledge.labelled import load_labelled, split
 from knowledge.store import KnowledgeStore, make_client
 
-PROMPTS = ("classify", "draft", "revise", "reask")
+PROMPTS = ("classify", "draft", "revise", "reask", "followup")
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class Components:
     checker: Checker
     counter: TokenCounter
     reviser: Reviser | None = None  # the language model revises; the offline drafter needs no second pass
+    follow_up_writer: FollowUpWriter = field(default_factory=OfflineFollowUpWriter)  # a case's later messages
 
 
 class Reviser(Protocol):
@@ -74,35 +78,52 @@ def run(
     mention: Mention, parts: Components, case_ref: str | None = None, now: datetime | None = None
 ) -> PipelineResult:
     """Classify, decide, and — when a reply is due — retrieve, draft, check and revise once."""
-    brand, vector, duplicates = _look_up(mention, parts)
-    classification = parts.classifier.classify(mention, brand, vector, duplicates)
-    parts.store.remember_mention(mention, vector)
-    decision = decide(classification, brand)
-    if not decision.replies:
-        return PipelineResult(mention=mention, classification=classification, decision=decision)
-    request = _request(mention, brand, classification, decision, vector, parts, case_ref, now)
-    draft = parts.checker.check(parts.drafter.draft(request), request)
-    if draft.failed_checks and parts.reviser:
-        draft = parts.checker.check(parts.reviser.revise(draft, request), request)
-    return PipelineResult(
-        mention=mention, classification=classification, decision=decision, draft=draft, case=request.case
-    )
+    flow = _flow(mention, parts, case_ref, now)
+    try:
+        call = next(flow)
+        while True:
+            call = flow.send(getattr(call.component, call.method)(*call.args))
+    except StopIteration as finished:
+        return finished.value
 
 
 async def arun(
     mention: Mention, parts: Components, case_ref: str | None = None, now: datetime | None = None
 ) -> PipelineResult:
     """`run` with the model calls awaited, so a batch keeps several in flight."""
+    flow = _flow(mention, parts, case_ref, now)
+    try:
+        call = next(flow)
+        while True:
+            call = flow.send(await _call(call.component, call.method, *call.args))
+    except StopIteration as finished:
+        return finished.value
+
+
+@dataclass(frozen=True)
+class _ModelCall:
+    """A step that may call a language model: `run` calls it, `arun` awaits its async variant."""
+
+    component: object
+    method: str
+    args: tuple[Any, ...]
+
+
+def _flow(
+    mention: Mention, parts: Components, case_ref: str | None, now: datetime | None
+) -> Generator[_ModelCall, Any, PipelineResult]:
+    """The flow, written once: each `yield` hands a model step to the driver and gets its result."""
     brand, vector, duplicates = _look_up(mention, parts)
-    classification = await _call(parts.classifier, "classify", mention, brand, vector, duplicates)
+    classification = yield _ModelCall(parts.classifier, "classify", (mention, brand, vector, duplicates))
     parts.store.remember_mention(mention, vector)
     decision = decide(classification, brand)
     if not decision.replies:
         return PipelineResult(mention=mention, classification=classification, decision=decision)
     request = _request(mention, brand, classification, decision, vector, parts, case_ref, now)
-    draft = parts.checker.check(await _call(parts.drafter, "draft", request), request)
+    draft = parts.checker.check((yield _ModelCall(parts.drafter, "draft", (request,))), request)
     if draft.failed_checks and parts.reviser:
-        draft = parts.checker.check(await _call(parts.reviser, "revise", draft, request), request)
+        draft = parts.checker.check((yield _ModelCall(parts.reviser, "revise", (draft, request))), request)
+    draft = draft.model_copy(update={"retrieved_ids": request.knowledge.ids})
     return PipelineResult(
         mention=mention, classification=classification, decision=decision, draft=draft, case=request.case
     )
@@ -195,14 +216,15 @@ def build_components(settings: Settings, embedder: Embedder | None = None) -> Co
 
 
 def with_language_model(parts: Components, model: BaseChatModel) -> Components:
-    """The model classifies, drafts and revises; the offline classifier and drafter are its fallbacks."""
+    """The model classifies, drafts, revises and writes follow-ups; the offline components are its fallbacks."""
     settings = parts.settings
     prompts = load_prompts(settings.prompts_dir, PROMPTS)
     counter = TokenCounter(settings.tiktoken_cache_dir, factor=settings.token_factor)
     caller = StructuredCaller(model, settings, counter, prompts["reask"])
     drafter = LLMDrafter(caller, prompts, settings.max_prompt_tokens, fallback=parts.drafter)
     classifier = LLMClassifier(caller, prompts["classify"], fallback=parts.classifier)
-    return replace(parts, classifier=classifier, drafter=drafter, reviser=drafter)
+    follow_ups = LLMFollowUpWriter(caller, prompts["followup"], fallback=parts.follow_up_writer)
+    return replace(parts, classifier=classifier, drafter=drafter, reviser=drafter, follow_up_writer=follow_ups)
 
 
 def build_offline(settings: Settings, embedder: Embedder | None = None) -> Components:

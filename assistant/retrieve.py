@@ -1,4 +1,4 @@
-"""Retrieve the brand's relevant facts, voice passages and similar approved replies, within
+"""Retrieve the brand's relevant facts and similar approved replies, within
 a token budget counted by our own token counter."""
 
 from __future__ import annotations
@@ -25,14 +25,14 @@ def retrieve(
     facts_wanted: int = 4,
     replies_wanted: int = 3,
 ) -> Retrieved:
-    """Best facts first, then approved replies, then voice passages, until the budget is spent."""
+    """Best facts first, then approved replies, until the budget is spent. The voice guide
+    and the matrix cell are not retrieved: the drafters get them whole, resolved for the platform."""
     language = classification.language if classification.language in ("ru", "en") else "ru"
     found = store.search(mention.brand, "facts", vector, k=facts_wanted * 3, language=language)
     facts = _relevant_facts(found, classification.topics)[:facts_wanted]
     replies = [_as_reply(item) for item in store.search(mention.brand, "approved_replies", vector, k=replies_wanted)]
-    voice = store.search(mention.brand, "voice", vector, k=2)
     retrieved = Retrieved()
-    for field, items in (("facts", facts), ("approved_replies", replies), ("voice", voice)):
+    for field, items in (("facts", facts), ("approved_replies", replies)):
         for item in items:
             cost = counter.count(item.text)
             if retrieved.tokens + cost > budget:

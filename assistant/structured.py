@@ -18,6 +18,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from langchain_core.runnables import Runnable
 from pydantic import BaseModel, ValidationError
 
+from assistant.breaker import CircuitBreaker, CircuitOpenError
 from assistant.config import Settings
 from assistant.errors import ConfigurationError, ModelOutputError, ModelUnavailableError, PromptTooLongError
 from assistant.llm import translate_error
@@ -33,11 +34,19 @@ Ledger = list[ModelCall]
 class StructuredCaller:
     """Calls one chat model with our prompts and output schemas; sync and async alike."""
 
-    def __init__(self, model: BaseChatModel, settings: Settings, counter: TokenCounter, reask: Prompt):
+    def __init__(
+        self,
+        model: BaseChatModel,
+        settings: Settings,
+        counter: TokenCounter,
+        reask: Prompt,
+        breaker: CircuitBreaker | None = None,
+    ):
         self._model = model
         self._settings = settings
         self._counter = counter
         self._reask = reask
+        self._breaker = breaker or CircuitBreaker(settings.breaker_failures, settings.breaker_cooldown)
         self._runnables: dict[type[BaseModel], Runnable] = {}
 
     def count(self, messages: list[Message]) -> int:
@@ -60,23 +69,25 @@ class StructuredCaller:
         return _accept(prompt, schema, problem, second)
 
     def _invoke(self, prompt: Prompt, schema: type[T], messages: list[BaseMessage], attempt: int, ledger: Ledger):
-        started, counted = time.perf_counter(), self._count(messages)
+        started, base = time.perf_counter(), self._counter.count_base(_joined(messages))
         try:
+            self._breaker.check()
             result = self._structured(schema).invoke(messages)
         except Exception as error:
-            raise self._failed(error, prompt, attempt, counted, started, ledger) from error
-        self._record(prompt, attempt, counted, started, result, ledger)
+            raise self._failed(error, prompt, attempt, base, started, ledger) from error
+        self._record(prompt, attempt, base, started, result, ledger)
         return result
 
     async def _ainvoke(
         self, prompt: Prompt, schema: type[T], messages: list[BaseMessage], attempt: int, ledger: Ledger
     ):
-        started, counted = time.perf_counter(), self._count(messages)
+        started, base = time.perf_counter(), self._counter.count_base(_joined(messages))
         try:
+            self._breaker.check()
             result = await self._structured(schema).ainvoke(messages)
         except Exception as error:
-            raise self._failed(error, prompt, attempt, counted, started, ledger) from error
-        self._record(prompt, attempt, counted, started, result, ledger)
+            raise self._failed(error, prompt, attempt, base, started, ledger) from error
+        self._record(prompt, attempt, base, started, result, ledger)
         return result
 
     def _structured(self, schema: type[BaseModel]) -> Runnable:
@@ -89,32 +100,32 @@ class StructuredCaller:
         reask = self._reask.render({"error": problem, "raw_output": _raw_text(result["raw"])})
         return [*messages, *_to_langchain(reask)]
 
-    def _count(self, messages: list[BaseMessage]) -> int:
-        return self._counter.count("\n\n".join(str(m.content) for m in messages))
-
     def _record(
-        self, prompt: Prompt, attempt: int, counted: int, started: float, result: dict[str, Any], ledger: Ledger
+        self, prompt: Prompt, attempt: int, base: int, started: float, result: dict[str, Any], ledger: Ledger
     ) -> None:
+        self._breaker.success()
         usage = getattr(result["raw"], "usage_metadata", None) or {}
         outcome = "ok" if _problem(result) is None else "invalid_output"
-        call = self._call(prompt, attempt, counted, started, outcome)
+        call = self._call(prompt, attempt, base, started, outcome)
         call.prompt_tokens, call.completion_tokens = usage.get("input_tokens"), usage.get("output_tokens")
+        self._counter.observe(base, call.prompt_tokens)
         _log(call, ledger)
 
     def _failed(
-        self, error: Exception, prompt: Prompt, attempt: int, counted: int, started: float, ledger: Ledger
+        self, error: Exception, prompt: Prompt, attempt: int, base: int, started: float, ledger: Ledger
     ) -> Exception:
         translated = translate_error(error, self._settings)
-        _log(self._call(prompt, attempt, counted, started, _outcome_of(translated)), ledger, str(translated))
+        self._breaker.failure(translated)
+        _log(self._call(prompt, attempt, base, started, _outcome_of(translated)), ledger, str(translated))
         return translated
 
-    def _call(self, prompt: Prompt, attempt: int, counted: int, started: float, outcome: str) -> ModelCall:
+    def _call(self, prompt: Prompt, attempt: int, base: int, started: float, outcome: str) -> ModelCall:
         return ModelCall(
             prompt=prompt.name,
             prompt_version=prompt.version,
             model=self._settings.model_name,
             attempt=attempt,
-            counted_prompt_tokens=counted,
+            counted_prompt_tokens=self._counter.scale(base),
             latency_ms=round((time.perf_counter() - started) * 1000, 1),
             outcome=outcome,
         )
@@ -129,6 +140,8 @@ def _log(call: ModelCall, ledger: Ledger, error: str = "") -> None:
 
 
 def _outcome_of(error: Exception) -> str:
+    if isinstance(error, CircuitOpenError):
+        return "circuit_open"
     if isinstance(error, PromptTooLongError):
         return "context_overflow"
     if isinstance(error, ModelUnavailableError):
@@ -168,6 +181,10 @@ def _raw_text(raw: Any) -> str:
     calls = [json.dumps(c["args"], ensure_ascii=False) for c in raw.tool_calls]
     calls += [str(c.get("args")) for c in raw.invalid_tool_calls]  # verbatim: it did not parse
     return "\n".join(calls) if calls else str(raw.content)
+
+
+def _joined(messages: list[BaseMessage]) -> str:
+    return "\n\n".join(str(m.content) for m in messages)
 
 
 def _to_langchain(messages: list[Message]) -> list[BaseMessage]:

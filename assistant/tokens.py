@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import os
 from functools import lru_cache
 from importlib.resources import files
@@ -23,6 +24,8 @@ _URLS = {
 DEFAULT_ENCODING = "o200k_base"
 # Other models' tokenizers spend more tokens than o200k, above all on Russian.
 NON_OPENAI_SAFETY_FACTOR = 1.5
+CALIBRATION_MARGIN = 1.05  # over the highest ratio a server reported: tool schemas and chat markup vary
+log = logging.getLogger("otklik.tokens")
 
 
 def seed_tiktoken_cache(cache_dir: Path) -> None:
@@ -40,7 +43,12 @@ def seed_tiktoken_cache(cache_dir: Path) -> None:
 
 
 class TokenCounter:
-    """Counts tokens for a model; non-OpenAI models get a safety factor."""
+    """Counts tokens for a model; non-OpenAI models get a safety factor.
+
+    The factor only ever grows: when a server reports more prompt tokens than we counted
+    (a small model's tokenizer can spend twice o200k's tokens on Russian), `observe`
+    raises it, so the next prompt is trimmed to what the model will really read.
+    """
 
     def __init__(self, cache_dir: Path, encoding: str = DEFAULT_ENCODING, factor: float = 1.0):
         seed_tiktoken_cache(cache_dir)
@@ -48,7 +56,26 @@ class TokenCounter:
         self.factor = factor
 
     def count(self, text: str) -> int:
-        return int(len(self._encoding.encode(text, disallowed_special=())) * self.factor + 0.999)
+        return self.scale(self.count_base(text))
+
+    def scale(self, base_tokens: int) -> int:
+        """o200k tokens times the safety factor, rounded up."""
+        return int(base_tokens * self.factor + 0.999)
+
+    def count_base(self, text: str) -> int:
+        """o200k tokens, without the safety factor."""
+        return len(self._encoding.encode(text, disallowed_special=()))
+
+    def observe(self, base_tokens: int, reported_tokens: int | None) -> None:
+        """Learn from a server's own count of a prompt we counted as `base_tokens` o200k tokens."""
+        if not reported_tokens or base_tokens <= 0:
+            return
+        needed = round(reported_tokens / base_tokens * CALIBRATION_MARGIN, 2)
+        if needed > self.factor:
+            log.info(
+                "token safety factor raised from %.2f to %.2f (server counted %d)", self.factor, needed, reported_tokens
+            )
+            self.factor = needed
 
 
 @lru_cache(maxsize=4)

@@ -23,7 +23,7 @@ from assistant.models import Classification, Draft, NegativeKind, PipelineResult
 from evals.datasets import Expected, MentionCase, ReplyCase, ReplyLabels
 
 FIVE_RULES = ("rule1_polite", "rule2_acknowledge", "rule3_regret", "rule4_help", "rule5_follow_through")
-GROUNDING = ("grounding_numbers", "grounding_promises", "grounding_links")
+GROUNDING = ("grounding_numbers", "grounding_promises", "grounding_links", "grounding_content")
 VOICE = ("forbidden_words", "register", "emoji", "length", "links_and_phones")
 
 

@@ -2,9 +2,13 @@
 labelled example mentions in Chroma.
 
 Every record carries `brand`, `kind` and `origin` metadata; every brand query filters by
-brand, so one brand never sees another's knowledge. Records that came from a brand folder
-have origin "folder" and are replaced on re-ingest; approved replies that arrived through
-the service have origin "service" and are never touched by an ingest.
+brand, so one brand never sees another's knowledge. Origins: "folder" (a brand folder),
+"api" (an edit through the service's knowledge routes) and "service" (a reply an operator
+approved). An ingest replaces the brand's "folder" and "api" records; "service" records are
+never touched by an ingest or a knowledge edit.
+
+Each section of a brand (profile, voice, matrix, facts) has a version, kept in the brand
+record's metadata: it goes up by one whenever the section changes, by ingest or by edit.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 import chromadb
@@ -20,7 +25,7 @@ import numpy as np
 from chromadb.api import ClientAPI
 
 from assistant.config import Settings
-from assistant.errors import UnknownBrandError
+from assistant.errors import ApiEditsError, UnknownBrandError
 from assistant.models import (
     ApprovedReply,
     Brand,
@@ -39,6 +44,18 @@ SHARED = "_shared"
 COLLECTIONS = ("brands", "facts", "voice", "approved_replies", "examples", "mentions")
 NEAR_DUPLICATE = 0.92  # cosine at which two mentions by different people read as one text
 REMEMBER_BATCH = 64
+
+
+class Section(StrEnum):
+    """The parts of a brand that are edited, and versioned, one at a time."""
+
+    profile = "profile"
+    voice = "voice"
+    matrix = "matrix"
+    facts = "facts"
+
+
+Versions = dict[Section, int]
 
 
 @dataclass(frozen=True)
@@ -84,11 +101,14 @@ class KnowledgeStore:
 
     # --- brands -----------------------------------------------------------------------
 
-    def ingest(self, brand: Brand) -> IngestReport:
-        """Write a brand folder's records; remove the folder's records that are gone."""
+    def ingest(self, brand: Brand, replace_api_edits: bool = False) -> IngestReport:
+        """Write a brand folder's records; remove the brand's records that are gone (approved
+        replies the service added stay). The folder is the seed: where it differs from edits made
+        through the API, ApiEditsError, unless replace_api_edits."""
         brand_id = brand.profile.id
+        versions = self._versions_after_ingest(brand, replace_api_edits)
         records = {
-            "brands": [_brand_record(brand)],
+            "brands": [_brand_record(brand, versions, "folder")],
             "facts": [record for fact in brand.facts for record in _fact_records(brand_id, fact)],
             "voice": _voice_records(brand),
             "approved_replies": [_reply_record(brand_id, r, "folder") for r in brand.approved_replies],
@@ -106,25 +126,81 @@ class KnowledgeStore:
         return sorted(self._collections["brands"].get(include=[])["ids"])
 
     def load_brand(self, brand_id: str) -> Brand:
-        """The brand as last ingested, plus approved replies added through the service."""
-        if brand_id not in self._brand_cache:
-            self._brand_cache[brand_id] = self._read_brand(brand_id)
-        return self._brand_cache[brand_id]
+        """The brand as last written, plus approved replies added through the service."""
+        return self.load_versioned(brand_id)[0]
+
+    def load_versioned(self, brand_id: str) -> tuple[Brand, Versions]:
+        """The brand and its sections' versions. Cached per process; each call first reads the
+        versions (one small read by id), so an edit made by another process sharing a Chroma
+        server is seen at once. Approved replies carry no version: another process's cached
+        `Brand.approved_replies` may lag (retrieval searches Chroma itself and never does)."""
+        versions = self.versions(brand_id)
+        cached = self._brand_cache.get(brand_id)
+        if cached is None or cached[1] != versions:
+            cached = self._brand_cache[brand_id] = (self._read_brand(brand_id), versions)
+        return cached
+
+    def versions(self, brand_id: str) -> Versions:
+        return _versions(self._brand_metadata(brand_id))
+
+    def update_brand(self, brand: Brand) -> Versions:
+        """Write a brand edited through the service: only the changed sections' records are
+        rewritten and their versions go up by one; approved replies are not touched."""
+        brand_id = brand.profile.id
+        stored, versions = self.load_versioned(brand_id)
+        changed = changed_sections(stored, brand)
+        if not changed:
+            return versions
+        versions = _bumped(versions, changed)
+        if changed & {Section.voice, Section.matrix}:
+            self._sync("voice", brand_id, _voice_records(brand, "api"))
+        if Section.facts in changed:
+            self._sync("facts", brand_id, [r for fact in brand.facts for r in _fact_records(brand_id, fact, "api")])
+        # The brand record last: its versions tell other processes the rest is written.
+        self._sync("brands", brand_id, [_brand_record(brand, versions, "api")])
+        self._brand_cache.pop(brand_id, None)
+        return versions
+
+    def approved_replies(self, brand_id: str) -> list[ApprovedReply]:
+        """The brand's approved replies as stored now (seed and service), by id."""
+        found = self._get("approved_replies", _where(brand_id), ["metadatas"])
+        return sorted((ApprovedReply.model_validate_json(m["reply"]) for m in found["metadatas"]), key=lambda r: r.id)
 
     def _read_brand(self, brand_id: str) -> Brand:
         found = self._collections["brands"].get(ids=[brand_id], include=["documents"])
         if not found["ids"]:
             raise UnknownBrandError(brand_id, self.brand_ids())
         config = json.loads(found["documents"][0])
-        facts = self._get("facts", _where(brand_id, language="ru"), ["metadatas"])
-        replies = self._get("approved_replies", _where(brand_id), ["metadatas"])
+        records = self._get("facts", _where(brand_id), ["metadatas"])["metadatas"]
+        facts = {m["item_id"]: Fact.model_validate_json(m["fact"]) for m in records}  # one record per language
         return Brand(
             profile=BrandProfile.model_validate(config["profile"]),
             voice=VoiceGuide.model_validate(config["voice"]),
             matrix=ReactionMatrix.model_validate(config["matrix"]),
-            facts=sorted((Fact.model_validate_json(m["fact"]) for m in facts["metadatas"]), key=lambda f: f.id),
-            approved_replies=[ApprovedReply.model_validate_json(m["reply"]) for m in replies["metadatas"]],
+            facts=sorted(facts.values(), key=lambda f: f.id),
+            approved_replies=self.approved_replies(brand_id),
         )
+
+    def _brand_metadata(self, brand_id: str) -> dict[str, Any]:
+        found = self._collections["brands"].get(ids=[brand_id], include=["metadatas"])
+        if not found["ids"]:
+            raise UnknownBrandError(brand_id, self.brand_ids())
+        return dict(found["metadatas"][0])
+
+    def _versions_after_ingest(self, brand: Brand, replace_api_edits: bool) -> Versions:
+        """Versions up by one where the folder differs from the store (all 1 for a new brand)."""
+        brand_id = brand.profile.id
+        if brand_id not in self.brand_ids():
+            return dict.fromkeys(Section, 1)
+        stored, versions = self.load_versioned(brand_id)
+        changed = changed_sections(stored, brand)
+        if changed and self._brand_metadata(brand_id)["origin"] == "api" and not replace_api_edits:
+            edited = ", ".join(f"{section.value} v{versions[section]}" for section in Section if section in changed)
+            raise ApiEditsError(
+                f"{brand_id}: the knowledge store holds edits made through the API ({edited}) that this folder "
+                "would overwrite; bring them into the folder first, or ingest with --force to replace them"
+            )
+        return _bumped(versions, changed)
 
     def add_approved_reply(self, brand_id: str, reply: ApprovedReply, names: Sequence[str] = ()) -> ApprovedReply:
         """Store an operator-approved reply as an example, personal data replaced."""
@@ -208,7 +284,8 @@ class KnowledgeStore:
     def flush(self) -> None:
         """Write the remembered mentions that are still in memory."""
         if self._unflushed:
-            records, vectors = zip(*self._unflushed, strict=True)
+            latest = {record.id: (record, vector) for record, vector in self._unflushed}  # one write per id
+            records, vectors = zip(*latest.values(), strict=True)
             self._unflushed = []
             self._collections["mentions"].upsert(
                 ids=[r.id for r in records],
@@ -258,7 +335,7 @@ class KnowledgeStore:
 
     def _upsert(self, name: str, records: list[_Record]) -> int:
         if records:
-            vectors = self._embedder.embed([r.document for r in records])
+            vectors = self._embedder.embed([r.embed_text or r.document for r in records])
             self._collections[name].upsert(
                 ids=[r.id for r in records],
                 documents=[r.document for r in records],
@@ -267,8 +344,22 @@ class KnowledgeStore:
             )
         return len(records)
 
+    def _sync(self, name: str, brand_id: str, records: list[_Record]) -> None:
+        """Make the brand's records in `name` these, embedding only new or reworded ones.
+        A record whose text and data are unchanged keeps its origin."""
+        stored = self._get(name, _where(brand_id), ["documents", "metadatas"])
+        old = dict(zip(stored["ids"], zip(stored["documents"], stored["metadatas"], strict=True), strict=True))
+        reworded = [r for r in records if r.id not in old or old[r.id][0] != r.document]
+        retagged = [r for r in records if r.id in old and r not in reworded and not _same_data(old[r.id][1], r)]
+        self._upsert(name, reworded)
+        if retagged:
+            self._collections[name].update(ids=[r.id for r in retagged], metadatas=[r.metadata for r in retagged])
+        self._remove_stale(name, brand_id, {r.id for r in records})
+
     def _remove_stale(self, name: str, brand_id: str, keep: set[str]) -> int:
-        where = _where(brand_id, origin="folder") if name != "examples" else {"brand": brand_id}
+        """Delete the brand's records not in keep; approved replies the service added stay."""
+        not_service = {"$and": [{"brand": brand_id}, {"origin": {"$ne": "service"}}]}
+        where = not_service if name != "examples" else {"brand": brand_id}
         stale = [i for i in self._get(name, where)["ids"] if i not in keep]
         if stale:
             self._collections[name].delete(ids=stale)
@@ -283,6 +374,7 @@ class _Record:
     id: str
     document: str
     metadata: dict[str, Any]
+    embed_text: str = ""  # what to embed when not the document (a brand record is read by id, never searched)
 
 
 def _where(brand_id: str, **equals: str) -> dict[str, Any]:
@@ -294,27 +386,60 @@ def _meta(brand_id: str, kind: str, origin: str = "folder", **extra: Any) -> dic
     return {"brand": brand_id, "kind": kind, "origin": origin, **extra}
 
 
-def _brand_record(brand: Brand) -> _Record:
+def _same_data(metadata: dict[str, Any], record: _Record) -> bool:
+    """Whether stored metadata says what the record says, apart from where it came from."""
+    return {**metadata, "origin": ""} == {**record.metadata, "origin": ""}
+
+
+def changed_sections(old: Brand, new: Brand) -> set[Section]:
+    """The sections in which two states of a brand differ (facts compared by id, not order)."""
+    return {section for section in Section if _section(old, section) != _section(new, section)}
+
+
+def _section(brand: Brand, section: Section) -> object:
+    return {fact.id: fact for fact in brand.facts} if section is Section.facts else getattr(brand, section.value)
+
+
+def _versions(metadata: dict[str, Any]) -> Versions:
+    """Versions from the brand record's metadata (0 for a store written before versions existed)."""
+    return {section: int(metadata.get(f"v_{section.value}", 0)) for section in Section}
+
+
+def _bumped(versions: Versions, changed: set[Section]) -> Versions:
+    return {section: version + (section in changed) for section, version in versions.items()}
+
+
+def _brand_record(brand: Brand, versions: Versions, origin: str) -> _Record:
     config = {
         "profile": brand.profile.model_dump(mode="json"),
         "voice": brand.voice.model_dump(mode="json"),
         "matrix": brand.matrix.model_dump(mode="json"),
     }
-    return _Record(brand.profile.id, json.dumps(config, ensure_ascii=False), _meta(brand.profile.id, "brand"))
+    stamps = {f"v_{section.value}": version for section, version in versions.items()}
+    meta = _meta(brand.profile.id, "brand", origin, **stamps)
+    return _Record(brand.profile.id, json.dumps(config, ensure_ascii=False), meta, embed_text=brand.profile.name)
 
 
-def _fact_records(brand_id: str, fact: Fact) -> list[_Record]:
+def _fact_records(brand_id: str, fact: Fact, origin: str = "folder") -> list[_Record]:
     return [
         _Record(
             f"{brand_id}:fact:{fact.id}:{language}",
             text,
-            _meta(brand_id, "fact", item_id=fact.id, topic=fact.topic, language=language, fact=fact.model_dump_json()),
+            _meta(
+                brand_id,
+                "fact",
+                origin,
+                item_id=fact.id,
+                topic=fact.topic,
+                language=language,
+                fact=fact.model_dump_json(),
+            ),
         )
         for language, text in fact.text.items()
     ]
 
 
-def _voice_records(brand: Brand) -> list[_Record]:
+def _voice_records(brand: Brand, origin: str = "folder") -> list[_Record]:
     """Voice passages: the guide's rules in words, one passage per language and matrix cell."""
     brand_id = brand.profile.id
     records = []
@@ -328,14 +453,15 @@ def _voice_records(brand: Brand) -> list[_Record]:
             _Record(
                 f"{brand_id}:voice:{language}",
                 passage,
-                _meta(brand_id, "voice", item_id=f"voice-{language}", language=language),
+                _meta(brand_id, "voice", origin, item_id=f"voice-{language}", language=language),
             )
         )
     for sentiment in ("negative", "neutral", "positive"):
         for register, cell in getattr(brand.matrix, sentiment).items():
             key = f"{sentiment}-{register.value}"
             text = f"{key}: format {cell.format.value}; style: {cell.style}; tone: {cell.tone}"
-            records.append(_Record(f"{brand_id}:matrix:{key}", text, _meta(brand_id, "voice", item_id=f"matrix-{key}")))
+            meta = _meta(brand_id, "voice", origin, item_id=f"matrix-{key}")
+            records.append(_Record(f"{brand_id}:matrix:{key}", text, meta))
     return records
 
 

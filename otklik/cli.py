@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from tqdm import tqdm
 
 from assistant.config import Settings
-from assistant.errors import AssistantError, InputError, UnknownBrandError
+from assistant.errors import ApiEditsError, AssistantError, InputError, UnknownBrandError
 from assistant.mention_io import MentionBatch, describe_validation_error, read_mentions, write_jsonl
 from assistant.models import ClassifiedMention, Mention, PipelineResult, Platform
 from assistant.pipeline import Components, build_components, build_offline, case_reference, run, run_batch
@@ -28,6 +28,7 @@ from knowledge.labelled import load_labelled, split
 from knowledge.store import KnowledgeStore, make_client
 from otklik import render
 from otklik.eval_commands import add_eval_parser
+from otklik.report_command import add_report_parser
 from otklik.service_commands import add_service_parsers
 
 EXIT_USAGE = 2
@@ -83,6 +84,7 @@ def _parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="load a brand folder (or a folder of brand folders)")
     ingest.add_argument("folder", type=Path)
+    ingest.add_argument("--force", action="store_true", help="replace knowledge edited through the API")
     ingest.set_defaults(handler=cmd_ingest)
 
     brands = commands.add_parser("brands", help="list the brands in the knowledge store")
@@ -91,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_eval_parser(commands)
     add_service_parsers(commands)
+    add_report_parser(commands)
 
     heldout = commands.add_parser("heldout", help="score the offline classifier on the held-out labelled mentions")
     heldout.set_defaults(handler=cmd_heldout)
@@ -158,7 +161,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     folders = _brand_folders(args.folder)
     store = KnowledgeStore(make_client(settings), Embedder())
     for folder in folders:
-        report = store.ingest(load_brand(folder))
+        report = store.ingest(load_brand(folder), replace_api_edits=args.force)
         print(render.ingest_report(report))
     return 0
 
@@ -194,7 +197,10 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
     _report_row_errors(samples, batch)
     parts = build_components(settings)
     for folder in _brand_folders(settings.brands_dir):
-        print(render.ingest_report(parts.store.ingest(load_brand(folder))), file=sys.stderr)
+        try:
+            print(render.ingest_report(parts.store.ingest(load_brand(folder))), file=sys.stderr)
+        except ApiEditsError as kept:  # the demo drafts with what brand owners made of the brand
+            print(f"otklik: {folder.name}: the store's API edits are kept ({kept})", file=sys.stderr)
     results, _skipped = _run_batch(parts, samples, batch)
     for result in results:
         print(result.model_dump_json() if args.json else render.result(result) + "\n")

@@ -14,7 +14,9 @@ from pydantic import Field
 
 from assistant.decide import decide
 from assistant.draft import DraftRequest
+from assistant.followup import FollowUpRequest
 from assistant.models import (
+    CaseStatus,
     CaseTicket,
     Classification,
     KnowledgeItem,
@@ -101,3 +103,9 @@ def fixture_request() -> DraftRequest:
     knowledge = Retrieved(facts=facts, approved_replies=examples)
     case = CaseTicket(reference="OE-2011-M0001", due=datetime(2026, 11, 20, 11, 30, tzinfo=UTC))
     return DraftRequest(mention, classification, decide(classification, brand), brand, knowledge, case)
+
+
+def fixture_follow_up(status: CaseStatus = CaseStatus.resolved, note: str | None = None) -> FollowUpRequest:
+    """A follow-up on the fixture request's case (its mention carries an injection attempt)."""
+    request = fixture_request()
+    return FollowUpRequest(status, request.mention, request.classification, request.brand, request.case, note)

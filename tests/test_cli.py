@@ -21,8 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import REPO_ROOT
+from assistant.config import REPO_ROOT, Settings
+from knowledge.brands import load_brand
 from knowledge.embeddings import Embedder
+from knowledge.store import KnowledgeStore, make_client
 from otklik.cli import main
 from tests.conftest import BRANDS_DIR
 
@@ -107,6 +109,21 @@ def test_brands_lists_both(data_dir: Path, capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     assert "Кедр Банк" in out and "Обед Экспресс" in out
     assert [line.split()[0] for line in out.strip().splitlines()] == list(BRANDS)
+
+
+def test_ingest_stops_before_overwriting_api_edits(
+    data_dir: Path, embedder: Embedder, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = KnowledgeStore(make_client(Settings()), embedder)
+    brand = store.load_brand("obed-express")
+    voice = brand.voice.model_copy(deep=True)
+    voice.languages["ru"].avoid_words.append("в кратчайшие сроки")
+    store.update_brand(brand.model_copy(update={"voice": voice}))  # what PUT /brands/obed-express/voice does
+    folder = str(BRANDS_DIR / "obed-express")
+    assert main(["ingest", folder]) == 1
+    _assert_one_line_error(capsys.readouterr().err, "obed-express", "voice", "--force")
+    assert main(["ingest", "--force", folder]) == 0
+    assert store.load_brand("obed-express").voice == load_brand(BRANDS_DIR / "obed-express").voice
 
 
 def test_brands_json_parses(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -371,6 +388,24 @@ def test_demo_with_a_small_samples_file(data_dir: Path, tmp_path: Path, capsys: 
     summary = captured.out.strip().splitlines()[-1]
     assert re.match(r"3 mentions · \d drafts \(\d passed every check\) · ", summary), summary
     assert all(f"ingested {brand}" in captured.err for brand in BRANDS)
+
+
+def test_demo_keeps_knowledge_edited_through_the_api(
+    tmp_path: Path, embedder: Embedder, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make run` on a machine where a brand owner edited a voice guide: it drafts with the edit."""
+    _isolate(monkeypatch, tmp_path, embedder)
+    assert main(["ingest", str(BRANDS_DIR)]) == 0
+    store = KnowledgeStore(make_client(Settings(_env_file=None)), embedder)
+    brand = load_brand(BRANDS_DIR / "obed-express")
+    voice = brand.voice.model_copy(deep=True)
+    voice.languages["ru"].avoid_words.append("в кратчайшие сроки")
+    store.update_brand(brand.model_copy(update={"voice": voice}))
+    small = tmp_path / "one.jsonl"
+    small.write_text((REPO_ROOT / "samples" / "mentions.jsonl").read_text(encoding="utf-8").splitlines()[0] + "\n")
+    assert main(["demo", "--samples", str(small)]) == 0
+    assert "obed-express: the store's API edits are kept" in capsys.readouterr().err
+    assert "в кратчайшие сроки" in store.load_brand("obed-express").voice.languages["ru"].avoid_words
 
 
 # --- the installed console script --------------------------------------------------------------

@@ -18,8 +18,12 @@ from pydantic import SecretStr
 
 from assistant.errors import ConfigurationError
 from assistant.llm import make_chat_model
+from assistant.llm_classify import ClassificationOut, classify_values
 from assistant.models import DraftStatus, Mention, Platform
 from assistant.pipeline import Components, run, run_batch, with_language_model
+from assistant.prompts import load_prompts
+from assistant.structured import StructuredCaller
+from assistant.tokens import TokenCounter
 from knowledge.embeddings import Embedder
 from otklik.cli import main
 from tests import fake_openai_server as fake
@@ -77,6 +81,23 @@ def test_normal_answers_draft_through_the_model(openai: FakeOpenAI, server, comp
     assert all(c.prompt_tokens and c.completion_tokens and c.latency_ms > 0 for c in result.calls)
 
 
+def test_the_token_factor_learns_from_the_servers_own_counts(openai: FakeOpenAI, server, components) -> None:
+    """The scripted server counts a token per three characters, more than o200k does on Russian."""
+    settings = components.settings.model_copy(update={"model": "openai", "base_url": server[1], "max_retries": 0})
+    prompts = load_prompts(settings.prompts_dir, ("classify", "reask"))
+    counter = TokenCounter(settings.tiktoken_cache_dir, factor=1.0)
+    caller = StructuredCaller(make_chat_model(settings), settings, counter, prompts["reask"])
+    ledger: list = []
+    caller.ask(prompts["classify"], classify_values(_mention(), None), ClassificationOut, ledger)
+    first = ledger[0]
+    assert first.counted_prompt_tokens < first.prompt_tokens  # counted at factor 1.0: too few
+    assert counter.factor == round(first.prompt_tokens / first.counted_prompt_tokens * 1.05, 2)
+    caller.ask(prompts["classify"], classify_values(_mention(), None), ClassificationOut, ledger)
+    assert ledger[1].counted_prompt_tokens >= ledger[1].prompt_tokens  # the same prompt, now counted high enough
+    counter.observe(1000, 10)  # a count below what we expect never lowers the factor
+    assert counter.factor == round(first.prompt_tokens / first.counted_prompt_tokens * 1.05, 2)
+
+
 def test_every_call_is_logged_once_and_the_key_never(
     openai: FakeOpenAI, server, components: Components, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -118,6 +139,21 @@ def test_rate_limits_and_server_errors_fall_back_after_the_clients_retries(
     assert result.draft.backend == "offline-fallback"
     assert any(f"HTTP {status} after retries" in w for w in result.draft.warnings)
     assert result.classification.backend == "offline-fallback"
+
+
+def test_a_server_down_for_a_whole_batch_is_not_waited_for_at_every_mention(openai, server, components) -> None:
+    """After three unavailable answers in a row the breaker opens: the rest go straight to the fallback."""
+    openai.always = fake.failure(503)
+    parts = _parts(components, server[1], max_retries=0, breaker_failures=3)
+    mentions = [_mention(f"{COMPLAINT}, заказ номер {n}", mention_id=f"down-{n}") for n in range(6)]
+    results = asyncio.run(run_batch(mentions, parts, concurrency=1))
+    assert len(openai.requests) == 3
+    assert [r.mention.id for r in results] == [m.id for m in mentions]  # nothing lost
+    assert all(r.classification.backend == "offline-fallback" for r in results)
+    assert all(r.draft and r.draft.backend == "offline-fallback" and r.draft.text for r in results)
+    last = results[-1]
+    assert [c.outcome for c in last.calls] == ["circuit_open", "circuit_open"]
+    assert any("after 3 failures in a row" in w and "HTTP 503" in w for w in last.draft.warnings)
 
 
 @pytest.mark.parametrize("status", [401, 403])

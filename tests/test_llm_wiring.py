@@ -8,8 +8,9 @@ from dataclasses import replace
 import pytest
 from langchain_core.messages import BaseMessage
 
+from assistant.breaker import CircuitBreaker, CircuitOpenError
 from assistant.config import Settings
-from assistant.errors import ConfigurationError, ModelOutputError
+from assistant.errors import ConfigurationError, ModelOutputError, ModelUnavailableError, PromptTooLongError
 from assistant.llm import make_chat_model
 from assistant.llm_draft import DraftOut, reply_values
 from assistant.models import DraftStatus, Mention, Platform
@@ -145,3 +146,23 @@ def test_the_chat_model_gets_timeout_retries_and_a_reply_cap_once() -> None:
     assert (model.request_timeout, model.max_retries, model.max_tokens) == (7, 1, 333)
     assert model.extra_body == {"max_tokens": 333}  # llama.cpp reads max_tokens, not max_completion_tokens
     assert "sk-secret" not in repr(settings) and "sk-secret" not in str(settings.model_dump())
+
+
+def test_the_breaker_opens_after_failures_in_a_row_and_closes_after_the_cooldown() -> None:
+    now = [100.0]
+    breaker = CircuitBreaker(threshold=2, cooldown=30, clock=lambda: now[0])
+    down = ModelUnavailableError("HTTP 503 after retries")
+    breaker.failure(down)
+    breaker.success()  # an answer in between: the count starts again
+    breaker.failure(down)
+    breaker.check()
+    breaker.failure(PromptTooLongError("too long"))  # the prompt's fault, not the server's
+    breaker.check()
+    breaker.failure(down)
+    with pytest.raises(CircuitOpenError, match="30 s more after 2 failures in a row"):
+        breaker.check()
+    now[0] += 31
+    breaker.check()  # the cooldown is over: the model is called again
+    breaker.failure(down)  # and one more failure opens it at once
+    with pytest.raises(CircuitOpenError):
+        breaker.check()

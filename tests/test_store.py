@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.errors import BrandFileError, UnknownBrandError
-from assistant.models import ApprovedReply
+from assistant.errors import BrandFileError, InputError, UnknownBrandError
+from assistant.models import ApprovedReply, Brand, Mention
 from knowledge.brands import load_brand
 from knowledge.embeddings import Embedder
-from knowledge.store import KnowledgeStore, make_client
+from knowledge.store import KnowledgeStore, Section, make_client
 from tests.conftest import BRANDS_DIR
 
 
@@ -123,3 +123,58 @@ def test_demo_facts_are_register_neutral() -> None:
         for fact in load_brand(BRANDS_DIR / brand_id).facts:
             text = fact.text["ru"]
             assert not _INFORMAL_RU.search(text) and not _FORMAL_RU.search(text), (brand_id, fact.id)
+
+
+def _with_avoided_word(brand: Brand, word: str) -> Brand:
+    voice = brand.voice.model_copy(deep=True)
+    voice.languages["ru"].avoid_words.append(word)
+    return brand.model_copy(update={"voice": voice})
+
+
+def test_an_edit_raises_only_its_sections_version_and_rewrites_only_what_changed(store: KnowledgeStore) -> None:
+    brand = load_brand(BRANDS_DIR / "obed-express")
+    store.ingest(brand)
+    assert store.versions("obed-express") == dict.fromkeys(Section, 1)
+    reworded = brand.facts[0].model_copy(update={"text": {"ru": "Доставляем по всему городу."}})
+    store.update_brand(brand.model_copy(update={"facts": [reworded, *brand.facts[1:]]}))
+    assert store.versions("obed-express") == {**dict.fromkeys(Section, 1), Section.facts: 2}
+    found = store.search("obed-express", "facts", store.embedder.embed_one("доставка"), k=200)
+    origins = {item.id: item.metadata["origin"] for item in found}
+    assert origins.pop(reworded.id) == "api" and set(origins.values()) == {"folder"}
+    assert reworded in store.load_brand("obed-express").facts
+
+
+def test_ingest_refuses_to_overwrite_api_edits_unless_forced(store: KnowledgeStore) -> None:
+    folder = load_brand(BRANDS_DIR / "obed-express")
+    store.ingest(folder)
+    store.add_approved_reply("obed-express", ApprovedReply(mention="Суп остыл", reply="Разберёмся!"))
+    store.update_brand(_with_avoided_word(folder, "в кратчайшие сроки"))
+    with pytest.raises(InputError, match=r"voice v2.*--force"):
+        store.ingest(folder)
+    assert "в кратчайшие сроки" in store.load_brand("obed-express").voice.languages["ru"].avoid_words
+    report = store.ingest(folder, replace_api_edits=True)
+    assert store.load_brand("obed-express").voice == folder.voice
+    assert store.versions("obed-express")[Section.voice] == 3  # the folder's voice is a change too
+    assert report.kept_from_service == 1
+    store.ingest(folder)  # nothing edited through the API since: no refusal
+
+
+def test_another_process_sees_an_edit_at_its_next_load(store: KnowledgeStore, fresh_settings: Settings) -> None:
+    """Two stores over one Chroma stand for two API workers, each with its own brand cache."""
+    brand = load_brand(BRANDS_DIR / "obed-express")
+    store.ingest(brand)
+    other_worker = KnowledgeStore(make_client(fresh_settings), store.embedder)
+    assert "в кратчайшие сроки" not in other_worker.load_brand("obed-express").voice.languages["ru"].avoid_words
+    store.update_brand(_with_avoided_word(brand, "в кратчайшие сроки"))
+    assert "в кратчайшие сроки" in other_worker.load_brand("obed-express").voice.languages["ru"].avoid_words
+
+
+def test_a_mention_remembered_twice_before_a_flush_is_written_once(store: KnowledgeStore) -> None:
+    """Chroma refuses a batch holding one id twice: the flush keeps the latest of each."""
+    mention = Mention(brand="obed-express", text="Курьер опоздал на час, еда остыла", id="twice-1", author_name="Ира")
+    vector = store.embedder.embed_one(mention.text)
+    store.remember_mention(mention, vector)
+    store.remember_mention(mention, vector)
+    store.flush()
+    copy = mention.model_copy(update={"id": "copy-1", "author_name": "Пётр"})
+    assert store.near_duplicates(copy, vector) == ["twice-1"]

@@ -48,8 +48,7 @@ def submit_mention(
     row, created = inbox.store_mention(db, Mention.model_validate(body.model_dump(exclude={"id"})))
     if not created:
         response.status_code = status.HTTP_200_OK
-    if row.status in (MentionStatus.pending, MentionStatus.failed):
-        service.draft_mention(db, parts, row)
+    service.draft_mention(db, parts, row)  # unless it is drafted, or being drafted, already
     return service.to_public(db, row)
 
 

@@ -11,13 +11,24 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from api.keys import Role, revoke_key
+from knowledge.brands import load_brand
 from tests.api.conftest import KEDR, NEGATIVE, OBED, mention, order_number
+from tests.conftest import BRANDS_DIR
+
+_OBED = load_brand(BRANDS_DIR / OBED)
 
 PUBLIC = {("GET", "/health")}
 BODIES = {
     ("POST", "/mentions"): mention("Курьер опоздал на час, всё остыло."),
     ("PATCH", "/mentions/{mention_id}/draft"): {"text": "Новый текст"},
     ("POST", "/mentions/{mention_id}/reject"): {"reason": "не то"},
+    ("POST", "/cases/{reference}/status"): {"status": "resolved", "note": "вернули деньги за доставку"},
+    ("PUT", "/brands/{brand_id}/profile"): _OBED.profile.model_dump(mode="json"),
+    ("PUT", "/brands/{brand_id}/voice"): _OBED.voice.model_dump(mode="json"),
+    ("PUT", "/brands/{brand_id}/matrix"): _OBED.matrix.model_dump(mode="json"),
+    ("POST", "/brands/{brand_id}/facts"): {"id": "new-fact", "topic": "delivery", "text": {"ru": "Новый факт."}},
+    ("PUT", "/brands/{brand_id}/facts/{fact_id}"): _OBED.facts[0].model_dump(mode="json"),
+    ("POST", "/jobs"): [mention("Курьер опоздал на час, всё остыло.")],  # none of the key's brands: 403
 }
 
 
@@ -28,7 +39,13 @@ def _routes(app: FastAPI) -> set[tuple[str, str]]:
 def _obed_records(client: TestClient, headers: dict[str, str]) -> dict[str, str]:
     """One record of brand A behind every kind of path parameter the app has (add yours here)."""
     found = client.post("/mentions", json=mention(NEGATIVE.format(order=order_number())), headers=headers).json()
-    return {"mention_id": found["id"], "reference": found["case"]["reference"], "brand_id": OBED}
+    return {
+        "mention_id": found["id"],
+        "reference": found["case"]["reference"],
+        "brand_id": OBED,
+        "fact_id": _OBED.facts[0].id,
+        "job_id": client.post("/jobs", json=[mention("Где мой заказ?")], headers=headers).json()["id"],
+    }
 
 
 @pytest.mark.parametrize("role", [Role.operator, Role.brand_owner, Role.qa])

@@ -10,10 +10,13 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from api import inbox, service
 from api.deps import get_components
+from api.main import create_app
 from api.service import edit_distance
-from api.tables import AuditRow, MentionRow
+from api.tables import AuditRow, MentionRow, ResultRow
 from assistant.errors import ModelUnavailableError
+from assistant.models import Mention
 from assistant.pipeline import Components
 from tests.api.conftest import KEDR, NEGATIVE, OBED, mention, order_number
 
@@ -74,7 +77,7 @@ def test_the_mention_is_stored_before_any_model_call(
     response = client.post("/mentions", json=body, headers=obed_operator)
     assert response.status_code == 500
     assert response.json() == {"detail": "internal error; see the server log", "type": "internal"}
-    assert seen_status == ["pending"]
+    assert seen_status == ["drafting"]  # stored, and claimed by this request, before the model is called
     with app.state.sessions() as db:
         row = db.scalar(select(MentionRow).where(MentionRow.external_id == "otz-77"))
     assert row.status == "failed" and "fell over" in row.error and row.payload["text"] == body["text"]
@@ -165,6 +168,9 @@ def test_edit_is_checked_again_and_approval_feeds_the_knowledge_store(
     assert {row.key_id for row in trail} == {obed_operator["X-Key-Id"]}
     assert trail[-1].detail["edit_distance"] == approved["edit_distance"]
 
+    later = _submit(client, obed_operator, mention(NEGATIVE.format(order=order_number()), platform="vk"))
+    assert f"svc-{found['id']}" in later["draft"]["retrieved_ids"]  # the approved reply is an example now
+
 
 def test_reject_publish_and_the_states_that_forbid_them(client: TestClient, obed_operator) -> None:
     first = _submit(client, obed_operator, mention(NEGATIVE.format(order=order_number())))
@@ -204,3 +210,42 @@ def test_health_needs_no_key(client: TestClient) -> None:
 )
 def test_edit_distance(before: str, after: str, distance: int) -> None:
     assert edit_distance(before, after) == distance
+
+
+def test_a_mention_being_drafted_is_not_drafted_twice(
+    app: FastAPI, client: TestClient, obed_operator, api_components: Components
+) -> None:
+    """The jobs worker and a re-sent mention (or two API workers) meet at one conditional UPDATE."""
+    body = mention(NEGATIVE.format(order=order_number()), external_id="otz-claim")
+    second_try: list[str] = []
+
+    class DraftedAgainMidway:
+        name = "drafted-again-midway"
+
+        def classify(self, mention, *args):
+            if not second_try:  # another drafter takes up the same mention while this one is at it
+                with app.state.sessions() as db:
+                    row = service.draft_mention(db, api_components, db.get(MentionRow, mention.id))
+                    second_try.append(row.status)
+            return api_components.classifier.classify(mention, *args)
+
+    app.dependency_overrides[get_components] = lambda: replace(api_components, classifier=DraftedAgainMidway())
+    first = client.post("/mentions", json=body, headers=obed_operator).json()
+    assert second_try == ["drafting"] and first["status"] == "drafted"
+    with app.state.sessions() as db:
+        assert len(db.scalars(select(ResultRow).where(ResultRow.mention_id == first["id"])).all()) == 1
+
+
+def test_a_claim_left_by_a_killed_server_is_released_at_start(
+    app: FastAPI, api_components: Components, db_settings, obed_operator
+) -> None:
+    body = mention(NEGATIVE.format(order=order_number()))
+    with app.state.sessions() as db:
+        row, _created = inbox.store_mention(db, Mention.model_validate(body))
+        row.status = "drafting"  # as a SIGKILL mid-draft leaves it
+        db.commit()
+    restarted = create_app(api_components.settings, api_components, db_settings)
+    with restarted.state.sessions() as db:
+        assert db.get(MentionRow, row.id).status == "pending"
+    again = TestClient(restarted).post("/mentions", json=body, headers=obed_operator).json()
+    assert again["id"] == row.id and again["status"] == "drafted"
