@@ -35,6 +35,9 @@ def get_api_settings(request: Request) -> ApiSettings:
     return request.app.state.api_settings
 
 
+# The largest page offset: any larger integer may overflow the database's (SQLite: 64-bit), a 500.
+MAX_OFFSET = 1_000_000_000
+
 SessionDep = Annotated[Session, Depends(get_db)]
 ComponentsDep = Annotated[Components, Depends(get_components)]
 ApiSettingsDep = Annotated[ApiSettings, Depends(get_api_settings)]

@@ -28,12 +28,13 @@ class Permission(StrEnum):
     submit = "submit"  # send mentions in, regenerate drafts
     review = "review"  # edit, approve, reject, mark published
     manage_knowledge = "manage knowledge"  # a brand's profile, voice guide, matrix and facts
+    read_evals = "read eval runs"  # the console's list of eval runs and their reports
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
     Role.operator: frozenset({Permission.read, Permission.submit, Permission.review}),
     Role.brand_owner: frozenset({Permission.read, Permission.review, Permission.manage_knowledge}),
-    Role.qa: frozenset({Permission.read}),
+    Role.qa: frozenset({Permission.read, Permission.read_evals}),
     Role.admin: frozenset(Permission),
 }
 
@@ -89,6 +90,15 @@ def list_keys(db: Session) -> list[ApiKeyRow]:
 def find_caller(db: Session, secret: str) -> Caller | None:
     """The caller behind a key; None for an unknown or revoked key (looked up on every request)."""
     row = db.scalar(select(ApiKeyRow).where(ApiKeyRow.key_hash == hash_key(secret)))
+    return _caller(row)
+
+
+def find_caller_by_id(db: Session, key_id: str) -> Caller | None:
+    """The caller behind a key id (a console session holds the id, never the key); None if revoked."""
+    return _caller(db.get(ApiKeyRow, key_id))
+
+
+def _caller(row: ApiKeyRow | None) -> Caller | None:
     if row is None or row.revoked_at is not None:
         return None
     return Caller(key_id=row.id, role=Role(row.role), brands=frozenset(row.brands))

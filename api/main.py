@@ -10,9 +10,12 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
+from api import console
 from api.db import make_engine, make_sessions, migrate
 from api.errors import install_handlers
 from api.jobs import JobWorker
+from api.limits import RequestSizeLimit
+from api.logs import install_log_redaction
 from api.routes import brands, cases, health, jobs, mentions, reports
 from api.service import release_claims
 from api.settings import ApiSettings
@@ -27,6 +30,7 @@ def create_app(
     settings: Settings | None = None, components: Components | None = None, api_settings: ApiSettings | None = None
 ) -> FastAPI:
     """The service over `settings`; the schema is migrated and the components built (or given) here."""
+    install_log_redaction()
     settings = settings or Settings()
     api_settings = api_settings or ApiSettings()
     engine = make_engine(api_settings.url(settings.data_dir), api_settings.sqlite_busy_timeout_ms)
@@ -42,6 +46,7 @@ def create_app(
     app.state.components = components or build_components(settings)
     _release_orphaned_claims(app)
     install_handlers(app)
+    app.add_middleware(RequestSizeLimit, max_bytes=api_settings.max_request_bytes)
     app.state.jobs = JobWorker(
         app.state.sessions,
         app.state.components,
@@ -50,6 +55,7 @@ def create_app(
     )
     for router in (health.router, mentions.router, cases.router, brands.router, jobs.router, reports.router):
         app.include_router(router)
+    console.install(app)  # the web console under /console
     return app
 
 

@@ -155,12 +155,11 @@ class OfflineDrafter:
         voice = brand.voice.resolve(mention.platform, language)
         rules = brand.profile.rules_for(mention.platform)
         composer = _Composer(request, voice, language, rules)
-        sentences, cited = composer.sentences()
-        text = fit_length(sentences, min(voice.max_length, rules.max_length))
+        kept = fitted(composer.sentences(), min(voice.max_length, rules.max_length))
         return Draft(
-            text=text,
+            text=joined(kept),
             language=language,
-            cited_ids=cited,
+            cited_ids=[s.fact_id for s in kept if s.fact_id],  # a fact dropped for length is not cited
             backend=self.name,
             case_ref=request.case.reference if request.case else None,
         )
@@ -180,12 +179,11 @@ class _Composer:
             "specifics": self._specifics_text(),
             "topic": self._topic_label(),
         }
-        self.cited: list[str] = []
         self.facts = [
             f for f in request.knowledge.facts if _fits_platform(f.text, rules) and self._voice_permits(f.text)
         ]
 
-    def sentences(self) -> tuple[list[Sentence], list[str]]:
+    def sentences(self) -> list[Sentence]:
         mode = self.request.decision.reply_mode
         parts = {
             ReplyMode.negative: self._negative,
@@ -195,7 +193,7 @@ class _Composer:
             ReplyMode.thanks: self._thanks,
         }[mode or ReplyMode.answer]()
         sentences = [Sentence(greeting(self.voice, self.values)), *parts, Sentence(self.voice.sign_off, priority=3)]
-        return [s for s in sentences if s.text], self.cited
+        return [s for s in sentences if s.text]
 
     # --- the parts -------------------------------------------------------------------
 
@@ -241,8 +239,7 @@ class _Composer:
     def _fact(self, index: int = 0, priority: int = 1) -> Sentence:
         if index >= len(self.facts):
             return Sentence("")
-        self.cited.append(self.facts[index].id)
-        return Sentence(self.facts[index].text, priority)
+        return Sentence(self.facts[index].text, priority, fact_id=self.facts[index].id)
 
     def _specifics_text(self) -> str:
         """The author's details as noun phrases, one of each kind, at most three."""
@@ -266,6 +263,7 @@ class _Composer:
 class Sentence:
     text: str
     priority: int = 1  # 1 must stay; 2 and 3 go first when the platform's limit is tight
+    fact_id: str | None = None  # the fact this sentence states
 
 
 _RENDER = ("order", "person", "duration", "amount", "date", "place")
@@ -310,14 +308,19 @@ def fill(template: str, values: dict[str, str]) -> str:
 
 def fit_length(sentences: list[Sentence], limit: int) -> str:
     """Join sentences; drop optional ones (highest priority number first) until it fits."""
+    return joined(fitted(sentences, limit))
+
+
+def fitted(sentences: list[Sentence], limit: int) -> list[Sentence]:
+    """The sentences left once optional ones are dropped (highest priority number first) to fit."""
     kept = list(sentences)
     for priority in (3, 2):
-        while len(_join(kept)) > limit and any(s.priority == priority for s in kept):
+        while len(joined(kept)) > limit and any(s.priority == priority for s in kept):
             kept.remove(next(s for s in reversed(kept) if s.priority == priority))
-    return _join(kept)
+    return kept
 
 
-def _join(sentences: list[Sentence]) -> str:
+def joined(sentences: list[Sentence]) -> str:
     opening, *body = [s.text for s in sentences]  # the greeting stands apart
     if not body:
         return opening

@@ -333,6 +333,8 @@ def _json_rows(text: str) -> list[RawRow]:
         if error.msg == "Extra data":
             return _jsonl_rows(text)
         raise InputError(f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})") from None
+    except RecursionError:  # a hostile upload: thousands of nested brackets
+        raise InputError("not valid JSON: nested too deeply") from None
     if isinstance(document, dict) and isinstance(document.get("mentions"), list):
         document = document["mentions"]
     elif isinstance(document, dict):
@@ -351,6 +353,8 @@ def _jsonl_rows(text: str) -> list[RawRow]:
             rows.append((number, _object_row(json.loads(line))))
         except json.JSONDecodeError as error:
             rows.append((number, f"not valid JSON: {error.msg}"))
+        except RecursionError:
+            rows.append((number, "not valid JSON: nested too deeply"))
     return rows
 
 

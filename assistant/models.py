@@ -6,11 +6,12 @@ The chain, the CLI, the API and the evals all speak in these models; brand folde
 
 from __future__ import annotations
 
+import re
 import uuid
 import warnings
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
@@ -26,6 +27,28 @@ class Strict(BaseModel):
     """Base for models read from files or requests: unknown fields are errors, not silence."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _only_text(cls, value: Any) -> Any:
+        """Refuse NUL bytes and unpaired surrogates anywhere in a field: JSON allows them as
+        escapes, but no database, embedder or UTF-8 encoder takes them."""
+        if _holds_non_text(value):
+            raise ValueError("contains a NUL byte or an unpaired surrogate, which are not text")
+        return value
+
+
+_NON_TEXT = re.compile("[\x00\ud800-\udfff]")
+
+
+def _holds_non_text(value: Any) -> bool:
+    if isinstance(value, str):
+        return _NON_TEXT.search(value) is not None
+    if isinstance(value, dict):
+        return any(_holds_non_text(key) or _holds_non_text(item) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_non_text(item) for item in value)
+    return False
 
 
 # --- enumerations -------------------------------------------------------------------

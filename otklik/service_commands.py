@@ -13,6 +13,7 @@ from api.settings import ApiSettings
 from assistant.config import Settings
 from assistant.errors import InputError
 
+WORKER_STARTUP_S = 180
 ONE_PROCESS = (
     "embedded Chroma is safe for one process only: --workers {workers} needs a Chroma server "
     "(`chroma run --path DIR`, then set OTKLIK_CHROMA_HOST and OTKLIK_CHROMA_PORT); or use --workers 1"
@@ -45,7 +46,16 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
     if args.workers > 1:
-        uvicorn.run("api.main:create_app_from_env", factory=True, host=args.host, port=args.port, workers=args.workers)
+        uvicorn.run(
+            "api.main:create_app_from_env",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            # a worker loads the classifier and the embedder before it answers uvicorn's health
+            # pings: with the default 5 s it is killed and restarted over and over on a busy machine
+            timeout_worker_healthcheck=WORKER_STARTUP_S,
+        )
         return 0
     from api.main import create_app
 

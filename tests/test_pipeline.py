@@ -52,6 +52,17 @@ def test_every_sample_draft_passes_every_check(sample_results) -> None:
     assert not failing
 
 
+def test_a_cited_fact_is_in_the_draft(sample_results, components: Components) -> None:
+    """The offline drafter states facts word for word; one dropped to fit the length is not cited."""
+    cited = 0
+    for result in (r for r in sample_results if r.draft):
+        facts = {f.id: f for f in components.store.load_brand(result.mention.brand).facts}
+        for fact_id in result.draft.cited_ids:
+            assert facts[fact_id].text[result.draft.language] in result.draft.text, (result.mention.id, fact_id)
+            cited += 1
+    assert cited >= 10
+
+
 def test_abuse_gets_no_reply(components: Components) -> None:
     mention = Mention(
         brand="obed-express", platform=Platform.vk, text="Вы там совсем ох**ли? Курьер ваш тупой урод, б**ть"

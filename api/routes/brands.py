@@ -15,7 +15,7 @@ from fastapi import APIRouter, Header, HTTPException, Query, Response, status
 from pydantic import BaseModel
 
 from api import knowledge
-from api.deps import ComponentsDep, KnowledgeManager, Reader, SessionDep, check_brand
+from api.deps import MAX_OFFSET, ComponentsDep, KnowledgeManager, Reader, SessionDep, check_brand
 from api.knowledge import Versioned
 from api.schemas import ApprovedRepliesPublic, BrandPublic, BrandsPublic, FactCreate, FactsPublic, KnowledgeHistory
 from assistant.models import Fact
@@ -28,7 +28,7 @@ IfMatch = Annotated[
     Header(description='the version you based the edit on: the ETag of your GET, e.g. "3"; 409 if it changed since'),
 ]
 Limit = Annotated[int, Query(ge=1, le=200)]
-Offset = Annotated[int, Query(ge=0)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 STALE = {409: {"description": "the section changed since the If-Match version (or the fact id exists)"}}
 
 

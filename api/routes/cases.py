@@ -40,7 +40,7 @@ def list_cases(
 @router.get("/{reference}")
 def get_case(reference: str, db: SessionDep, caller: Reader) -> CaseDetail:
     """The case, the mention it was opened for, and its follow-up drafts."""
-    return cases.case_detail(db, _own(db, caller, reference))
+    return cases.case_detail(db, own_case(db, caller, reference))
 
 
 @router.post("/{reference}/status", responses={409: {"description": "no such move from the case's status"}})
@@ -49,26 +49,26 @@ def change_status(
 ) -> CasePublic:
     """open → waiting_customer → open; open or waiting_customer → resolved (with a note of what was
     done); resolved → open (reopen)."""
-    case = cases.change_status(db, parts, _own(db, caller, reference), caller, body.status, body.note)
+    case = cases.change_status(db, parts, own_case(db, caller, reference), caller, body.status, body.note)
     return cases.case_public(case)
 
 
 @router.post("/{reference}/follow-up", status_code=status.HTTP_201_CREATED)
 def request_follow_up(reference: str, db: SessionDep, parts: ComponentsDep, caller: Submitter) -> FollowUpPublic:
     """A new follow-up draft in the brand's voice for the case as it stands, with its checks."""
-    case = _own(db, caller, reference)
+    case = own_case(db, caller, reference)
     return cases.follow_up_public(cases.draft_follow_up(db, parts, case, caller), case)
 
 
 @router.get("/{reference}/follow-ups")
 def list_follow_ups(reference: str, db: SessionDep, caller: Reader) -> FollowUpsPublic:
     """The case's follow-up drafts, oldest first."""
-    case = _own(db, caller, reference)
+    case = own_case(db, caller, reference)
     rows = cases.follow_ups(db, case)
     return FollowUpsPublic(data=[cases.follow_up_public(row, case) for row in rows], count=len(rows))
 
 
-def _own(db: Session, caller: Caller, reference: str) -> CaseRow:
+def own_case(db: Session, caller: Caller, reference: str) -> CaseRow:
     """The case, if the caller's key covers its brand (404 if none, 403 if not theirs)."""
     case = cases.get_case(db, reference)
     check_brand(caller, case.brand)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from api import jobs, service
-from api.deps import ApiSettingsDep, ComponentsDep, Reader, SessionDep, Submitter, check_brand
+from api.deps import MAX_OFFSET, ApiSettingsDep, ComponentsDep, Reader, SessionDep, Submitter, check_brand
 from api.jobs import JobWorker, Screened
 from api.keys import Caller
 from api.schemas import JobPublic, JobResultsPublic, JobsPublic, JobStatus, UploadedMention
@@ -193,7 +193,7 @@ def list_jobs(
     brand: str | None = None,
     status: JobStatus | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> JobsPublic:
     """Jobs newest first: only those whose every brand this key covers (an admin sees all)."""
     if brand is not None:
@@ -215,7 +215,7 @@ def job_results(
     caller: Reader,
     _worker: WorkerDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> JobResultsPublic:
     """The accepted rows in line order: each one's mention, status, and draft text or error."""
     return jobs.job_results(db, _own(db, caller, job_id), limit, offset)

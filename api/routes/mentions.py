@@ -9,7 +9,7 @@ from fastapi import APIRouter, Body, HTTPException, Query, Response, status
 from sqlalchemy.orm import Session
 
 from api import inbox, service
-from api.deps import ApiSettingsDep, ComponentsDep, Reader, Reviewer, SessionDep, Submitter, check_brand
+from api.deps import MAX_OFFSET, ApiSettingsDep, ComponentsDep, Reader, Reviewer, SessionDep, Submitter, check_brand
 from api.keys import Caller
 from api.schemas import (
     ApproveRequest,
@@ -64,7 +64,7 @@ def list_mentions(
     since: Annotated[datetime | None, Query(description="written at or after (ISO 8601)")] = None,
     until: Annotated[datetime | None, Query(description="written before (ISO 8601)")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> MentionsPublic:
     """The inbox: newest first, only the brands this key covers."""
     if brand is not None:
@@ -76,13 +76,13 @@ def list_mentions(
 
 @router.get("/{mention_id}")
 def get_mention(mention_id: str, db: SessionDep, caller: Reader) -> MentionPublic:
-    return service.to_public(db, _own(db, caller, mention_id))
+    return service.to_public(db, own_mention(db, caller, mention_id))
 
 
 @router.post("/{mention_id}/regenerate")
 def regenerate_draft(mention_id: str, db: SessionDep, parts: ComponentsDep, caller: Submitter) -> MentionPublic:
     """Draft again with the brand's current knowledge."""
-    row = service.regenerate(db, parts, _own(db, caller, mention_id), caller)
+    row = service.regenerate(db, parts, own_mention(db, caller, mention_id), caller)
     return service.to_public(db, row)
 
 
@@ -91,7 +91,7 @@ def edit_draft(
     mention_id: str, body: DraftUpdate, db: SessionDep, parts: ComponentsDep, caller: Reviewer
 ) -> MentionPublic:
     """Replace the draft's text; every check runs again on the new text."""
-    row = service.edit(db, parts, _own(db, caller, mention_id), caller, body.text)
+    row = service.edit(db, parts, own_mention(db, caller, mention_id), caller, body.text)
     return service.to_public(db, row)
 
 
@@ -105,24 +105,24 @@ def approve_draft(
 ) -> MentionPublic:
     """Approve the draft (or the given text); it becomes an anonymized example for the brand."""
     text = body.text if body else None
-    row = service.approve(db, parts, _own(db, caller, mention_id), caller, text)
+    row = service.approve(db, parts, own_mention(db, caller, mention_id), caller, text)
     return service.to_public(db, row)
 
 
 @router.post("/{mention_id}/reject")
 def reject_draft(mention_id: str, body: RejectRequest, db: SessionDep, caller: Reviewer) -> MentionPublic:
-    row = service.reject(db, _own(db, caller, mention_id), caller, body.reason)
+    row = service.reject(db, own_mention(db, caller, mention_id), caller, body.reason)
     return service.to_public(db, row)
 
 
 @router.post("/{mention_id}/published")
 def mark_published(mention_id: str, db: SessionDep, caller: Reviewer) -> MentionPublic:
     """The approved reply is out on the platform."""
-    row = service.mark_published(db, _own(db, caller, mention_id), caller)
+    row = service.mark_published(db, own_mention(db, caller, mention_id), caller)
     return service.to_public(db, row)
 
 
-def _own(db: Session, caller: Caller, mention_id: str) -> MentionRow:
+def own_mention(db: Session, caller: Caller, mention_id: str) -> MentionRow:
     """The mention, if the caller's key covers its brand (404 if none, 403 if not theirs)."""
     row = inbox.get_mention(db, mention_id)
     check_brand(caller, row.brand)

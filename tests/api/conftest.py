@@ -2,18 +2,28 @@
 
 The API tests get their own knowledge store: approving replies and remembering mentions
 change it, and the rest of the suite must not see that.
+
+The scale-out tier (.ci/scaleout.sh) runs the storage tests (marked `storage`) against
+PostgreSQL and a Chroma server: OTKLIK_TEST_POSTGRES_URL gives each test a fresh database on that server, and
+OTKLIK_TEST_CHROMA_HOST/PORT put the knowledge store there. Tests that only make sense on
+SQLite and embedded Chroma are marked `sqlite_only`.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+import os
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from api.keys import Role, create_key
 from api.main import create_app
@@ -26,25 +36,50 @@ from tests.conftest import BRANDS_DIR
 
 OBED, KEDR = "obed-express", "kedr-bank"
 _serial = itertools.count(1)
+POSTGRES = os.environ.get("OTKLIK_TEST_POSTGRES_URL")  # an administrator's URL: databases are made per test
+CHROMA_HOST = os.environ.get("OTKLIK_TEST_CHROMA_HOST")
+CHROMA_PORT = int(os.environ.get("OTKLIK_TEST_CHROMA_PORT", "8000"))
 
 
 @pytest.fixture(scope="session")
 def api_components(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Components:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("otklik-api"), _env_file=None)
+    chroma = {"chroma_host": CHROMA_HOST, "chroma_port": CHROMA_PORT} if CHROMA_HOST else {}
+    settings = Settings(data_dir=tmp_path_factory.mktemp("otklik-api"), _env_file=None, **chroma)
     parts = build_offline(settings, embedder)
     for brand_id in (OBED, KEDR):
-        parts.store.ingest(load_brand(BRANDS_DIR / brand_id))
+        parts.store.ingest(load_brand(BRANDS_DIR / brand_id), replace_api_edits=True)
     return parts
 
 
 @pytest.fixture
-def db_settings(tmp_path: Path) -> ApiSettings:
-    return ApiSettings(database_url=f"sqlite:///{tmp_path / 'otklik.db'}", max_text_chars=2000, _env_file=None)
+def db_settings(tmp_path: Path) -> Iterator[ApiSettings]:
+    if not POSTGRES:
+        yield ApiSettings(database_url=f"sqlite:///{tmp_path / 'otklik.db'}", max_text_chars=2000, _env_file=None)
+        return
+    with postgres_database(POSTGRES) as url:
+        yield ApiSettings(database_url=url, max_text_chars=2000, _env_file=None)
+
+
+@contextmanager
+def postgres_database(admin_url: str) -> Iterator[str]:
+    """A new, empty database on the server for one test; dropped afterwards (its connections too)."""
+    name = f"otklik_test_{secrets.token_hex(6)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture
-def app(api_components: Components, db_settings: ApiSettings) -> FastAPI:
-    return create_app(api_components.settings, api_components, db_settings)
+def app(api_components: Components, db_settings: ApiSettings) -> Iterator[FastAPI]:
+    made = create_app(api_components.settings, api_components, db_settings)
+    yield made
+    made.state.jobs.stop()  # a job request starts the worker; it must not outlive the test's database
 
 
 @pytest.fixture

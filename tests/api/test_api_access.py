@@ -102,6 +102,7 @@ def test_missing_unknown_and_revoked_keys_get_401(app: FastAPI, client: TestClie
     assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
+@pytest.mark.sqlite_only  # reads the database file
 def test_only_a_hash_of_the_key_is_stored(app: FastAPI, obed_operator) -> None:
     secret = obed_operator["Authorization"].removeprefix("Bearer ")
     database = Path(app.state.engine.url.database)

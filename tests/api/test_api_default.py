@@ -7,7 +7,6 @@ from fastapi.testclient import TestClient
 from api.keys import Role, create_key
 from api.main import create_app
 from api.settings import ApiSettings
-from assistant.config import Settings
 from assistant.pipeline import Components
 from tests.api.conftest import OBED, mention
 
@@ -17,7 +16,7 @@ def test_the_default_app_drafts_end_to_end_and_keeps_its_data(
 ) -> None:
     # The same data directory as the session's components: the brands are ingested and the
     # examples embedded already, so building the default components here is quick.
-    settings = Settings(data_dir=api_components.settings.data_dir, _env_file=None)
+    settings = api_components.settings.model_copy()
     app = create_app(settings, api_settings=db_settings)
     with app.state.sessions() as db:
         _row, secret = create_key(db, Role.operator, [OBED])

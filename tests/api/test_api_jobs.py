@@ -26,16 +26,12 @@ from api.tables import JobRow, MentionRow, ResultRow
 from assistant.pipeline import Components
 from tests.api.conftest import KEDR, NEGATIVE, OBED, mention, order_number
 
+pytestmark = pytest.mark.storage  # also run against PostgreSQL and a Chroma server (.ci/scaleout.sh)
+
 DEADLINE_S = 300  # generous: the machine is shared; the tests assert outcomes, never durations
 QUESTION = "Подскажите, до скольки вы доставляете в Купчино?"
 THANKS = "Спасибо, курьер Олег приехал раньше срока, всё горячее!"
 JSONL = "application/x-ndjson"
-
-
-@pytest.fixture(autouse=True)
-def _stop_the_worker(app: FastAPI) -> Iterator[None]:
-    yield
-    app.state.jobs.stop()
 
 
 @pytest.fixture

@@ -16,6 +16,8 @@ from knowledge.brands import load_brand
 from tests.api.conftest import KEDR, NEGATIVE, OBED, mention, order_number
 from tests.conftest import BRANDS_DIR
 
+pytestmark = pytest.mark.storage  # also run against PostgreSQL and a Chroma server (.ci/scaleout.sh)
+
 BRAND = f"/brands/{OBED}"
 QUESTION = "Подскажите, можно ли заказать торт на день рождения к обеду?"
 CAKE = {

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from api import inbox, service
 from api.deps import get_components
@@ -19,6 +19,8 @@ from assistant.errors import ModelUnavailableError
 from assistant.models import Mention
 from assistant.pipeline import Components
 from tests.api.conftest import KEDR, NEGATIVE, OBED, mention, order_number
+
+pytestmark = pytest.mark.storage  # also run against PostgreSQL and a Chroma server (.ci/scaleout.sh)
 
 
 def _submit(client: TestClient, headers: dict[str, str], body: dict) -> dict:
@@ -200,8 +202,9 @@ def test_cases_are_listed_per_brand_and_overdue(client: TestClient, obed_operato
     assert client.get("/cases", params={"status": "resolved"}, headers=obed_operator).json()["count"] == 0
 
 
-def test_health_needs_no_key(client: TestClient) -> None:
-    assert client.get("/health").json() == {"status": "ok", "database": "sqlite", "brands": 2, "backend": "offline"}
+def test_health_needs_no_key(app: FastAPI, client: TestClient) -> None:
+    database = app.state.engine.dialect.name
+    assert client.get("/health").json() == {"status": "ok", "database": database, "brands": 2, "backend": "offline"}
 
 
 @pytest.mark.parametrize(
@@ -239,10 +242,14 @@ def test_a_mention_being_drafted_is_not_drafted_twice(
 def test_a_claim_left_by_a_killed_server_is_released_at_start(
     app: FastAPI, api_components: Components, db_settings, obed_operator
 ) -> None:
+    """Released at once with embedded Chroma (one process); with a Chroma server, once older than the lease."""
     body = mention(NEGATIVE.format(order=order_number()))
     with app.state.sessions() as db:
         row, _created = inbox.store_mention(db, Mention.model_validate(body))
         row.status = "drafting"  # as a SIGKILL mid-draft leaves it
+        db.commit()
+        lease = timedelta(seconds=db_settings.draft_lease_seconds + 1)
+        db.execute(update(MentionRow).where(MentionRow.id == row.id).values(updated_at=datetime.now(UTC) - lease))
         db.commit()
     restarted = create_app(api_components.settings, api_components, db_settings)
     with restarted.state.sessions() as db:

@@ -539,7 +539,12 @@ def service_env(
     """The CLI over the seeded database and the knowledge store holding obed-express."""
     monkeypatch.setenv("OTKLIK_DATA_DIR", str(api_components.settings.data_dir))
     monkeypatch.setenv("OTKLIK_DATABASE_URL", db_settings.url(Path()))
-    monkeypatch.delenv("OTKLIK_CHROMA_HOST", raising=False)
+    settings = api_components.settings  # embedded Chroma, or the scale-out tier's Chroma server
+    if settings.chroma_host:
+        monkeypatch.setenv("OTKLIK_CHROMA_HOST", settings.chroma_host)
+        monkeypatch.setenv("OTKLIK_CHROMA_PORT", str(settings.chroma_port))
+    else:
+        monkeypatch.delenv("OTKLIK_CHROMA_HOST", raising=False)
 
 
 def test_the_cli_writes_the_report_in_each_format(
