@@ -23,7 +23,9 @@ from api.keys import Role
 from api.main import create_app
 from api.settings import ApiSettings
 from api.tables import JobRow, MentionRow, ResultRow
-from assistant.pipeline import Components
+from assistant.llm import make_chat_model
+from assistant.pipeline import Components, with_language_model
+from tests import fake_openai_server as fake
 from tests.api.conftest import KEDR, NEGATIVE, OBED, mention, order_number
 
 pytestmark = pytest.mark.storage  # also run against PostgreSQL and a Chroma server (.ci/scaleout.sh)
@@ -399,3 +401,36 @@ def test_a_job_left_unfinished_is_drafted_after_a_restart(make_app, obed_operato
     with restarted.state.sessions() as db:
         assert db.scalar(select(func.count()).select_from(MentionRow)) == 3
         assert db.scalar(select(func.count()).select_from(ResultRow)) == 3  # the drafted row was not drafted again
+
+
+# --- the model server down for a whole batch ---------------------------------------------------
+
+
+@pytest.fixture
+def dead_model_server() -> Iterator[str]:
+    """The scripted OpenAI-compatible server, answering every call with a 503."""
+    scripted = fake.FakeOpenAI()
+    url = scripted.start()
+    scripted.always = fake.failure(503)
+    yield url
+    scripted.stop()
+
+
+def test_a_batch_with_the_model_down_loses_nothing_and_says_so(
+    make_app, api_components: Components, dead_model_server: str, obed_operator
+) -> None:
+    """Every row is drafted by the offline fallback, marked as such with the reason; the circuit
+    breaker stops calling the dead server after a few failures."""
+    llm_settings = api_components.settings.model_copy(
+        update={"model": "openai", "base_url": dead_model_server, "max_retries": 0, "breaker_failures": 3}
+    )
+    with_model = with_language_model(replace(api_components, settings=llm_settings), make_chat_model(llm_settings))
+    client = TestClient(make_app(with_model), raise_server_exceptions=False)
+    rows = [mention(NEGATIVE.format(order=order_number()), external_id=f"down-{n}") for n in range(6)]
+    job = _wait_done(client, obed_operator, _submit(client, obed_operator, json=rows)["id"])
+    assert job["progress"] == {"drafted": len(rows)}
+    for result in _results(client, obed_operator, job["id"]):
+        found = client.get(f"/mentions/{result['mention_id']}", headers=obed_operator).json()
+        assert found["classification"]["backend"] == "offline-fallback"
+        assert found["draft"]["backend"] == "offline-fallback" and found["draft"]["text"]
+        assert any("language model unavailable" in w for w in found["draft"]["warnings"])
