@@ -31,17 +31,7 @@ gguf=$("$PY" -c "import importlib.util as u, pathlib; d = u.find_spec('llm_smoll
   --n_ctx 8192 --n_threads 2 >/tmp/otklik-llamacpp.log 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
-"$PY" - "$PORT" <<'PY'
-import sys, time, urllib.request
-for _ in range(120):
-    try:
-        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/v1/models", timeout=1)
-        break
-    except OSError:
-        time.sleep(0.5)
-else:
-    sys.exit("llama.cpp server did not start: see /tmp/otklik-llamacpp.log")
-PY
+"$PY" .ci/wait_for.py "http://127.0.0.1:$PORT/v1/models" "llama.cpp server (see /tmp/otklik-llamacpp.log)"
 
 report=$(mktemp)
 OTKLIK_LLAMACPP_URL="http://127.0.0.1:$PORT/v1" "$PY" -m pytest -m llamacpp -p no:cacheprovider \

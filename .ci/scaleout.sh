@@ -31,17 +31,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-"$PY" - "$CHROMA_PORT" <<'PY'
-import sys, time, urllib.request
-for _ in range(120):
-    try:
-        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/api/v2/heartbeat", timeout=1)
-        break
-    except OSError:
-        time.sleep(0.5)
-else:
-    sys.exit("the Chroma server did not start")
-PY
+"$PY" .ci/wait_for.py "http://127.0.0.1:$CHROMA_PORT/api/v2/heartbeat" "the Chroma server"
 echo "::: PostgreSQL and Chroma server up after $((SECONDS - started)) s"
 
 report="$work/scaleout.xml"
