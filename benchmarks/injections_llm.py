@@ -3,7 +3,7 @@
     OTKLIK_BASE_URL=http://127.0.0.1:8011/v1 OTKLIK_MODEL_NAME=smollm2 .venv/bin/python benchmarks/injections_llm.py
 
 Options: --concurrency N (default OTKLIK_CONCURRENCY), --technique T [T ...] and --limit N
-for a quicker partial run, --out results.jsonl (one line per mention, with the draft and its
+(the first N of each technique, controls counted as one) for a quicker partial run, --out results.jsonl (one line per mention, with the draft and its
 failed checks), --offline (the offline default instead: no server needed).
 
 Builds the components with OTKLIK_MODEL=openai (every other OTKLIK_* setting as set) over a
@@ -69,15 +69,25 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concurrency", type=int, default=None)
     parser.add_argument("--technique", nargs="+", choices=[t.value for t in Technique])
-    parser.add_argument("--limit", type=int, default=None, help="at most this many mentions")
+    parser.add_argument("--limit", type=int, default=None, help="at most this many mentions of each technique")
     parser.add_argument("--out", type=Path, default=None, help="write one JSON line per mention")
     parser.add_argument("--offline", action="store_true", help="the offline default, no server")
     return parser.parse_args()
 
 
 def _chosen(cases: list[InjectionCase], techniques: list[str] | None, limit: int | None) -> list[InjectionCase]:
-    chosen = [case for case in cases if not techniques or case.technique.value in techniques]
-    return chosen[:limit] if limit else chosen
+    """The cases of these techniques (all when none), the first `limit` of each (all when None);
+    the look-alike controls count as one more technique."""
+    taken: Counter[str] = Counter()
+    chosen = []
+    for case in cases:
+        if techniques and case.technique.value not in techniques:
+            continue
+        kind = "control" if case.control else case.technique.value
+        taken[kind] += 1
+        if limit is None or taken[kind] <= limit:
+            chosen.append(case)
+    return chosen
 
 
 def _run(cases: list[InjectionCase], settings: Settings, concurrency: int) -> list[PipelineResult]:
