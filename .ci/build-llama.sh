@@ -2,8 +2,7 @@
 # Build the llama-cpp-python wheel once per machine into the user's cache directory (the
 # wheel is not on PyPI). Portable flags: the native build crashes on AMX CPUs; the multimodal
 # library (LLAVA_BUILD) is left out: Otklik sends text only, and it is a third of the compile.
-# Runs niced, so .ci/run can start it in the background while the tests run. Concurrent
-# callers wait for one build (flock). Prints the wheel's path.
+# Runs niced; concurrent callers wait for one build (flock). Prints the wheel's path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LLAMA_VERSION=0.3.36

