@@ -232,10 +232,10 @@ class Decision(BaseModel):
 
 
 class KnowledgeItem(BaseModel):
-    """A retrieved piece of brand knowledge: a fact, a voice passage or an approved reply."""
+    """A retrieved piece of brand knowledge: a fact or an approved reply."""
 
     id: str
-    kind: Literal["fact", "voice", "approved_reply", "example"]
+    kind: Literal["fact", "approved_reply", "example"]
     text: str
     score: float = 0.0
     metadata: dict[str, str | int | float | bool] = Field(default_factory=dict)

@@ -41,7 +41,7 @@ from knowledge.embeddings import Embedder, UseEmbeddingFunction
 from knowledge.redact import redact
 
 SHARED = "_shared"
-COLLECTIONS = ("brands", "facts", "voice", "approved_replies", "examples", "mentions")
+COLLECTIONS = ("brands", "facts", "approved_replies", "examples", "mentions")
 NEAR_DUPLICATE = 0.92  # cosine at which two mentions by different people read as one text
 REMEMBER_BATCH = 64
 
@@ -110,7 +110,6 @@ class KnowledgeStore:
         records = {
             "brands": [_brand_record(brand, versions, "folder")],
             "facts": [record for fact in brand.facts for record in _fact_records(brand_id, fact)],
-            "voice": _voice_records(brand),
             "approved_replies": [_reply_record(brand_id, r, "folder") for r in brand.approved_replies],
         }
         written, removed = {}, {}
@@ -152,8 +151,6 @@ class KnowledgeStore:
         if not changed:
             return versions
         versions = _bumped(versions, changed)
-        if changed & {Section.voice, Section.matrix}:
-            self._sync("voice", brand_id, _voice_records(brand, "api"))
         if Section.facts in changed:
             self._sync("facts", brand_id, [r for fact in brand.facts for r in _fact_records(brand_id, fact, "api")])
         # The brand record last: its versions tell other processes the rest is written.
@@ -437,32 +434,6 @@ def _fact_records(brand_id: str, fact: Fact, origin: str = "folder") -> list[_Re
         )
         for language, text in fact.text.items()
     ]
-
-
-def _voice_records(brand: Brand, origin: str = "folder") -> list[_Record]:
-    """Voice passages: the guide's rules in words, one passage per language and matrix cell."""
-    brand_id = brand.profile.id
-    records = []
-    for language, voice in brand.voice.languages.items():
-        passage = (
-            f"Address: {voice.address.value}. Greeting: {voice.greeting} Sign-off: {voice.sign_off}. "
-            f"Emoji: {voice.emoji.value}. Use: {', '.join(voice.use_words)}. "
-            f"Avoid: {', '.join(voice.avoid_words)}. {voice.notes}"
-        )
-        records.append(
-            _Record(
-                f"{brand_id}:voice:{language}",
-                passage,
-                _meta(brand_id, "voice", origin, item_id=f"voice-{language}", language=language),
-            )
-        )
-    for sentiment in ("negative", "neutral", "positive"):
-        for register, cell in getattr(brand.matrix, sentiment).items():
-            key = f"{sentiment}-{register.value}"
-            text = f"{key}: format {cell.format.value}; style: {cell.style}; tone: {cell.tone}"
-            meta = _meta(brand_id, "voice", origin, item_id=f"matrix-{key}")
-            records.append(_Record(f"{brand_id}:matrix:{key}", text, meta))
-    return records
 
 
 def _reply_record(brand_id: str, reply: ApprovedReply, origin: str) -> _Record:

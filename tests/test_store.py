@@ -26,7 +26,7 @@ def test_each_brand_sees_only_its_own_knowledge(components) -> None:
     query = store.embedder.embed_one("Карту заблокировали, комиссия списана дважды")
     for brand_id in ("obed-express", "kedr-bank"):
         own_ids = {f.id for f in store.load_brand(brand_id).facts}
-        for collection in ("facts", "voice", "approved_replies"):
+        for collection in ("facts", "approved_replies"):
             found = store.search(brand_id, collection, query, k=50)
             assert found, collection
             assert {item.metadata["brand"] for item in found} == {brand_id}
