@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
 from api import inbox
@@ -122,23 +122,37 @@ def change_status(
             f"case {case.reference} is {current.value!r} and cannot become {wanted.value!r} (from {current.value!r}: {allowed})"
         )
     now = now or utcnow()
-    _move_clock(parts, case, current, wanted, now)
-    case.status, case.note, case.status_changed_at = wanted.value, note, now
+    values = {"status": wanted.value, "note": note, "status_changed_at": now}
+    values |= _clock(parts, case, current, wanted, now)
+    if not _move(db, case, current, values):
+        raise ConflictError(f"case {case.reference} was changed by someone else meanwhile: read it again")
     detail = {"reference": case.reference, "from": current.value, "to": wanted.value, "note": note}
     inbox.audit(db, caller, "case_status", inbox.get_mention(db, case.mention_id), **detail)
     db.commit()
     return case
 
 
-def _move_clock(parts: Components, case: CaseRow, current: CaseStatus, wanted: CaseStatus, now: datetime) -> None:
-    """Keep `due_at` and `resolved_at` right for this move (the module's docstring says how)."""
+def _move(db: Session, case: CaseRow, current: CaseStatus, values: dict[str, object]) -> bool:
+    """One conditional UPDATE, so that of two moves made at once from the same status only one
+    happens (two operators resolving at once: one 409, one audit record)."""
+    moved = db.execute(update(CaseRow).where(CaseRow.id == case.id, CaseRow.status == current.value).values(**values))
+    if moved.rowcount != 1:  # type: ignore[attr-defined]  # a CursorResult
+        db.rollback()
+        return False
+    return True
+
+
+def _clock(
+    parts: Components, case: CaseRow, current: CaseStatus, wanted: CaseStatus, now: datetime
+) -> dict[str, datetime | None]:
+    """`due_at` and `resolved_at` as this move leaves them (the module's docstring says how)."""
     if wanted is CaseStatus.resolved:
-        case.resolved_at = now
-    elif current is CaseStatus.resolved:  # reopened: the brand's whole target again
-        case.resolved_at = None
-        case.due_at = now + _target(_brand(parts, case.brand))
-    elif current is CaseStatus.waiting_customer:  # the customer answered: the paused time is given back
-        case.due_at += now - (case.status_changed_at or case.opened_at)
+        return {"resolved_at": now}
+    if current is CaseStatus.resolved:  # reopened: the brand's whole target again
+        return {"resolved_at": None, "due_at": now + _target(_brand(parts, case.brand))}
+    if current is CaseStatus.waiting_customer:  # the customer answered: the paused time is given back
+        return {"due_at": case.due_at + (now - (case.status_changed_at or case.opened_at))}
+    return {}
 
 
 def draft_follow_up(

@@ -15,10 +15,12 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def make_engine(url: str, busy_timeout_ms: int = 5000) -> Engine:
-    """An engine; on SQLite every connection gets WAL mode and a busy timeout, so writers wait."""
+    """An engine; on SQLite every connection gets WAL mode and a busy timeout, so writers wait.
+    SQLite's pool has no cap (a connection is a file handle): a request may hold one while it
+    waits for the pipeline lock, and a capped pool (5 + 10) would queue the inbox behind it."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    engine = create_engine(url, connect_args={"check_same_thread": False}, pool_size=10, max_overflow=-1)
 
     @event.listens_for(engine, "connect")
     def _tune(connection: Any, _record: Any) -> None:

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+from anyio import to_thread
 from fastapi import FastAPI
 
 from api import console
@@ -77,6 +78,7 @@ def create_app_from_env() -> FastAPI:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    to_thread.current_default_thread_limiter().total_tokens = app.state.api_settings.http_threads
     app.state.jobs.start()  # takes up every job that is not done: the resume after a restart
     yield
     app.state.jobs.stop()

@@ -21,6 +21,10 @@ class ApiSettings(BaseSettings):
     # Batch uploads (POST /jobs): the whole body, and the data rows in it.
     max_upload_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
     max_upload_rows: int = Field(default=20_000, ge=1)
+    # Threads for the sync routes (anyio's default is 40). A request waiting for the pipeline lock
+    # holds one, so with fewer threads than concurrent clients the inbox listings queue behind
+    # the submissions; an idle thread costs next to nothing.
+    http_threads: int = Field(default=200, ge=8, le=5000)
     background_jobs: bool = True  # false: jobs are stored but not drafted (another process drafts them)
     # A mention claimed for drafting longer ago than this is taken to be orphaned (its drafter
     # died) and drafted again; with embedded Chroma (one process) every claim is released at start.

@@ -9,12 +9,16 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from api import cases
+from api.errors import ConflictError
 from api.inbox import audit_trail
-from api.keys import Role
+from api.keys import Caller, Role
+from api.schemas import CaseStatus
 from api.tables import CaseRow
 from assistant.pipeline import with_language_model
 from tests.api.conftest import KEDR, NEGATIVE, OBED, mention, order_number
@@ -133,6 +137,28 @@ def test_moves_that_are_not_allowed_get_409_naming_both_statuses(
     assert _move(client, reference, obed_operator, "nonsense").status_code == 422
     case = _stored(app, reference)
     assert (case.status, case.note) == ("resolved", DONE)  # untouched by the refused moves
+
+
+def test_of_two_moves_made_at_once_from_the_same_status_one_is_refused(
+    app: FastAPI, client: TestClient, obed_operator
+) -> None:
+    """Two operators read the open case, then both resolve it: the second write finds the case
+    moved under it and gets a conflict, and only one move is audited."""
+    found = _open_case(client, obed_operator)
+    reference = found["case"]["reference"]
+    parts, caller = app.state.components, Caller("k-test", Role.operator, frozenset({OBED}))
+    with app.state.sessions() as first, app.state.sessions() as second:
+        mine = first.scalar(select(CaseRow).where(CaseRow.reference == reference))
+        theirs = second.scalar(select(CaseRow).where(CaseRow.reference == reference))
+        first.commit()  # both have read "open"; neither holds the database
+        second.commit()
+        cases.change_status(first, parts, mine, caller, CaseStatus.resolved, DONE)
+        with pytest.raises(ConflictError, match="changed by someone else"):
+            cases.change_status(second, parts, theirs, caller, CaseStatus.resolved, "вернули деньги дважды")
+    assert (_stored(app, reference).status, _stored(app, reference).note) == ("resolved", DONE)
+    with app.state.sessions() as db:
+        moves = [row for row in audit_trail(db, found["id"]) if row.action == "case_status"]
+    assert len(moves) == 1
 
 
 def test_resolving_needs_a_note_of_what_was_done(client: TestClient, obed_operator) -> None:
