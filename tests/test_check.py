@@ -109,6 +109,10 @@ def test_checker_agrees_with_hand_labels(components, case: dict) -> None:
         ("Позвони нам по номеру 8 (495) 123-45-67.", "grounding_numbers"),
         ("Подробности на https://obed-promo.example.com/sorry", "grounding_links"),
         ("We will issue a full refund today.", "grounding_promises"),
+        ("You will be refunded in full.", "grounding_promises"),
+        ("Компания вернёт тебе деньги за заказ.", "grounding_promises"),
+        ("The delivery fees are waived for you.", "grounding_promises"),
+        ("The courier has been dismissed.", "grounding_promises"),
     ],
 )
 def test_inventions_are_flagged(components, invention: str, check: str) -> None:
