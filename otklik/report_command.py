@@ -18,7 +18,7 @@ from assistant.config import Settings
 from assistant.models import BrandProfile
 from knowledge.embeddings import Embedder
 from knowledge.store import KnowledgeStore, make_client
-from otklik.service_commands import _session
+from otklik.service_commands import open_session
 
 SUFFIXES: dict[str, Format] = {".html": "html", ".htm": "html", ".md": "md", ".json": "json"}
 
@@ -36,7 +36,7 @@ def add_report_parser(commands: argparse._SubParsersAction) -> None:
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     fmt = args.format or SUFFIXES.get(args.out.suffix.lower() if args.out else "", "html")
     profile = _profile(settings, args.brand)
-    with _session(settings) as db:
+    with open_session(settings) as db:
         report = build_report(db, profile, args.start, args.end, utcnow())
     text = render(report, fmt)
     if args.out is None:

@@ -65,7 +65,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_keys_create(args: argparse.Namespace, settings: Settings) -> int:
-    with _session(settings) as db:
+    with open_session(settings) as db:
         row, secret = create_key(db, Role(args.role), args.brand, args.label)
     print(secret)
     brands = ", ".join(row.brands) or "every brand"
@@ -74,7 +74,7 @@ def cmd_keys_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_keys_list(args: argparse.Namespace, settings: Settings) -> int:
-    with _session(settings) as db:
+    with open_session(settings) as db:
         for row in list_keys(db):
             state = f"revoked {row.revoked_at:%Y-%m-%d %H:%M}" if row.revoked_at else "active"
             print(f"{row.id}  {row.role:<11} {','.join(row.brands) or '*':<28} {state}  {row.label or ''}".rstrip())
@@ -82,13 +82,14 @@ def cmd_keys_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_keys_revoke(args: argparse.Namespace, settings: Settings) -> int:
-    with _session(settings) as db:
+    with open_session(settings) as db:
         row = revoke_key(db, args.key_id)
     print(f"key {row.id} revoked")
     return 0
 
 
-def _session(settings: Settings) -> Session:
+def open_session(settings: Settings) -> Session:
+    """A session on the service's database (OTKLIK_DATABASE_URL or the data dir's SQLite), migrated."""
     engine = make_engine(ApiSettings().url(settings.data_dir))
     migrate(engine)
     return make_sessions(engine)()

@@ -15,11 +15,11 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from api import inbox, knowledge, service
+from api.access import own_mention  # the API's own check: 404 if none, 403 if not theirs
 from api.console.forms import error_map
 from api.console.web import PREFIX, ConsoleRoute, Posting, Reading, Visitor, allowed, redirect, render
 from api.deps import ApiSettingsDep, ComponentsDep, SessionDep, check_brand
 from api.keys import Caller, Permission
-from api.routes.mentions import own_mention  # the API's own check: 404 if none, 403 if not theirs
 from api.schemas import MentionPublic, MentionStatus
 from api.tables import MentionRow
 from assistant.models import Mention, NegativeKind, Platform, Sentiment

@@ -13,12 +13,12 @@ from fastapi.responses import FileResponse, HTMLResponse
 from pydantic import ValidationError
 
 from api import cases
+from api.access import own_case  # the API's own check: 404 if none, 403 if not theirs
 from api.console.forms import error_map
 from api.console.web import PREFIX, ConsoleRoute, Posting, Reading, Visitor, allowed, redirect, render
 from api.deps import ApiSettingsDep, ComponentsDep, SessionDep, check_brand
 from api.errors import ConflictError, NotFoundError
 from api.keys import Permission
-from api.routes.cases import own_case  # the API's own check: 404 if none, 403 if not theirs
 from api.routes.reports import report_page
 from api.schemas import CaseStatusUpdate
 from api.tables import utcnow

@@ -6,11 +6,10 @@ Their lifecycle and what counts as overdue are in api/cases.py; the follow-up dr
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-from sqlalchemy.orm import Session
 
 from api import cases
+from api.access import own_case
 from api.deps import ComponentsDep, Reader, Reviewer, SessionDep, Submitter, check_brand
-from api.keys import Caller
 from api.schemas import (
     CaseDetail,
     CasePublic,
@@ -20,7 +19,6 @@ from api.schemas import (
     FollowUpPublic,
     FollowUpsPublic,
 )
-from api.tables import CaseRow
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -66,10 +64,3 @@ def list_follow_ups(reference: str, db: SessionDep, caller: Reader) -> FollowUps
     case = own_case(db, caller, reference)
     rows = cases.follow_ups(db, case)
     return FollowUpsPublic(data=[cases.follow_up_public(row, case) for row in rows], count=len(rows))
-
-
-def own_case(db: Session, caller: Caller, reference: str) -> CaseRow:
-    """The case, if the caller's key covers its brand (404 if none, 403 if not theirs)."""
-    case = cases.get_case(db, reference)
-    check_brand(caller, case.brand)
-    return case

@@ -10,16 +10,15 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 from starlette.datastructures import FormData, UploadFile
 
 from api import jobs, service
+from api.access import own_job
 from api.deps import MAX_OFFSET, ApiSettingsDep, ComponentsDep, Reader, SessionDep, Submitter, check_brand
 from api.jobs import JobWorker, Screened
 from api.keys import Caller
 from api.schemas import JobPublic, JobResultsPublic, JobsPublic, JobStatus, UploadedMention
 from api.settings import ApiSettings
-from api.tables import JobRow
 from assistant.errors import InputError, UnknownBrandError
 from assistant.mention_io import (
     PRESETS,
@@ -205,7 +204,7 @@ def list_jobs(
 @router.get("/{job_id}")
 def get_job(job_id: str, db: SessionDep, caller: Reader, _worker: WorkerDep) -> JobPublic:
     """The job's progress (its rows by mention status), whether it is done, and its bad rows."""
-    return jobs.job_public(db, _own(db, caller, job_id))
+    return jobs.job_public(db, own_job(db, caller, job_id))
 
 
 @router.get("/{job_id}/results")
@@ -218,15 +217,7 @@ def job_results(
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> JobResultsPublic:
     """The accepted rows in line order: each one's mention, status, and draft text or error."""
-    return jobs.job_results(db, _own(db, caller, job_id), limit, offset)
-
-
-def _own(db: Session, caller: Caller, job_id: str) -> JobRow:
-    """The job, if the caller's key covers every brand in it (404 if none, 403 if not)."""
-    job = jobs.get_job(db, job_id)
-    for brand in job.brands:
-        check_brand(caller, brand)
-    return job
+    return jobs.job_results(db, own_job(db, caller, job_id), limit, offset)
 
 
 # --- reading an upload ---------------------------------------------------------------------------

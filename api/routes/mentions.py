@@ -6,11 +6,10 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, HTTPException, Query, Response, status
-from sqlalchemy.orm import Session
 
 from api import inbox, service
+from api.access import own_mention
 from api.deps import MAX_OFFSET, ApiSettingsDep, ComponentsDep, Reader, Reviewer, SessionDep, Submitter, check_brand
-from api.keys import Caller
 from api.schemas import (
     ApproveRequest,
     DraftUpdate,
@@ -21,7 +20,6 @@ from api.schemas import (
     RejectRequest,
 )
 from api.settings import ApiSettings
-from api.tables import MentionRow
 from assistant.models import Mention, NegativeKind, Platform, Sentiment
 
 router = APIRouter(prefix="/mentions", tags=["mentions"])
@@ -120,13 +118,6 @@ def mark_published(mention_id: str, db: SessionDep, caller: Reviewer) -> Mention
     """The approved reply is out on the platform."""
     row = service.mark_published(db, own_mention(db, caller, mention_id), caller)
     return service.to_public(db, row)
-
-
-def own_mention(db: Session, caller: Caller, mention_id: str) -> MentionRow:
-    """The mention, if the caller's key covers its brand (404 if none, 403 if not theirs)."""
-    row = inbox.get_mention(db, mention_id)
-    check_brand(caller, row.brand)
-    return row
 
 
 def _check_length(text: str, limits: ApiSettings) -> None:
