@@ -47,7 +47,11 @@ def create_app(
     app.state.components = components or build_components(settings)
     _release_orphaned_claims(app)
     install_handlers(app)
-    app.add_middleware(RequestSizeLimit, max_bytes=api_settings.max_request_bytes)
+    app.add_middleware(
+        RequestSizeLimit,
+        max_bytes=api_settings.max_request_bytes,
+        max_upload_bytes=api_settings.max_upload_bytes,
+    )
     app.state.jobs = JobWorker(
         app.state.sessions,
         app.state.components,

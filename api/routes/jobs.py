@@ -98,36 +98,24 @@ WorkerDep = Annotated[JobWorker, Depends(running_worker)]
 
 async def receive_upload(
     request: Request,
-    limits: ApiSettingsDep,
     brand: Annotated[str | None, Query(description="the brand of rows that name none")] = None,
     preset: Annotated[str | None, Query(description=f"column preset: {', '.join(PRESETS)}")] = None,
     mapping: Annotated[str | None, Query(description="a column mapping as JSON, laid over the preset")] = None,
 ) -> RawUpload:
-    """The upload's bytes, format and options; 415 for a type we do not read, 413 beyond the size limit."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limits.max_upload_bytes:
-        raise _too_large(("body",), f"the upload is {declared} bytes", limits)
+    """The upload's bytes, format and options; 415 for a type we do not read. (The body's size is
+    held to OTKLIK_MAX_UPLOAD_BYTES as it arrives: api/limits.py.)"""
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     options = {"brand": brand, "preset": preset, "mapping": mapping}
     if media_type == MULTIPART:
         async with request.form(max_files=1, max_fields=MAX_FORM_FIELDS) as form:
-            return await _form_upload(form, options, limits)
+            return await _form_upload(form, options)
     if media_type not in MEDIA_TYPES:
         raise _unsupported(f"content type {media_type!r}" if media_type else "a body without a content type")
-    data = await _read_body(request, limits)
+    data = await request.body()
     return RawUpload(data, MEDIA_TYPES[media_type], None, options, "query", ("body",))
 
 
-async def _read_body(request: Request, limits: ApiSettings) -> bytes:
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limits.max_upload_bytes:
-            raise _too_large(("body",), "the upload is larger", limits)
-    return bytes(body)
-
-
-async def _form_upload(form: FormData, options: dict[str, str | None], limits: ApiSettings) -> RawUpload:
+async def _form_upload(form: FormData, options: dict[str, str | None]) -> RawUpload:
     unknown = sorted(set(form) - {"file", *OPTIONS})
     if unknown:
         message = f"unknown form field {unknown[0]!r}; the fields are file, {', '.join(OPTIONS)}"
@@ -135,9 +123,7 @@ async def _form_upload(form: FormData, options: dict[str, str | None], limits: A
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise _invalid(("body", "file"), "a multipart upload needs its rows as a file in the field 'file'", "missing")
-    data = await upload.read(limits.max_upload_bytes + 1)
-    if len(data) > limits.max_upload_bytes:
-        raise _too_large(("body", "file"), "the file is larger", limits)
+    data = await upload.read()
     for name in OPTIONS:
         value = form.get(name)
         if isinstance(value, UploadFile):
@@ -288,11 +274,6 @@ def _invalid(
 ) -> HTTPException:
     """An error in the shape of FastAPI's validation errors: where, what, which kind."""
     return HTTPException(code, [{"loc": list(loc), "msg": message, "type": kind}])
-
-
-def _too_large(loc: tuple[str, ...], what: str, limits: ApiSettings) -> HTTPException:
-    message = f"{what}; the limit is {limits.max_upload_bytes} bytes (OTKLIK_MAX_UPLOAD_BYTES)"
-    return _invalid(loc, message, "upload_too_large", status.HTTP_413_CONTENT_TOO_LARGE)
 
 
 def _unsupported(what: str) -> HTTPException:

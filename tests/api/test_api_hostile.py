@@ -10,13 +10,16 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from api.keys import Role
 from api.main import create_app
 from api.settings import ApiSettings
+from api.tables import JobRow
 from assistant.pipeline import Components
 from tests.api.conftest import OBED, mention
 
@@ -68,6 +71,55 @@ def test_a_batch_upload_keeps_its_own_larger_limit(small_client: TestClient, mak
     assert len(json.dumps(rows).encode()) > LIMIT
     response = small_client.post("/jobs", json=rows, headers=make_key(Role.operator, OBED))
     assert response.status_code == 202, response.text
+
+
+def test_a_chunked_multipart_upload_over_its_limit_is_413_as_it_arrives(
+    api_components: Components, db_settings: ApiSettings, make_key
+) -> None:
+    """Without a Content-Length the form parser would spool the whole file to disk first. The app
+    is driven as ASGI directly (TestClient reads the whole body before the app sees it), so the
+    test sees how much of the body the app asked for."""
+    app = create_app(
+        api_components.settings, api_components, db_settings.model_copy(update={"max_upload_bytes": LIMIT})
+    )
+    headers = make_key(Role.operator, OBED)
+    rows = "".join(f"r-{n},Отзыв номер {n}: курьер опоздал на полчаса\n" for n in range(200)).encode()
+    body = (
+        b'--b0undary\r\nContent-Disposition: form-data; name="file"; filename="e.csv"\r\n'
+        b"Content-Type: text/csv\r\n\r\nexternal_id,text\n" + rows + b"\r\n--b0undary--\r\n"
+    )
+    chunks = [body[start : start + 1000] for start in range(0, len(body), 1000)]
+    read, sent = 0, []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal read
+        read += 1
+        return {"type": "http.request", "body": chunks[read - 1], "more_body": read < len(chunks)}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+        "path": "/jobs", "raw_path": b"/jobs", "root_path": "", "query_string": f"brand={OBED}".encode(),
+        "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80),
+        "headers": [
+            (b"authorization", headers["Authorization"].encode()),
+            (b"content-type", b"multipart/form-data; boundary=b0undary"),
+            (b"transfer-encoding", b"chunked"),
+        ],
+    }  # fmt: skip
+    anyio.run(app, scope, receive, send)
+    start = next(message for message in sent if message["type"] == "http.response.start")
+    detail = json.loads(
+        b"".join(message.get("body", b"") for message in sent if message["type"] == "http.response.body")
+    )
+    assert start["status"] == 413
+    assert f"the limit is {LIMIT} bytes (OTKLIK_MAX_UPLOAD_BYTES)" in detail["detail"][0]["msg"]
+    assert len(chunks) > 10 and read <= LIMIT // 1000 + 1  # the rest of the body was never read
+    with app.state.sessions() as db:
+        assert db.scalar(select(func.count()).select_from(JobRow)) == 0
+    app.state.jobs.stop()
 
 
 def _body_routes(client: TestClient) -> list[tuple[str, str, bool]]:
