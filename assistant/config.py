@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     concurrency: int = Field(default=4, ge=1, le=64)  # model calls in flight in a batch
     token_safety_factor: float | None = Field(default=None, ge=1.0)  # unset: 1.0 for OpenAI, 1.5 otherwise
 
+    # A mention is compared with the brand's mentions of this many days for copied (fake)
+    # reviews; older ones are forgotten, so the memory does not grow without end.
+    duplicate_window_days: int = Field(default=90, ge=1)
+
     facts_per_draft: int = Field(default=4, ge=1, le=20)
     examples_per_draft: int = Field(default=3, ge=0, le=20)
 

@@ -229,7 +229,7 @@ def with_language_model(parts: Components, model: BaseChatModel) -> Components:
 
 def build_offline(settings: Settings, embedder: Embedder | None = None) -> Components:
     """The default components: no key, no network."""
-    store = KnowledgeStore(make_client(settings), embedder or Embedder())
+    store = KnowledgeStore(make_client(settings), embedder or Embedder(), settings.duplicate_window_days)
     ensure_examples(store, settings)
     profanity = load_lexicon(settings.shared_dir / "profanity.yaml")
     return Components(

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -83,8 +84,15 @@ def make_client(settings: Settings) -> ClientAPI:
 
 
 class KnowledgeStore:
-    def __init__(self, client: ClientAPI, embedder: Embedder):
+    def __init__(
+        self,
+        client: ClientAPI,
+        embedder: Embedder,
+        duplicate_window_days: int = 90,
+        clock: Callable[[], float] = time.time,
+    ):
         self._embedder = embedder
+        self._duplicate_window_s, self._clock = duplicate_window_days * 86_400, clock
         function = UseEmbeddingFunction(embedder)
         self._collections = {
             name: client.get_or_create_collection(
@@ -246,14 +254,15 @@ class KnowledgeStore:
     # --- mentions seen before (for near-duplicate fakes) ---------------------------------
 
     def near_duplicates(self, mention: Mention, vector: np.ndarray, k: int = 3) -> list[str]:
-        """Ids of earlier mentions of the brand that say nearly the same, unless the same named
-        author wrote them (a person repeating themselves is not a bot)."""
-        candidates = self._unflushed_near(mention.brand, vector)
+        """Ids of the brand's mentions of the last `duplicate_window_days` that say nearly the
+        same, unless the same named author wrote them (a person repeating themselves is not a bot)."""
+        since = self._window_start()
+        candidates = [(s, meta) for s, meta in self._unflushed_near(mention.brand, vector) if meta["seen_at"] >= since]
         if self._collections["mentions"].count():
             found = self._collections["mentions"].query(
                 query_embeddings=[vector.tolist()],
                 n_results=k,
-                where={"brand": mention.brand},
+                where={"$and": [{"brand": mention.brand}, {"seen_at": {"$gte": since}}]},
                 include=["metadatas", "distances"],
             )
             candidates += [
@@ -273,13 +282,23 @@ class KnowledgeStore:
     def remember_mention(self, mention: Mention, vector: np.ndarray) -> None:
         """Keep the mention for later near-duplicate checks; written to Chroma in batches,
         because one write per mention would cost more than the rest of the pipeline."""
-        meta = _meta(mention.brand, "mention", "seen", mention_id=mention.id, author=mention.author_name or "")
+        meta = _meta(
+            mention.brand,
+            "mention",
+            "seen",
+            mention_id=mention.id,
+            author=mention.author_name or "",
+            seen_at=self._clock(),
+        )
         self._unflushed.append((_Record(f"{mention.brand}:mention:{mention.id}", mention.text, meta), vector))
         if len(self._unflushed) >= REMEMBER_BATCH:
             self.flush()
 
     def flush(self) -> None:
-        """Write the remembered mentions that are still in memory."""
+        """Write the remembered mentions that are still in memory, and forget those older than
+        the window. (Mentions remembered before the window existed have no `seen_at`: they are
+        never compared again but stay until the collection is cleared.)"""
+        self._collections["mentions"].delete(where={"seen_at": {"$lt": self._window_start()}})
         if self._unflushed:
             latest = {record.id: (record, vector) for record, vector in self._unflushed}  # one write per id
             records, vectors = zip(*latest.values(), strict=True)
@@ -290,6 +309,9 @@ class KnowledgeStore:
                 metadatas=[r.metadata for r in records],
                 embeddings=[v.tolist() for v in vectors],
             )
+
+    def _window_start(self) -> float:
+        return self._clock() - self._duplicate_window_s
 
     def _unflushed_near(self, brand_id: str, vector: np.ndarray) -> list[tuple[float, dict[str, Any]]]:
         return [

@@ -178,3 +178,23 @@ def test_a_mention_remembered_twice_before_a_flush_is_written_once(store: Knowle
     store.flush()
     copy = mention.model_copy(update={"id": "copy-1", "author_name": "Пётр"})
     assert store.near_duplicates(copy, vector) == ["twice-1"]
+
+
+def test_mentions_older_than_the_window_are_neither_compared_nor_kept(
+    fresh_settings: Settings, embedder: Embedder
+) -> None:
+    now = [1_800_000_000.0]
+    store = KnowledgeStore(make_client(fresh_settings), embedder, duplicate_window_days=30, clock=lambda: now[0])
+    old = Mention(brand="obed-express", text="Курьер опоздал на час, еда остыла", id="old-1", author_name="Ира")
+    vector = embedder.embed_one(old.text)
+    store.remember_mention(old, vector)
+    copy = old.model_copy(update={"id": "copy-1", "author_name": "Пётр"})
+    assert store.near_duplicates(copy, vector) == ["old-1"]  # in memory, inside the window
+    store.flush()
+    now[0] += 29 * 86_400
+    assert store.near_duplicates(copy, vector) == ["old-1"]  # stored, still inside
+    now[0] += 2 * 86_400
+    assert store.near_duplicates(copy, vector) == []
+    store.flush()
+    stored = make_client(fresh_settings).get_collection("otklik_mentions")
+    assert stored.get(ids=["obed-express:mention:old-1"])["ids"] == []
