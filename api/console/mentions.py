@@ -14,11 +14,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from api import inbox, knowledge, service
+from api import cases, inbox, knowledge, service
 from api.access import own_mention  # the API's own check: 404 if none, 403 if not theirs
 from api.console.forms import error_map
 from api.console.web import PREFIX, ConsoleRoute, Posting, Reading, Visitor, allowed, redirect, render
 from api.deps import ApiSettingsDep, ComponentsDep, SessionDep, check_brand
+from api.errors import NotFoundError
 from api.keys import Caller, Permission
 from api.schemas import MentionPublic, MentionStatus
 from api.tables import MentionRow
@@ -85,6 +86,22 @@ def regenerate(
 ) -> RedirectResponse:
     service.regenerate(db, parts, own_mention(db, visitor.caller, mention_id), visitor.caller)
     return redirect(_url(mention_id))
+
+
+@router.post("/mentions/{mention_id}/follow-up")
+def follow_up(
+    mention_id: str,
+    db: SessionDep,
+    parts: ComponentsDep,
+    visitor: Annotated[Visitor, Depends(allowed(Permission.submit))],
+    _: Posting,
+) -> RedirectResponse:
+    """A new follow-up draft for the mention's case, as the case stands (POST /cases/{reference}/follow-up)."""
+    case = inbox.case_of(db, own_mention(db, visitor.caller, mention_id).id)
+    if case is None:
+        raise NotFoundError(f"mention {mention_id} has no case to follow up")
+    cases.draft_follow_up(db, parts, case, visitor.caller)
+    return redirect(f"{_url(mention_id)}#follow-ups")
 
 
 Reviewing = Annotated[Visitor, Depends(allowed(Permission.review))]
@@ -207,7 +224,18 @@ def _mention_view(
     code: int = 200,
 ) -> HTMLResponse:
     found = service.to_public(db, row)
-    return render(request, "mention.html", visitor, code, m=found, cited=_cited(parts, found), errors=errors or {})
+    case = inbox.case_of(db, row.id)
+    follow_ups = [cases.follow_up_public(f, case) for f in cases.follow_ups(db, case)] if case else []
+    return render(
+        request,
+        "mention.html",
+        visitor,
+        code,
+        m=found,
+        cited=_cited(parts, found),
+        follow_ups=follow_ups[::-1],  # newest first
+        errors=errors or {},
+    )
 
 
 def _cited(parts: Components, found: MentionPublic) -> list[tuple[str, str]]:

@@ -187,6 +187,25 @@ def test_a_case_is_resolved_only_with_a_note(operator: TestClient) -> None:
     assert f'data-reference="{reference}"' not in operator.get("/console/cases").text
 
 
+def test_a_follow_up_is_drafted_for_the_case_and_shown_with_its_checks(operator: TestClient) -> None:
+    mention_id = pasted(operator, NEGATIVE.format(order=order_number()))
+    page = operator.get(f"/console/mentions/{mention_id}").text
+    reference = re.search(r"<code>(OE-[^<]+)</code>", page).group(1)
+    assert 'id="follow-ups"' in page and "data-follow-up=" not in page
+    post(operator, f"/console/cases/{reference}/status", status="waiting_customer", note="номер заказа")
+    drafted = post(operator, f"/console/mentions/{mention_id}/follow-up")
+    assert drafted.status_code == 303 and drafted.headers["location"].endswith(f"{mention_id}#follow-ups")
+    page = operator.get(f"/console/mentions/{mention_id}").text
+    follow_up = page[page.index("data-follow-up=") : page.index("</details>", page.index("data-follow-up="))]
+    assert reference in follow_up and "case-waiting_customer" in follow_up and 'data-check="' in follow_up
+
+
+def test_a_mention_without_a_case_has_no_follow_up(operator: TestClient) -> None:
+    mention_id = pasted(operator, "Спасибо, всё привезли горячим и вовремя!")
+    assert 'id="follow-ups"' not in operator.get(f"/console/mentions/{mention_id}").text
+    assert post(operator, f"/console/mentions/{mention_id}/follow-up").status_code == 404
+
+
 def _eval_run(directory: Path) -> None:
     directory.mkdir(parents=True)
     results = {
