@@ -7,11 +7,12 @@ only topics from the brand's taxonomy.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from assistant.classify import OfflineClassifier
 from assistant.draft import first_name
@@ -53,6 +54,15 @@ def classify_values(mention: Mention, brand: Brand | None) -> dict[str, Any]:
 
 
 def to_classification(out: ClassificationOut, brand: Brand | None, duplicates: Sequence[str]) -> Classification:
+    """The domain's classification; ModelOutputError if the answer, valid for its own schema,
+    still makes no classification (a NaN confidence, say)."""
+    try:
+        return _mapped(out, brand, duplicates)
+    except ValidationError as error:
+        raise ModelOutputError("classify", [str(error)], out.model_dump_json()) from error
+
+
+def _mapped(out: ClassificationOut, brand: Brand | None, duplicates: Sequence[str]) -> Classification:
     known_topics = {t.id for t in brand.profile.topics} if brand else set()
     language = out.language.strip().lower()[:2]
     signals = [*out.fake_signals, *([f"near-duplicate of {len(duplicates)} other mentions"] if duplicates else [])]
@@ -65,7 +75,7 @@ def to_classification(out: ClassificationOut, brand: Brand | None, duplicates: S
         fake_signals=signals,
         risk_flags=list(dict.fromkeys(out.risk_flags)),
         topics=[t for t in out.topics if t in known_topics],
-        language=language if language.isalpha() and len(language) == 2 else "ru",
+        language=language if re.fullmatch("[a-z]{2}", language) else "ru",  # a model may answer «ру»
         confidence=min(max(out.confidence, 0.0), 1.0),
         rationale=out.rationale,
         backend=LLMClassifier.name,
@@ -90,9 +100,9 @@ class LLMClassifier:
         ledger: Ledger = []
         try:
             out = self._caller.ask(self._prompt, classify_values(mention, brand), ClassificationOut, ledger)
+            classification = to_classification(out, brand, duplicates).model_copy(update={"calls": ledger})
         except (ModelUnavailableError, ModelOutputError) as error:
             return self._offline(mention, brand, vector, duplicates, error, ledger)
-        classification = to_classification(out, brand, duplicates).model_copy(update={"calls": ledger})
         return self._fallback.backstop(classification, mention, brand)
 
     async def aclassify(
@@ -101,9 +111,9 @@ class LLMClassifier:
         ledger: Ledger = []
         try:
             out = await self._caller.aask(self._prompt, classify_values(mention, brand), ClassificationOut, ledger)
+            classification = to_classification(out, brand, duplicates).model_copy(update={"calls": ledger})
         except (ModelUnavailableError, ModelOutputError) as error:
             return self._offline(mention, brand, vector, duplicates, error, ledger)
-        classification = to_classification(out, brand, duplicates).model_copy(update={"calls": ledger})
         return self._fallback.backstop(classification, mention, brand)
 
     def _offline(

@@ -53,6 +53,22 @@ def test_classify_and_draft_through_the_model(components: Components) -> None:
     assert all(c.prompt_tokens == 100 and c.completion_tokens == 20 and c.counted_prompt_tokens for c in result.calls)
 
 
+def test_a_language_code_in_cyrillic_is_read_as_russian(components: Components) -> None:
+    """SmolLM2 once answered «мо»: valid for the output schema, not a language code."""
+    answer = {**CLASSIFICATION, "language": "мо"}
+    model = ScriptedChatModel(replies=[tool_reply("ClassificationOut", answer), good_draft])
+    result = run(_mention(), _parts(components, model))
+    assert (result.classification.backend, result.classification.language) == ("openai", "ru")
+
+
+def test_an_answer_that_makes_no_classification_falls_back_to_the_offline_one(components: Components) -> None:
+    answer = {**CLASSIFICATION, "confidence": float("nan")}
+    model = ScriptedChatModel(replies=[tool_reply("ClassificationOut", answer), good_draft])
+    result = run(_mention(), _parts(components, model))
+    assert result.classification.backend == "offline-fallback"
+    assert "confidence" in result.classification.rationale and result.draft.backend == "openai"
+
+
 def test_invalid_output_gets_one_reask_carrying_the_error(components: Components) -> None:
     missing_text = tool_reply("DraftOut", {"cited_fact_ids": []})
     model = ScriptedChatModel(replies=[tool_reply("ClassificationOut", CLASSIFICATION), missing_text, good_draft])
