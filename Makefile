@@ -15,10 +15,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/otklik demo
 
-# one pytest worker per core; a test module stays on one worker (its servers and fixtures are shared)
+# One pytest worker per core, at most 4 (each one loads the offline components); a test
+# module stays on one worker, its servers and fixtures with it. `make test WORKERS=0` runs in one process.
+WORKERS ?= $(shell $(PYTHON) -c "import os; print(min(4, os.cpu_count() or 1))")
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadfile
 
 eval: $(STAMP)
 	$(BIN)/otklik eval --gate --no-progress --out out/eval
