@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import ValidationError
@@ -82,3 +83,11 @@ def error_map(error: ValidationError, paths: list[str]) -> dict[str, str]:
 
 def _join(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
+
+
+def parse_date(text: str | None) -> date | None:
+    """A date from a form's YYYY-MM-DD, or None for an empty or malformed one (a filter left open)."""
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None

@@ -6,6 +6,7 @@ checks as the JSON API; these routes only turn forms into calls and results into
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from api import cases, inbox, knowledge, service
 from api.access import own_mention  # the API's own check: 404 if none, 403 if not theirs
-from api.console.forms import error_map
+from api.console.forms import error_map, parse_date
 from api.console.web import PREFIX, ConsoleRoute, Posting, Reading, Visitor, allowed, redirect, render
 from api.deps import ApiSettingsDep, ComponentsDep, SessionDep, check_brand
 from api.errors import NotFoundError
@@ -53,7 +54,10 @@ def inbox_page(request: Request, db: SessionDep, parts: ComponentsDep, visitor: 
         check_brand(visitor.caller, brand)
     chosen = {name: _choice(kind, query.get(name)) for name, kind in FILTERS.items()}
     offset = min(int(query["offset"]), 10**6) if query.get("offset", "").isdigit() else 0
-    wanted = inbox.InboxFilter(brand=brand, limit=PAGE, offset=offset, **chosen)  # type: ignore[arg-type]
+    start, end = parse_date(query.get("from")), parse_date(query.get("to"))
+    since = datetime.combine(start, time(), UTC) if start else None
+    until = datetime.combine(end + timedelta(days=1), time(), UTC) if end else None  # the whole last day
+    wanted = inbox.InboxFilter(brand=brand, since=since, until=until, limit=PAGE, offset=offset, **chosen)  # type: ignore[arg-type]
     rows, total = inbox.list_mentions(db, visitor.caller, wanted)
     return render(
         request,
@@ -65,7 +69,12 @@ def inbox_page(request: Request, db: SessionDep, parts: ComponentsDep, visitor: 
         page=PAGE,
         brands=_brands(parts, visitor.caller),
         choices={name: [m.value for m in kind] for name, kind in FILTERS.items()},
-        chosen={"brand": brand or "", **{name: value or "" for name, value in chosen.items()}},
+        chosen={
+            "brand": brand or "",
+            "from": start.isoformat() if start else "",
+            "to": end.isoformat() if end else "",
+            **{name: value or "" for name, value in chosen.items()},
+        },
     )
 
 

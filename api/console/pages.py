@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +14,7 @@ from pydantic import ValidationError
 
 from api import cases
 from api.access import own_case  # the API's own check: 404 if none, 403 if not theirs
-from api.console.forms import error_map
+from api.console.forms import error_map, parse_date
 from api.console.web import PREFIX, ConsoleRoute, Posting, Reading, Visitor, allowed, redirect, render
 from api.deps import ApiSettingsDep, ComponentsDep, SessionDep, check_brand
 from api.errors import ConflictError, NotFoundError
@@ -74,16 +74,9 @@ def brand_report(request: Request, brand: str, db: SessionDep, parts: Components
     """`?brand=&from=&to=`: the brand's report (the API's GET /reports/{brand}.html) for the
     signed-in visitor; the last four weeks by default."""
     check_brand(visitor.caller, brand)
-    end = _date(request.query_params.get("to")) or utcnow().date()
-    start = _date(request.query_params.get("from")) or end - timedelta(days=REPORT_DAYS - 1)
+    end = parse_date(request.query_params.get("to")) or utcnow().date()
+    start = parse_date(request.query_params.get("from")) or end - timedelta(days=REPORT_DAYS - 1)
     return report_page(brand, db, parts, start, end)
-
-
-def _date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)

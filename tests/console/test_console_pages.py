@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from fastapi.testclient import TestClient
 
 from api import knowledge
 from api.keys import Role
+from api.tables import MentionRow
 from knowledge.store import Section
 from tests.api.conftest import NEGATIVE, order_number
 from tests.console.conftest import KEDR, OBED, csrf_token
@@ -91,6 +93,18 @@ def test_the_inbox_filters_and_marks_sentiment(operator: TestClient) -> None:
     assert f'data-id="{mention_id}"' not in operator.get("/console/?sentiment=positive").text
     assert f'data-id="{mention_id}"' not in operator.get("/console/?platform=telegram").text
     assert operator.get("/console/?sentiment=nonsense").status_code == 200  # an unknown choice is "any"
+
+
+def test_the_inbox_filters_by_the_day_written(operator: TestClient, app: FastAPI) -> None:
+    mention_id = pasted(operator, NEGATIVE.format(order=order_number()))  # written now
+    with app.state.sessions() as db:
+        today = db.get(MentionRow, mention_id).created_at.astimezone(UTC).date()
+    listed = f'data-id="{mention_id}"'
+    assert listed in operator.get(f"/console/?from={today}&to={today}").text
+    assert listed not in operator.get(f"/console/?from={today + timedelta(days=1)}").text
+    assert listed not in operator.get(f"/console/?to={today - timedelta(days=1)}").text
+    page = operator.get(f"/console/?from={today}&to=not-a-date").text  # a malformed day is left open
+    assert listed in page and f'name="from" value="{today}"' in page
 
 
 def test_a_pasted_mention_with_bad_fields_shows_each_error_by_its_field(operator: TestClient) -> None:
