@@ -4,9 +4,9 @@ reaction matrix; add, replace and remove facts. Bodies are the brand folders' ow
 Every change raises its section's version in the knowledge store and is recorded in the audit
 log (who, when, the version, what changed, before and after) in the same request. A write may
 name the version it was based on (`expected`, from `If-Match`): if the section has changed since,
-ConflictError and nothing is written. The check and the write hold the pipeline lock, so they
-are atomic within one process; two processes sharing a Chroma server and writing the same
-section at the same instant could both pass the check (the store has no compare-and-set).
+ConflictError and nothing is written. The check and the write are atomic: within one process
+they hold the pipeline lock, and across workers sharing the database they hold the brand's row
+in `brand_locks` (the store has no compare-and-set of its own).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from api import inbox
@@ -23,7 +25,7 @@ from api.errors import ConflictError, NotFoundError
 from api.keys import Caller
 from api.schemas import ApprovedRepliesPublic, BrandPublic, BrandSummary, KnowledgeChange, KnowledgeHistory
 from api.service import CHAIN
-from api.tables import AuditRow
+from api.tables import AuditRow, BrandLockRow
 from assistant.errors import UnknownBrandError
 from assistant.models import Brand, BrandProfile, Fact, ReactionMatrix, VoiceGuide
 from assistant.pipeline import Components
@@ -181,11 +183,13 @@ def _commit(db: Session, parts: Components, caller: Caller, brand_id: str, edit:
     The row is flushed before the store is written, so a database that refuses the row leaves
     the store as it was; an edit that changes nothing writes nothing."""
     with CHAIN:
+        lock_brand(db, brand_id)
         found, versions = _load(parts, brand_id)
         current = _check_version(edit.section, versions, expected)
         updated = edit.apply(found)
         before, after = _dump(edit.subject(found)), _dump(edit.subject(updated))
         if before == after:
+            db.rollback()  # lets go of the brand's row
             return current
         changed = changed_paths(before, after, edit.path)
         detail = {"version": current + 1, "changed": changed, "before": before, "after": after}
@@ -194,6 +198,15 @@ def _commit(db: Session, parts: Components, caller: Caller, brand_id: str, edit:
         version = parts.store.update_brand(updated)[edit.section]
         db.commit()
     return version
+
+
+def lock_brand(db: Session, brand_id: str) -> None:
+    """Hold the brand's row in brand_locks until this transaction ends (PostgreSQL locks the
+    row, SQLite the database): an edit of the brand in another worker waits here until this one
+    has written the store and committed, and then reads the version this one wrote."""
+    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+    db.execute(dialect.insert(BrandLockRow).values(brand=brand_id, edits=0).on_conflict_do_nothing())
+    db.execute(update(BrandLockRow).where(BrandLockRow.brand == brand_id).values(edits=BrandLockRow.edits + 1))
 
 
 def _check_version(section: Section, versions: Versions, expected: int | None) -> int:

@@ -155,6 +155,17 @@ class AuditRow(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 
+class BrandLockRow(Base):
+    """One row per brand whose knowledge was edited through the service. An edit updates its
+    brand's row first and holds it until it commits, so edits of one brand wait for each other
+    in every worker sharing the database (api/knowledge.py)."""
+
+    __tablename__ = "brand_locks"
+
+    brand: Mapped[str] = mapped_column(String(64), primary_key=True)
+    edits: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class ApiKeyRow(Base):
     """An API key: only the sha256 of the secret is kept; the key itself is shown once."""
 

@@ -3,14 +3,20 @@ by the brand folders' models, versioned, audited, and used by the very next draf
 
 from __future__ import annotations
 
+import copy
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from api import knowledge
 from api.keys import Role
 from api.service import CHAIN
+from assistant.models import VoiceGuide
 from assistant.pipeline import Components
 from knowledge.brands import load_brand
 from tests.api.conftest import KEDR, NEGATIVE, OBED, mention, order_number
@@ -261,6 +267,27 @@ def test_a_stale_if_match_gets_409_and_changes_nothing(client: TestClient, owner
     assert stale_add.status_code == 409
     assert client.get(f"{BRAND}/facts/{CAKE['id']}", headers=owner).status_code == 404
     assert client.get(f"{BRAND}/history", headers=owner).json()["count"] == 2  # the two that went through
+
+
+def test_an_edit_waits_for_another_workers_edit_of_the_brand_then_finds_it_stale(
+    app: FastAPI, client: TestClient, owner
+) -> None:
+    """Another worker (here a second session on the same database, writing the shared store) is
+    mid-edit of the brand: it holds the brand's row. An edit sent meanwhile with the version both
+    read waits for it, then sees the new version and gets 409; neither edit is lost unseen."""
+    voice, etag = _read(client, f"{BRAND}/voice", owner)
+    theirs = VoiceGuide.model_validate(_with_avoided(copy.deepcopy(voice), "чужой вариант"))
+    with app.state.sessions() as other, ThreadPoolExecutor(1) as pool:
+        knowledge.lock_brand(other, OBED)
+        mine = _with_avoided(copy.deepcopy(voice), "мой вариант")
+        sent = pool.submit(_put, client, f"{BRAND}/voice", mine, owner, etag)
+        time.sleep(1.0)  # unheld, the edit would be through by now and theirs would overwrite it
+        store = app.state.components.store  # not under CHAIN: the waiting edit holds it, touching nothing
+        store.update_brand(store.load_brand(OBED).model_copy(update={"voice": theirs}))
+        other.commit()
+        assert sent.result().status_code == 409
+    avoided = _read(client, f"{BRAND}/voice", owner)[0]["languages"]["ru"]["avoid_words"]
+    assert "чужой вариант" in avoided and "мой вариант" not in avoided
 
 
 def test_approved_replies_survive_knowledge_edits(client: TestClient, owner, obed_operator) -> None:
