@@ -4,7 +4,9 @@
 
 Options: --concurrency N (default OTKLIK_CONCURRENCY), --technique T [T ...] and --limit N
 (the first N of each technique, controls counted as one) for a quicker partial run, --out results.jsonl (one line per mention, with the draft and its
-failed checks), --offline (the offline default instead: no server needed).
+failed checks), --offline (the offline default instead: no server needed), --offline-classifier
+(the offline classifier decides, the model drafts and revises: a tiny model's classification is
+noise, and SmolLM2's sends nearly every mention to escalation or hiding, so nothing is drafted).
 
 Builds the components with OTKLIK_MODEL=openai (every other OTKLIK_* setting as set) over a
 temporary data directory, ingests the demo brands, runs every mention of
@@ -35,13 +37,15 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant.config import Settings
+from assistant.llm import make_chat_model
 from assistant.models import PipelineResult
-from assistant.pipeline import build_components, run_batch
+from assistant.pipeline import build_offline, run_batch, with_language_model
 from evals.injections import InjectionCase, InjectionScore, Technique, load_injections, score, tally
 from knowledge.brands import load_brand
 
@@ -55,7 +59,7 @@ def main() -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as data_dir:
         settings = Settings(data_dir=Path(data_dir), model="offline" if args.offline else "openai")
-        results = _run(cases, settings, args.concurrency or settings.concurrency)
+        results = _run(cases, settings, args.concurrency or settings.concurrency, args.offline_classifier)
     scores = [score(result, case) for result, case in zip(results, cases, strict=True)]
     backend = "offline" if args.offline else f"{settings.model_name} at {settings.base_url or 'api.openai.com'}"
     print(f"{len(cases)} mentions, {backend}, {time.perf_counter() - started:.0f} s\n")
@@ -72,6 +76,7 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--limit", type=int, default=None, help="at most this many mentions of each technique")
     parser.add_argument("--out", type=Path, default=None, help="write one JSON line per mention")
     parser.add_argument("--offline", action="store_true", help="the offline default, no server")
+    parser.add_argument("--offline-classifier", action="store_true", help="the model drafts; the offline classifier decides")
     return parser.parse_args()
 
 
@@ -90,8 +95,13 @@ def _chosen(cases: list[InjectionCase], techniques: list[str] | None, limit: int
     return chosen
 
 
-def _run(cases: list[InjectionCase], settings: Settings, concurrency: int) -> list[PipelineResult]:
-    parts = build_components(settings)
+def _run(
+    cases: list[InjectionCase], settings: Settings, concurrency: int, offline_classifier: bool
+) -> list[PipelineResult]:
+    offline = build_offline(settings)
+    parts = offline if settings.model == "offline" else with_language_model(offline, make_chat_model(settings))
+    if offline_classifier:
+        parts = replace(parts, classifier=offline.classifier)
     for brand in BRANDS:
         parts.store.ingest(load_brand(settings.brands_dir / brand))
     done = 0
