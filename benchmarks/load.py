@@ -25,18 +25,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import shlex
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -44,10 +39,13 @@ from pathlib import Path
 import httpx
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from tests.serving import Server, otklik  # noqa: E402  # the tests' own harness for a real `otklik serve`
+
 BRANDS = ("obed-express", "kedr-bank")
 PLATFORMS = ("vk", "telegram", "otzovik", "yandex_maps")
 TIMEOUT_S = 180.0  # a request waits in the pipeline's queue behind every other client's
-START_TIMEOUT_S = 600.0  # the first start loads the model: slow on a busy machine
 NAMES = ("Ирина", "Алексей С.", "Мария Петрова", "Дмитрий К.", "Ольга", "Тимур", "Екатерина В.", "Павел")
 DISHES = ("борщ", "суп", "плов", "пицца", "роллы", "бургер", "салат")
 TEMPLATES = {
@@ -70,76 +68,11 @@ MIX = (("submit", 0.5), ("list", 0.35), ("approve", 0.15))
 # --- the server ------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def service_env(data_dir: Path) -> dict[str, str]:
-    """This environment without the caller's OTKLIK_* settings, over `data_dir` (the offline default)."""
-    keep = {k: v for k, v in os.environ.items() if not k.startswith("OTKLIK_")}
-    return {**keep, "OTKLIK_DATA_DIR": str(data_dir)}
-
-
-def otklik(data_dir: Path, *args: str) -> str:
-    """Run an `otklik` command over `data_dir`; its stdout."""
-    done = subprocess.run(
-        [sys.executable, "-m", "otklik.cli", *args],
-        env=service_env(data_dir),
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=START_TIMEOUT_S,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"otklik {shlex.join(args)} failed: {done.stderr}")
-    return done.stdout
-
-
 def prepare(data_dir: Path) -> str:
     """Ingest the demo brands and create an operator key for both; the key."""
     otklik(data_dir, "ingest", str(REPO_ROOT / "knowledge" / "brands"))
     brands = [arg for brand in BRANDS for arg in ("--brand", brand)]
     return otklik(data_dir, "keys", "create", "--role", "operator", *brands, "--label", "load").strip()
-
-
-@contextmanager
-def serve(data_dir: Path) -> Iterator[tuple[str, int]]:
-    """`otklik serve` on a free port over `data_dir` (its log in serve.log there): the URL and the pid."""
-    port = free_port()
-    with (data_dir / "serve.log").open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "otklik.cli", "serve", "--port", str(port)],
-            env=service_env(data_dir),
-            cwd=REPO_ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            wait_ready(url, process)
-            yield url, process.pid
-        finally:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=120)
-            except subprocess.TimeoutExpired:
-                process.kill()
-
-
-def wait_ready(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"otklik serve exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.5)
-    raise RuntimeError("otklik serve did not answer /health in time")
 
 
 def peak_rss_mb(pid: int) -> float | None:
@@ -370,8 +303,11 @@ def main() -> int:
     else:
         with tempfile.TemporaryDirectory(prefix="otklik-load-") as tmp:
             key = prepare(Path(tmp))
-            with serve(Path(tmp)) as (url, pid):
-                figures = measure(url, key, args.clients, args.seconds, pid)
+            server = Server(Path(tmp))  # `otklik serve` on a free port, as the tests run it
+            try:
+                figures = measure(server.url, key, args.clients, args.seconds, server.process.pid)
+            finally:
+                server.stop()
     if args.json:
         print(json.dumps(asdict(figures), ensure_ascii=False, indent=2))
     else:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from api import cases, inbox, knowledge, service
 from api.access import own_mention  # the API's own check: 404 if none, 403 if not theirs
 from api.console.forms import error_map, parse_date
-from api.console.web import PREFIX, ConsoleRoute, Posting, Reading, Visitor, allowed, redirect, render
+from api.console.web import PREFIX, ConsoleRoute, Posting, Reading, Reviewing, Submitting, Visitor, redirect, render
 from api.deps import ApiSettingsDep, ComponentsDep, SessionDep, check_brand
 from api.errors import NotFoundError
-from api.keys import Caller, Permission
+from api.keys import Caller
 from api.schemas import MentionPublic, MentionStatus
 from api.tables import MentionRow
 from assistant.models import Mention, NegativeKind, Platform, Sentiment
@@ -90,7 +90,7 @@ def regenerate(
     mention_id: str,
     db: SessionDep,
     parts: ComponentsDep,
-    visitor: Annotated[Visitor, Depends(allowed(Permission.submit))],
+    visitor: Submitting,
     _: Posting,
 ) -> RedirectResponse:
     service.regenerate(db, parts, own_mention(db, visitor.caller, mention_id), visitor.caller)
@@ -102,7 +102,7 @@ def follow_up(
     mention_id: str,
     db: SessionDep,
     parts: ComponentsDep,
-    visitor: Annotated[Visitor, Depends(allowed(Permission.submit))],
+    visitor: Submitting,
     _: Posting,
 ) -> RedirectResponse:
     """A new follow-up draft for the mention's case, as the case stands (POST /cases/{reference}/follow-up)."""
@@ -111,9 +111,6 @@ def follow_up(
         raise NotFoundError(f"mention {mention_id} has no case to follow up")
     cases.draft_follow_up(db, parts, case, visitor.caller)
     return redirect(f"{_url(mention_id)}#follow-ups")
-
-
-Reviewing = Annotated[Visitor, Depends(allowed(Permission.review))]
 
 
 @router.post("/mentions/{mention_id}/edit")
@@ -160,9 +157,6 @@ def reject(
 def published(mention_id: str, db: SessionDep, visitor: Reviewing, _: Posting) -> RedirectResponse:
     service.mark_published(db, own_mention(db, visitor.caller, mention_id), visitor.caller)
     return redirect(_url(mention_id))
-
-
-Submitting = Annotated[Visitor, Depends(allowed(Permission.submit))]
 
 
 @router.get("/paste", response_class=HTMLResponse)

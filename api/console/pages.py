@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from api import cases
 from api.access import own_case  # the API's own check: 404 if none, 403 if not theirs
 from api.console.forms import error_map, parse_date
-from api.console.web import PREFIX, ConsoleRoute, Posting, Reading, Visitor, allowed, redirect, render
+from api.console.web import PREFIX, ConsoleRoute, Posting, Reading, Reviewing, Visitor, allowed, redirect, render
 from api.deps import ApiSettingsDep, ComponentsDep, SessionDep, check_brand
 from api.errors import ConflictError, NotFoundError
 from api.keys import Permission
@@ -24,7 +24,6 @@ from api.schemas import CaseStatusUpdate
 from api.tables import utcnow
 
 router = APIRouter(prefix=PREFIX, route_class=ConsoleRoute, include_in_schema=False)
-Reviewing = Annotated[Visitor, Depends(allowed(Permission.review))]
 EvalReader = Annotated[Visitor, Depends(allowed(Permission.read_evals))]
 REPORT_DAYS = 28
 

@@ -84,6 +84,8 @@ def csrf_checked(
 
 
 Reading = Annotated[Visitor, Depends(allowed(Permission.read))]
+Submitting = Annotated[Visitor, Depends(allowed(Permission.submit))]
+Reviewing = Annotated[Visitor, Depends(allowed(Permission.review))]
 Posting = Annotated[Visitor, Depends(csrf_checked)]
 
 

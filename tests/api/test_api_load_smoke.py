@@ -7,14 +7,18 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from benchmarks.load import drive, prepare, report, serve, stored_external_ids
+from benchmarks.load import drive, prepare, report, stored_external_ids
+from tests.serving import Server
 
 
 def test_ten_clients_for_ten_seconds_lose_nothing(tmp_path: Path) -> None:
     key = prepare(tmp_path)
-    with serve(tmp_path) as (url, _pid):
-        run = asyncio.run(drive(url, key, clients=10, seconds=10))
-        figures = report(run, stored_external_ids(url, key), clients=10, peak=None)
+    server = Server(tmp_path)
+    try:
+        run = asyncio.run(drive(server.url, key, clients=10, seconds=10))
+        figures = report(run, stored_external_ids(server.url, key), clients=10, peak=None)
+    finally:
+        server.stop()
     assert {sample.kind for sample in run.samples} == {"submit", "list", "approve"}
     assert figures.errors == {}
     assert figures.submitted > 0 and figures.lost == 0

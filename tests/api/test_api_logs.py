@@ -23,8 +23,8 @@ from api.logs import scrub
 from api.main import create_app
 from api.settings import ApiSettings
 from assistant.pipeline import Components
-from benchmarks.load import free_port
 from tests.api.conftest import OBED, mention
+from tests.serving import free_port
 
 PHONE, EMAIL = "+7 912 345-67-89", "ivan.petrov@example.com"
 TEXT = f"Заказ 48213 привезли холодным, курьер нагрубил. Позвоните мне: {PHONE} или {EMAIL}"
