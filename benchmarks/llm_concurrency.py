@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assistant.config import REPO_ROOT, Settings
 from assistant.mention_io import read_mentions
+from assistant.models import PipelineResult
 from assistant.pipeline import build_components, run_batch
 from benchmarks.draft_throughput import BRANDS, cycled
 from knowledge.brands import load_brand
@@ -45,8 +46,11 @@ def main() -> None:
         for concurrency in args.concurrency:
             mentions = [m.model_copy(update={"id": f"c{concurrency}-{m.id}"}) for m in cycled(samples, args.count)]
             started = time.perf_counter()
-            results = asyncio.run(run_batch(mentions, parts, concurrency))
+            outcomes = asyncio.run(run_batch(mentions, parts, concurrency))
             wall = time.perf_counter() - started
+            results = [r for r in outcomes if isinstance(r, PipelineResult)]
+            if len(results) < len(outcomes):
+                print(f"concurrency {concurrency}: {len(outcomes) - len(results)} mentions raised", flush=True)
             model = sum(call.latency_ms for r in results for call in r.calls) / 1000
             line = f"concurrency {concurrency}: {args.count} mentions in {wall:.1f} s; model time {model:.1f} s"
             if concurrency == 1:

@@ -12,6 +12,7 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 from pydantic import ValidationError
 from tqdm import tqdm
@@ -33,6 +34,7 @@ from otklik.service_commands import add_service_parsers
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
+Step = TypeVar("Step")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -224,26 +226,43 @@ def _brand_folders(folder: Path) -> list[Path]:
 def _run_batch(
     parts: Components, path: Path, batch: MentionBatch, concurrency: int = 1
 ) -> tuple[list[PipelineResult], int]:
-    """Run every mention of a known brand; report (and skip) rows of unknown brands."""
+    """Run every mention of a known brand: the results, and how many rows were skipped or failed
+    (each reported by line: a row of an unknown brand is skipped, a run that raised has failed)."""
     known = set(parts.store.brand_ids())
-    unknown = [(line, m) for line, m in zip(batch.lines, batch.mentions, strict=True) if m.brand not in known]
+    rows = list(zip(batch.lines, batch.mentions, strict=True))
+    unknown = [(line, m) for line, m in rows if m.brand not in known]
     for line, mention in unknown:
         print(f"otklik: {path}:{line}: skipped: {UnknownBrandError(mention.brand, sorted(known))}", file=sys.stderr)
     if len(unknown) == len(batch.mentions):
         raise InputError(f"{path}: no mention of a known brand")
-    mentions = [m for m in batch.mentions if m.brand in known]
+    runnable = [(line, m) for line, m in rows if m.brand in known]
     try:
-        return _run_all(parts, mentions, concurrency), len(unknown)
+        outcomes = _run_all(parts, [m for _line, m in runnable], concurrency)
     finally:
         parts.store.flush()
+    results = []
+    for (line, _mention), outcome in zip(runnable, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            print(f"otklik: {path}:{line}: failed: {type(outcome).__name__}: {outcome}", file=sys.stderr)
+        else:
+            results.append(outcome)
+    return results, len(batch.mentions) - len(results)
 
 
-def _run_all(parts: Components, mentions: list[Mention], concurrency: int) -> list[PipelineResult]:
+def _run_all(parts: Components, mentions: list[Mention], concurrency: int) -> list[PipelineResult | Exception]:
     """One by one offline (nothing to wait for); with a language model, `concurrency` mentions in flight."""
     if parts.settings.model == "offline" or concurrency < 2:
-        return _progress(mentions, lambda m: run(m, parts, case_ref=case_reference(m)))
+        return _progress(mentions, lambda m: _attempt(m, parts))
     with tqdm(total=len(mentions), unit="mention", disable=len(mentions) < 2 or not sys.stderr.isatty()) as bar:
         return asyncio.run(run_batch(mentions, parts, concurrency, bar.update))
+
+
+def _attempt(mention: Mention, parts: Components) -> PipelineResult | Exception:
+    """`run`, with what it raised in place of a result, as `run_batch` has it."""
+    try:
+        return run(mention, parts, case_ref=case_reference(mention))
+    except Exception as error:  # reported with its row by `_run_batch`
+        return error
 
 
 def _report_row_errors(path: Path, batch: MentionBatch) -> None:
@@ -253,7 +272,7 @@ def _report_row_errors(path: Path, batch: MentionBatch) -> None:
         raise InputError(f"{path}: no valid mentions")
 
 
-def _progress(items: list[Mention], step: Callable[[Mention], PipelineResult]) -> list:  # type: ignore[type-arg]
+def _progress(items: list[Mention], step: Callable[[Mention], Step]) -> list[Step]:
     bar: Iterator[Mention] = tqdm(items, unit="mention", disable=len(items) < 2 or not sys.stderr.isatty())
     return [step(item) for item in bar]
 

@@ -18,10 +18,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from assistant.classify import OfflineClassifier
 from assistant.config import REPO_ROOT, Settings
+from assistant.models import Classification, Mention
 from knowledge.brands import load_brand
 from knowledge.embeddings import Embedder
 from knowledge.store import KnowledgeStore, make_client
@@ -185,6 +188,28 @@ def test_draft_jsonl_batch(data_dir: Path, tmp_path: Path, capsys: pytest.Captur
     assert results[0]["draft"]["text"]
     assert f"wrote 3 results to {target}" in capsys.readouterr().err
     assert not (tmp_path / "drafts.jsonl.part").exists()
+
+
+def test_a_mention_that_breaks_the_chain_fails_alone(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected error on one row is reported with its line; the other rows are written."""
+    classify = OfflineClassifier.classify
+
+    def breaks_on_the_second(self: OfflineClassifier, mention: Mention, *args: Any) -> Classification:
+        if mention.id == "b-2":
+            raise RuntimeError("the classifier broke")
+        return classify(self, mention, *args)
+
+    monkeypatch.setattr(OfflineClassifier, "classify", breaks_on_the_second)
+    source = _write_jsonl(tmp_path / "mentions.jsonl", BANK_MENTIONS)
+    target = tmp_path / "drafts.jsonl"
+    code = main(["draft", "--brand", "kedr-bank", "--input", str(source), "--output", str(target)])
+    assert code != 0
+    assert [r["mention"]["id"] for r in _read_jsonl(target)] == ["b-1", "b-3"]
+    err = capsys.readouterr().err
+    assert f"otklik: {source}:2: failed: RuntimeError: the classifier broke" in err
+    assert TRACEBACK not in err
 
 
 def test_draft_csv_batch(data_dir: Path, tmp_path: Path) -> None:

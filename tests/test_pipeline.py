@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import re
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
+from assistant.classify import Classifier
 from assistant.config import REPO_ROOT
 from assistant.mention_io import read_mentions
-from assistant.models import Action, Mention, NegativeKind, Platform, ReplyMode, RiskFlag, Sentiment
-from assistant.pipeline import Components, case_reference, run
+from assistant.models import (
+    Action,
+    Classification,
+    Mention,
+    NegativeKind,
+    PipelineResult,
+    Platform,
+    ReplyMode,
+    RiskFlag,
+    Sentiment,
+)
+from assistant.pipeline import Components, case_reference, run, run_batch
 
 SAMPLES = read_mentions(REPO_ROOT / "samples" / "mentions.jsonl").mentions
 FIVE_RULES = ("rule1_polite", "rule2_acknowledge", "rule3_regret", "rule4_help", "rule5_follow_through")
@@ -175,3 +188,25 @@ def test_brands_never_cite_each_others_facts(components: Components, sample_resu
         if result.draft:
             own = {fact.id for fact in components.store.load_brand(result.mention.brand).facts}
             assert set(result.draft.cited_ids) <= own
+
+
+class _FailsOn:
+    """The real classifier, except that it raises on one text: a stand-in for an unexpected bug."""
+
+    def __init__(self, classifier: Classifier, text: str) -> None:
+        self.classifier, self.text = classifier, text
+
+    def classify(self, mention: Mention, *args: object) -> Classification:
+        if mention.text == self.text:
+            raise RuntimeError("the classifier broke")
+        return self.classifier.classify(mention, *args)
+
+
+def test_one_failing_mention_does_not_cost_a_batch_its_results(components: Components) -> None:
+    texts = ["Курьер опоздал на час, еда остыла", "Сломается на этой", "Спасибо, всё привезли вовремя"]
+    mentions = [Mention(id=f"batch-{n}", brand="obed-express", text=text) for n, text in enumerate(texts)]
+    parts = replace(components, classifier=_FailsOn(components.classifier, texts[1]))
+    outcomes = asyncio.run(run_batch(mentions, parts, concurrency=2))
+    assert isinstance(outcomes[1], RuntimeError)
+    assert [o.mention.id for o in (outcomes[0], outcomes[2]) if isinstance(o, PipelineResult)] == ["batch-0", "batch-2"]
+    assert outcomes[0].draft is not None

@@ -55,10 +55,9 @@ def test_the_inbox_answers_while_submissions_wait_for_the_pipeline(app: FastAPI,
     with serving(app) as url, ThreadPoolExecutor(WAITING + 1) as pool:
         CHAIN.acquire()
         try:
-            body = lambda: mention(NEGATIVE.format(order=order_number()))  # noqa: E731
+            bodies = [mention(NEGATIVE.format(order=order_number())) for _ in range(WAITING)]
             waiting = [
-                pool.submit(httpx.post, f"{url}/mentions", json=body(), headers=headers, timeout=120)
-                for _ in range(WAITING)
+                pool.submit(httpx.post, f"{url}/mentions", json=body, headers=headers, timeout=120) for body in bodies
             ]
             _until(lambda: _worker_threads(before) >= WAITING, f"{WAITING} submissions to hold a thread each")
             listing = pool.submit(httpx.get, f"{url}/mentions", headers=headers, timeout=LIVENESS_S)
