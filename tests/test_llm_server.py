@@ -198,6 +198,23 @@ def test_a_rule_breaking_draft_is_revised(openai: FakeOpenAI, server, components
     assert [c.prompt for c in result.draft.calls] == ["draft", "revise"]
 
 
+def test_a_revision_that_fails_twice_keeps_the_checked_draft_and_says_so(
+    openai: FakeOpenAI, server, components: Components
+) -> None:
+    rude = "Ну, бывает. Сами виноваты, что заказали в час пик."
+    openai.enqueue(fake.ok(), fake.draft(rude), fake.malformed(), fake.malformed())
+    result = run(_mention(), _parts(components, server[1]))
+    assert result.draft.backend == "openai" and result.draft.text == rude
+    assert result.draft.status is DraftStatus.needs_review and result.draft.failed_checks
+    assert [(c.prompt, c.outcome) for c in result.draft.calls] == [
+        ("draft", "ok"),
+        ("revise", "invalid_output"),
+        ("revise", "invalid_output"),
+    ]
+    assert any(w.startswith("revision failed") for w in result.draft.warnings), result.draft.warnings
+    assert not any(w.startswith("revised once") for w in result.draft.warnings)
+
+
 def test_an_obeyed_injection_is_caught_and_needs_review(openai: FakeOpenAI, server, components: Components) -> None:
     openai.writer = _obeying  # the draft and its revision both promise the refund the mention asks for
     result = run(_mention(INJECTION), _parts(components, server[1]))
