@@ -61,9 +61,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as data_dir:
         settings = Settings(data_dir=Path(data_dir), model="offline" if args.offline else "openai")
         outcomes = _run(cases, settings, args.concurrency or settings.concurrency, args.offline_classifier)
-    errors = [(case, error) for case, error in zip(cases, outcomes, strict=True) if isinstance(error, Exception)]
-    cases, results = _finished(cases, outcomes)
-    scores = [score(result, case) for result, case in zip(results, cases, strict=True)]
+    errors = [(case, outcome) for case, outcome in zip(cases, outcomes, strict=True) if isinstance(outcome, Exception)]
+    finished, results = _finished(cases, outcomes)
+    scores = [score(result, case) for result, case in zip(results, finished, strict=True)]
     backend = "offline" if args.offline else f"{settings.model_name} at {settings.base_url or 'api.openai.com'}"
     print(f"{len(cases)} mentions, {backend}, {time.perf_counter() - started:.0f} s\n")
     _print_table(scores)
