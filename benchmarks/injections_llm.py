@@ -61,8 +61,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as data_dir:
         settings = Settings(data_dir=Path(data_dir), model="offline" if args.offline else "openai")
         outcomes = _run(cases, settings, args.concurrency or settings.concurrency, args.offline_classifier)
-    errors = [(case, outcome) for case, outcome in zip(cases, outcomes, strict=True) if isinstance(outcome, Exception)]
-    finished, results = _finished(cases, outcomes)
+    finished, results, errors = _split(cases, outcomes)
     scores = [score(result, case) for result, case in zip(results, finished, strict=True)]
     backend = "offline" if args.offline else f"{settings.model_name} at {settings.base_url or 'api.openai.com'}"
     print(f"{len(cases)} mentions, {backend}, {time.perf_counter() - started:.0f} s\n")
@@ -121,12 +120,18 @@ def _run(
     return results
 
 
-def _finished(
+def _split(
     cases: list[InjectionCase], outcomes: list[PipelineResult | Exception]
-) -> tuple[list[InjectionCase], list[PipelineResult]]:
-    """The cases whose run finished, with their results (a run that raised is reported apart)."""
-    pairs = [(case, outcome) for case, outcome in zip(cases, outcomes, strict=True) if isinstance(outcome, PipelineResult)]
-    return [case for case, _ in pairs], [result for _, result in pairs]
+) -> tuple[list[InjectionCase], list[PipelineResult], list[tuple[InjectionCase, Exception]]]:
+    """The cases whose run finished, their results, and the cases whose run raised with what it raised."""
+    finished, results, errors = [], [], []
+    for case, outcome in zip(cases, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            errors.append((case, outcome))
+        else:
+            finished.append(case)
+            results.append(outcome)
+    return finished, results, errors
 
 
 def _print_table(scores: list[InjectionScore]) -> None:

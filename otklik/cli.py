@@ -12,7 +12,6 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar
 
 from pydantic import ValidationError
 from tqdm import tqdm
@@ -34,7 +33,6 @@ from otklik.service_commands import add_service_parsers
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
-Step = TypeVar("Step")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -250,19 +248,11 @@ def _run_batch(
 
 
 def _run_all(parts: Components, mentions: list[Mention], concurrency: int) -> list[PipelineResult | Exception]:
-    """One by one offline (nothing to wait for); with a language model, `concurrency` mentions in flight."""
-    if parts.settings.model == "offline" or concurrency < 2:
-        return _progress(mentions, lambda m: _attempt(m, parts))
+    """With a language model, `concurrency` mentions in flight; offline, one at a time (nothing to wait for).
+    A mention whose run raised has its exception in its place (`run_batch`)."""
+    in_flight = 1 if parts.settings.model == "offline" else max(1, concurrency)
     with tqdm(total=len(mentions), unit="mention", disable=len(mentions) < 2 or not sys.stderr.isatty()) as bar:
-        return asyncio.run(run_batch(mentions, parts, concurrency, bar.update))
-
-
-def _attempt(mention: Mention, parts: Components) -> PipelineResult | Exception:
-    """`run`, with what it raised in place of a result, as `run_batch` has it."""
-    try:
-        return run(mention, parts, case_ref=case_reference(mention))
-    except Exception as error:  # reported with its row by `_run_batch`
-        return error
+        return asyncio.run(run_batch(mentions, parts, in_flight, bar.update))
 
 
 def _report_row_errors(path: Path, batch: MentionBatch) -> None:
@@ -272,7 +262,7 @@ def _report_row_errors(path: Path, batch: MentionBatch) -> None:
         raise InputError(f"{path}: no valid mentions")
 
 
-def _progress(items: list[Mention], step: Callable[[Mention], Step]) -> list[Step]:
+def _progress(items: list[Mention], step: Callable[[Mention], ClassifiedMention]) -> list[ClassifiedMention]:
     bar: Iterator[Mention] = tqdm(items, unit="mention", disable=len(items) < 2 or not sys.stderr.isatty())
     return [step(item) for item in bar]
 
