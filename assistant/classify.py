@@ -21,17 +21,21 @@ import yaml
 from sklearn.linear_model import LogisticRegression
 
 from assistant import cues
+from assistant.mention_kind import MentionKindModel, promotes_competitor
 from assistant.models import (
     Brand,
     Classification,
     LabelledMention,
     Mention,
+    MentionKind,
     NegativeKind,
     Register,
     RiskFlag,
     Sentiment,
 )
 from assistant.profanity import Lexicon
+from assistant.text.normalize import brand_pattern, normalize
+from assistant.text.sentiment import Inputs, SentimentModel
 from knowledge.store import SHARED, KnowledgeStore
 
 SPECIFIC_KINDS = tuple(cues.SPECIFIC_PATTERNS)
@@ -77,7 +81,6 @@ def features(vectors: np.ndarray, texts: list[str], ratings: list[int | None]) -
 
 @dataclass(frozen=True)
 class FittedModels:
-    sentiment: LogisticRegression
     kind: LogisticRegression
     register: LogisticRegression
     question: LogisticRegression
@@ -90,11 +93,11 @@ def _fit(x: np.ndarray, y: list[str]) -> LogisticRegression:
 
 
 def fit_models(vectors: np.ndarray, labels: list[LabelledMention]) -> FittedModels:
-    """Fit the five small models on labelled mentions and their embeddings."""
+    """Fit the four small models on labelled mentions and their embeddings (sentiment is the
+    shipped model's, assistant/text/sentiment.py)."""
     x = features(vectors, [m.text for m in labels], [m.rating for m in labels])
     negative = [i for i, m in enumerate(labels) if m.kind in (NegativeKind.constructive, NegativeKind.non_constructive)]
     return FittedModels(
-        sentiment=_fit(x, [m.sentiment.value for m in labels]),
         kind=_fit(x[negative], [labels[i].kind.value for i in negative]),  # type: ignore[union-attr]
         register=_fit(x, [m.register.value for m in labels]),
         question=_fit(x, [str(m.is_question) for m in labels]),
@@ -134,10 +137,19 @@ class OfflineClassifier:
 
     name = "offline"
 
-    def __init__(self, examples: KnowledgeStore, profanity: Lexicon, risks: dict[RiskFlag, list[re.Pattern[str]]]):
+    def __init__(
+        self,
+        examples: KnowledgeStore,
+        profanity: Lexicon,
+        risks: dict[RiskFlag, list[re.Pattern[str]]],
+        sentiment: SentimentModel,
+        kinds: MentionKindModel,
+    ):
         self._examples = examples
         self._profanity = profanity
         self._risks = risks
+        self._sentiment_model = sentiment
+        self._kinds = kinds
         self._fitted: dict[str, FittedModels] = {}
 
     def models_for(self, brand_id: str | None) -> FittedModels:
@@ -154,7 +166,7 @@ class OfflineClassifier:
         text = mention.text
         models = self.models_for(brand.profile.id if brand else None)
         row = features(vector[None, :], [text], [mention.rating])
-        sentiment, confidence = self._sentiment(models, row, mention.rating)
+        sentiment, confidence, mention_kind = self._read_text(mention, brand, vector)
         hits = self._profanity.find(text)
         abuse = [hit.word for hit in hits]
         if _is_abuse(hits, sentiment, confidence):
@@ -166,6 +178,7 @@ class OfflineClassifier:
         details = cues.find_specifics(text)
         return Classification(
             sentiment=sentiment,
+            mention_kind=mention_kind,
             kind=kind,
             register=register,
             is_question=_probability(models.question, row, "True") >= 0.5 or "?" in text,
@@ -179,11 +192,20 @@ class OfflineClassifier:
             backend=self.name,
         )
 
-    @staticmethod
-    def _sentiment(models: FittedModels, row: np.ndarray, rating: int | None) -> tuple[Sentiment, float]:
-        probabilities = dict(zip(models.sentiment.classes_, models.sentiment.predict_proba(row)[0], strict=True))
-        best = max(probabilities, key=probabilities.__getitem__)
-        return Sentiment(best), float(probabilities[best])
+    def _read_text(
+        self, mention: Mention, brand: Brand | None, vector: np.ndarray
+    ) -> tuple[Sentiment, float, MentionKind]:
+        """Sentiment toward the brand (its names and aliases are one token, so they carry no
+        sentiment) and the kind of mention, from one set of text features."""
+        text = normalize(mention.text, brand_pattern(brand.profile.names) if brand else None)
+        inputs = Inputs([text], vector[None, :], [mention.rating])
+        features = self._sentiment_model.text_features(inputs)
+        row = self._sentiment_model.probabilities(inputs, features)[0]
+        best = int(row.argmax())
+        kind, _ = self._kinds.kind_of(features, mention.text, mention.rating)
+        if brand and promotes_competitor(mention.text, brand.profile.competitors):
+            kind = MentionKind.spam
+        return Sentiment(self._sentiment_model.classes[best]), float(row[best]), kind
 
     @staticmethod
     def _kind(models: FittedModels, row: np.ndarray, text: str, abuse: list[str]) -> NegativeKind:

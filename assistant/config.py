@@ -29,6 +29,7 @@ class Settings(BaseSettings):
     brands_dir: Path = REPO_ROOT / "knowledge" / "brands"
     shared_dir: Path = REPO_ROOT / "knowledge" / "shared"
     prompts_dir: Path = REPO_ROOT / "prompts"
+    text_models_dir: Path = REPO_ROOT / "assistant" / "text"  # sentiment.npz, mention_kind.npz (`otklik train`)
 
     chroma_path: Path | None = None
     chroma_host: str | None = None

@@ -1,5 +1,9 @@
-"""Decide what to do with a classified mention: a pure function of the classification and
-the brand's reaction matrix (DOMAIN.md: «Kinds of mention»)."""
+"""Decide what to do with a classified mention: a pure function of the classification, the
+platform and the brand's reaction matrix (DOMAIN.md: «Kinds of mention»).
+
+Whether to react at all comes first: news and chatter are monitored, not answered; spam is
+hidden or reported; a crisis goes to the brand's crisis contact with at most a holding reply.
+"""
 
 from __future__ import annotations
 
@@ -8,32 +12,61 @@ from assistant.models import (
     Brand,
     Classification,
     Decision,
+    MentionKind,
     NegativeKind,
+    Platform,
     ReplyMode,
     RiskFlag,
     Sentiment,
 )
 
+# Where the brand moderates the space itself and can hide a comment; elsewhere (review
+# sites, maps, marketplaces, app stores) it can only ask the platform to remove one.
+OWN_SPACES = frozenset({Platform.vk, Platform.telegram, Platform.website, Platform.other})
 
-def decide(classification: Classification, brand: Brand) -> Decision:
+
+def decide(classification: Classification, brand: Brand, platform: Platform = Platform.other) -> Decision:
     sentiment, register = classification.sentiment, classification.register
-    actions, mode, reasons = _actions(classification)
+    actions, mode, reasons = _actions(classification, brand, platform)
     return Decision(
         actions=actions,
         reply_mode=mode,
         matrix_key=f"{sentiment.value}-{register.value}",
         cell=brand.matrix.cell(sentiment, register),
         reasons=reasons,
+        operator_confirms=classification.mention_kind is MentionKind.crisis and mode is ReplyMode.holding,
     )
 
 
-def _actions(c: Classification) -> tuple[list[Action], ReplyMode | None, list[str]]:
+def _actions(c: Classification, brand: Brand, platform: Platform) -> tuple[list[Action], ReplyMode | None, list[str]]:
     flags = set(c.risk_flags)
     if c.kind is NegativeKind.abusive:
         actions = [Action.hide_and_report] + ([Action.escalate] if RiskFlag.threat in flags else [])
         return actions, None, ["profanity or insults: do not enter a dialogue; hide and report", *_risk_reasons(flags)]
     if RiskFlag.threat in flags:
         return [Action.escalate, Action.hide_and_report], None, ["a threat: escalate to security, hide"]
+    if c.mention_kind is MentionKind.crisis:
+        contact = brand.profile.crisis_contact or "the brand's crisis team (no crisis_contact in brand.yaml)"
+        return (
+            [Action.escalate, Action.reply],
+            ReplyMode.holding,
+            [
+                f"crisis: an incident beyond one customer's case — escalate to {contact}",
+                *_risk_reasons(flags),
+                "at most a holding reply, never ready: an operator confirms it",
+            ],
+        )
+    if c.mention_kind in (MentionKind.media, MentionKind.chatter):
+        what = "a news or media item" if c.mention_kind is MentionKind.media else "chatter naming the brand in passing"
+        return [Action.no_action], None, [f"{what}: monitored and counted, not answered"]
+    if c.mention_kind is MentionKind.spam:
+        if platform in OWN_SPACES:
+            return [Action.hide_and_report], None, ["advertising or spam on the brand's own page: hide and report"]
+        return (
+            [Action.request_removal],
+            None,
+            ["advertising or spam on a platform's page: ask the platform to remove it"],
+        )
     if flags & {RiskFlag.legal, RiskFlag.health}:
         return (
             [Action.escalate, Action.reply],

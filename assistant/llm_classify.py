@@ -27,6 +27,7 @@ FALLBACK = "offline-fallback"
 class ClassificationOut(BaseModel):
     """The classification of one brand mention."""
 
+    mention_kind: Literal["customer", "media", "chatter", "spam", "crisis"] = "customer"
     sentiment: Literal["positive", "neutral", "negative"]
     kind: Literal["constructive", "non_constructive", "abusive"] | None
     # "register" would shadow BaseModel.register (pydantic then takes that method as the default)
@@ -68,6 +69,7 @@ def _mapped(out: ClassificationOut, brand: Brand | None, duplicates: Sequence[st
     signals = [*out.fake_signals, *([f"near-duplicate of {len(duplicates)} other mentions"] if duplicates else [])]
     return Classification(
         sentiment=out.sentiment,
+        mention_kind=out.mention_kind,
         kind=out.kind if out.sentiment == "negative" else None,
         register=out.register_,
         is_question=out.is_question,

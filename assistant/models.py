@@ -74,6 +74,16 @@ class Sentiment(StrEnum):
     negative = "negative"
 
 
+class MentionKind(StrEnum):
+    """What kind of mention it is, which decides whether to react at all (DOMAIN.md)."""
+
+    customer = "customer"  # a review, complaint, question or praise from a (would-be) customer
+    media = "media"  # news and media items, market and financial news about the company
+    chatter = "chatter"  # jokes, memes, general or political talk naming the brand in passing
+    spam = "spam"  # advertising, spam, a competitor's promotion
+    crisis = "crisis"  # an incident beyond one customer's case: death, injury, breach, mass outage…
+
+
 class NegativeKind(StrEnum):
     constructive = "constructive"
     non_constructive = "non_constructive"
@@ -177,7 +187,8 @@ class ModelCall(BaseModel):
 
 
 class Classification(BaseModel):
-    sentiment: Sentiment
+    sentiment: Sentiment  # toward the brand, not the author's mood
+    mention_kind: MentionKind = MentionKind.customer
     kind: NegativeKind | None = None
     register: Register = Register.rational
     is_question: bool = False
@@ -225,6 +236,7 @@ class Decision(BaseModel):
     matrix_key: str
     cell: MatrixCell
     reasons: list[str] = Field(default_factory=list)
+    operator_confirms: bool = False  # a crisis holding reply: never ready, an operator sends it
 
     @property
     def replies(self) -> bool:
@@ -347,6 +359,13 @@ class BrandProfile(Strict):
     may_promise: list[str] = Field(default_factory=list)
     must_not_promise: list[str] = Field(default_factory=list)
     competitors: list[str] = Field(default_factory=list)
+    aliases: list[str] = Field(default_factory=list)  # other spellings and nicknames of the brand's name
+    crisis_contact: str | None = None  # who takes a crisis (a name, phone or e-mail): named in the escalation
+
+    @property
+    def names(self) -> list[str]:
+        """The brand's name and aliases: none of them may act as sentiment."""
+        return [self.name, *self.aliases]
 
     def rules_for(self, platform: Platform) -> PlatformRules:
         return self.platforms.get(platform) or self.platforms.get(Platform.other) or PlatformRules()

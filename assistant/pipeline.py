@@ -31,12 +31,14 @@ from assistant.llm import check_model_settings, make_chat_model
 from assistant.llm_classify import LLMClassifier
 from assistant.llm_draft import LLMDrafter
 from assistant.llm_followup import LLMFollowUpWriter
+from assistant.mention_kind import CRISIS_FILE, KIND_WEIGHTS_PATH, MentionKindModel, load_crisis_patterns
 from assistant.models import (
     Brand,
     CaseTicket,
     Classification,
     Decision,
     Draft,
+    DraftStatus,
     Mention,
     PipelineResult,
     ReplyMode,
@@ -46,6 +48,7 @@ from assistant.profanity import load_lexicon
 from assistant.prompts import load_prompts
 from assistant.retrieve import retrieve
 from assistant.structured import StructuredCaller
+from assistant.text.sentiment import WEIGHTS_PATH, SentimentModel
 from assistant.tokens import TokenCounter
 from knowledge.embeddings import Embedder
 from knowledge.labelled import load_labelled, split
@@ -116,17 +119,25 @@ def _flow(
     brand, vector, duplicates = _look_up(mention, parts)
     classification = yield _ModelCall(parts.classifier, "classify", (mention, brand, vector, duplicates))
     parts.store.remember_mention(mention, vector)
-    decision = decide(classification, brand)
+    decision = decide(classification, brand, mention.platform)
     if not decision.replies:
         return PipelineResult(mention=mention, classification=classification, decision=decision)
     request = _request(mention, brand, classification, decision, vector, parts, case_ref, now)
     draft = parts.checker.check((yield _ModelCall(parts.drafter, "draft", (request,))), request)
     if draft.failed_checks and parts.reviser:
         draft = parts.checker.check((yield _ModelCall(parts.reviser, "revise", (draft, request))), request)
-    draft = draft.model_copy(update={"retrieved_ids": request.knowledge.ids})
+    draft = _held_for_operator(draft, decision).model_copy(update={"retrieved_ids": request.knowledge.ids})
     return PipelineResult(
         mention=mention, classification=classification, decision=decision, draft=draft, case=request.case
     )
+
+
+def _held_for_operator(draft: Draft, decision: Decision) -> Draft:
+    """A crisis holding reply is never ready, whatever its checks say: an operator sends it."""
+    if not decision.operator_confirms:
+        return draft
+    warning = "crisis: a holding reply only; an operator confirms it with the crisis contact before it goes out"
+    return draft.model_copy(update={"status": DraftStatus.needs_review, "warnings": [*draft.warnings, warning]})
 
 
 async def run_batch(
@@ -241,7 +252,15 @@ def build_offline(settings: Settings, embedder: Embedder | None = None) -> Compo
     return Components(
         settings=settings,
         store=store,
-        classifier=OfflineClassifier(store, profanity, load_risk_patterns(settings.shared_dir / "risk.yaml")),
+        classifier=OfflineClassifier(
+            store,
+            profanity,
+            load_risk_patterns(settings.shared_dir / "risk.yaml"),
+            SentimentModel.load(settings.text_models_dir / WEIGHTS_PATH.name),
+            MentionKindModel.load(
+                load_crisis_patterns(settings.shared_dir / CRISIS_FILE), settings.text_models_dir / KIND_WEIGHTS_PATH.name
+            ),
+        ),
         drafter=OfflineDrafter(),
         checker=Checker(profanity, load_promises(settings.shared_dir / "promises.yaml")),
         counter=TokenCounter(settings.tiktoken_cache_dir),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Protocol
 
 from pydantic import ValidationError
 
@@ -31,7 +32,12 @@ def load_labelled(shared_dir: Path) -> list[LabelledMention]:
     return examples
 
 
-def is_heldout(example: LabelledMention) -> bool:
+class HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+def is_heldout(example: HasId) -> bool:
     digest = hashlib.sha256(example.id.encode()).digest()
     return int.from_bytes(digest[:4], "big") % 100 < HELDOUT_PERCENT
 

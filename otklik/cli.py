@@ -21,6 +21,7 @@ from assistant.errors import ApiEditsError, AssistantError, InputError, UnknownB
 from assistant.mention_io import MentionBatch, describe_validation_error, read_mentions, write_jsonl
 from assistant.models import ClassifiedMention, Mention, PipelineResult, Platform
 from assistant.pipeline import Components, build_components, build_offline, case_reference, run, run_batch
+from evals.datasets import load_sample_expectations
 from evals.heldout import evaluate
 from knowledge.brands import load_brand
 from knowledge.embeddings import Embedder
@@ -29,6 +30,7 @@ from knowledge.store import KnowledgeStore, make_client
 from otklik import render
 from otklik.eval_commands import add_eval_parser
 from otklik.report_command import add_report_parser
+from otklik.sentiment_commands import add_sentiment_parsers
 from otklik.service_commands import add_service_parsers
 
 EXIT_USAGE = 2
@@ -93,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_eval_parser(commands)
     add_service_parsers(commands)
+    add_sentiment_parsers(commands)
     add_report_parser(commands)
 
     heldout = commands.add_parser("heldout", help="score the offline classifier on the held-out labelled mentions")
@@ -202,10 +205,21 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
         except ApiEditsError as kept:  # the demo drafts with what brand owners made of the brand
             print(f"otklik: {folder.name}: the store's API edits are kept ({kept})", file=sys.stderr)
     results, _skipped = _run_batch(parts, samples, batch)
+    expected = load_sample_expectations(samples.parent / "expected.yaml")
+    misses = {r.mention.id: expected[r.mention.id].mismatch(r) for r in results if r.mention.id in expected}
     for result in results:
-        print(result.model_dump_json() if args.json else render.result(result) + "\n")
+        if args.json:
+            print(result.model_dump_json())
+            continue
+        shown = [render.result(result)]
+        if result.mention.id in misses:
+            shown.append(render.expectation(misses[result.mention.id]))
+        print("\n".join(shown) + "\n")
     if not args.json:
         print(render.summary(results))
+        if misses:
+            met = sum(miss is None for miss in misses.values())
+            print(f"{met}/{len(misses)} samples got their expected sentiment and decision (samples/expected.yaml)")
     return 0
 
 

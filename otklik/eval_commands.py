@@ -11,10 +11,11 @@ from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.pipeline import build_components
 from evals.compare import compare, load_results
-from evals.datasets import DATASETS_DIR, load_mentions, load_replies
+from evals.datasets import DATASETS_DIR, load_mentions, load_replies, load_slices
 from evals.gate import THRESHOLDS, failures, load_thresholds
 from evals.judge import make_judge
 from evals.runner import run_eval, write_results
+from evals.slices import run_slices, summary_entries
 from knowledge.brands import load_brand
 
 EXIT_BELOW_THRESHOLDS = 3
@@ -27,6 +28,7 @@ def add_eval_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", choices=["offline", "openai"], help="backend (default: OTKLIK_MODEL)")
     parser.add_argument("--out", type=Path, default=Path("out/eval"), help="folder for results.json and report.html")
     parser.add_argument("--gate", action="store_true", help=f"exit {EXIT_BELOW_THRESHOLDS} below evals/thresholds.yaml")
+    parser.add_argument("--no-slices", action="store_true", help="leave out the slices (evals/datasets/slices_*.yaml)")
     parser.add_argument("--no-progress", action="store_true")
     parser.set_defaults(handler=cmd_eval)
     nested = parser.add_subparsers(dest="eval_command", metavar="compare")
@@ -38,16 +40,20 @@ def add_eval_parser(commands: argparse._SubParsersAction) -> None:
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     cases = _load_cases(args.dataset)
+    slices = [] if args.no_slices else load_slices()
     replies = [] if args.replies == "none" else _load_replies(args.replies)
     if args.model:
         settings = settings.model_copy(update={"model": args.model})
     with tempfile.TemporaryDirectory(prefix="otklik-eval-") as scratch:
         # A fresh store per run: results depend on the brand folders and the code, nothing else.
         parts = build_components(settings.model_copy(update={"data_dir": Path(scratch), "chroma_path": None}))
-        for brand_id in sorted({case.brand for case in cases} | {reply.brand for reply in replies}):
+        for brand_id in sorted({case.brand for case in [*cases, *slices]} | {reply.brand for reply in replies}):
             parts.store.ingest(load_brand(settings.brands_dir / brand_id))
         judge = make_judge(parts)
         results = run_eval(cases, replies, parts, args.dataset, progress=not args.no_progress, judge=judge)
+        if slices:
+            results["slices"] = run_slices(slices, parts, progress=not args.no_progress)
+            results["summary"] |= summary_entries(results["slices"])
     json_path, html_path = write_results(results, args.out)
     _print_summary(results)
     print(f"wrote {json_path} and {html_path}")

@@ -21,7 +21,7 @@ def result(item: PipelineResult) -> str:
     lines = [
         f"── {m.id} · {m.brand} · {m.platform.value}{author}{stars}",
         textwrap.indent(textwrap.shorten(m.text, 300, placeholder=" …"), "   > "),
-        f"   {c.sentiment.value}{kind}, {c.register.value}, {c.language}"
+        f"   {c.mention_kind.value}: {c.sentiment.value}{kind}, {c.register.value}, {c.language}"
         + (", question" if c.is_question else "")
         + "".join(f" | {e}" for e in extras if e),
         f"   actions: {', '.join(a.value for a in d.actions)} · matrix: {d.matrix_key} ({d.cell.format.value})",
@@ -41,6 +41,10 @@ def _draft(item: PipelineResult) -> list[str]:
     lines.append(f"   {status}" + (f" · case {draft.case_ref}" if draft.case_ref else "") + f" · {draft.status.value}")
     lines += [f"   ✗ {check.name}: {check.detail}" for check in failed]
     return lines
+
+
+def expectation(mismatch: str | None) -> str:
+    return "   as expected" if mismatch is None else f"   ✗ expected: {mismatch}"
 
 
 def summary(results: list[PipelineResult]) -> str:

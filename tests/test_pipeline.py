@@ -16,7 +16,9 @@ from assistant.mention_io import read_mentions
 from assistant.models import (
     Action,
     Classification,
+    DraftStatus,
     Mention,
+    MentionKind,
     NegativeKind,
     PipelineResult,
     Platform,
@@ -105,11 +107,66 @@ def test_legal_risk_is_escalated_with_a_holding_reply(components: Components) ->
 
 
 def test_suspected_fake_gets_a_calm_reply_and_a_removal_request(components: Components) -> None:
-    text = "Худший банк в мире!!! Все воры, не советую никому. То ли дело Банк Сосна — лучший банк, всем рекомендую!"
-    result = run(Mention(brand="kedr-bank", text=text, rating=1), components)
+    text = "Лучший банк в мире!!! Всё идеально, самый лучший сервис, всем рекомендую, пять звёзд!"
+    result = run(Mention(brand="kedr-bank", text=text, rating=5, platform=Platform.yandex_maps), components)
     assert result.classification.suspected_fake, result.classification
-    assert {Action.reply, Action.request_removal} <= set(result.decision.actions)
+    assert result.decision.actions == [Action.reply, Action.request_removal]
     assert not result.draft.failed_checks
+
+
+@pytest.mark.parametrize(
+    ("platform", "actions"),
+    [(Platform.yandex_maps, [Action.request_removal]), (Platform.vk, [Action.hide_and_report])],
+)
+def test_a_competitors_promotion_is_spam_hidden_or_reported_as_the_platform_allows(
+    components: Components, platform: Platform, actions: list[Action]
+) -> None:
+    text = "Худший банк в мире, не советую никому. То ли дело Банк Сосна — оформляйте карту по моей ссылке!"
+    result = run(Mention(brand="kedr-bank", text=text, rating=1, platform=platform), components)
+    assert result.classification.mention_kind is MentionKind.spam, result.classification
+    assert result.decision.actions == actions
+    assert result.draft is None
+
+
+def test_news_about_the_brand_is_monitored_not_answered(components: Components) -> None:
+    text = "RT @fin_news: Акции KEDR подешевели на 2,4% после отчёта Кедр Банка за третий квартал https://t.co/x1"
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.other), components)
+    assert result.classification.mention_kind is MentionKind.media, result.classification
+    assert result.decision.actions == [Action.no_action]
+    assert result.draft is None and result.case is None
+
+
+def test_a_crisis_is_escalated_with_a_holding_reply_that_is_never_ready(components: Components) -> None:
+    text = (
+        "Сегодня ночью на Ленинском курьер Обед Экспресс на самокате сбил пешехода, пострадавшего увезли на скорой. "
+        "Видео уже разлетелось по чатам района."
+    )
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert result.classification.mention_kind is MentionKind.crisis, result.classification
+    assert result.decision.actions == [Action.escalate, Action.reply]
+    assert any("crisis@obed-express.ru" in reason for reason in result.decision.reasons)
+    assert result.draft.status is DraftStatus.needs_review
+    assert any("crisis" in warning for warning in result.draft.warnings)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Если ваш коллектор ещё раз позвонит моей матери, я приеду на Невский, 88 и разберусь лично, мало не покажется.",
+        "Я вас найду. Всех, кто оформлял мне этот кредит, фамилии в договоре есть.",
+        "Ещё раз бросит самокат у подъезда — колёса порежу, я предупредил.",
+    ],
+)
+def test_a_threat_without_obscenity_is_escalated_and_hidden(components: Components, text: str) -> None:
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
+    assert RiskFlag.threat in result.classification.risk_flags
+    assert result.decision.actions == [Action.escalate, Action.hide_and_report]
+
+
+@pytest.mark.parametrize("text", ["убью за ваши сырники 😍 лучшие в городе", "Разберусь сам, спасибо, вопрос снят."])
+def test_a_figure_of_speech_is_not_a_threat(components: Components, text: str) -> None:
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert RiskFlag.threat not in result.classification.risk_flags
 
 
 def test_near_duplicates_by_different_people_are_a_fake_signal(components: Components) -> None:

@@ -1,0 +1,178 @@
+"""Which kind of mention is this: customer voice, media, chatter, spam or crisis?
+
+The first thing an operator decides is whether to react at all. A logistic regression over
+the sentiment model's text features and style cues (links, handles, first and second
+person, figures, promotion and incident words) learns it from
+`knowledge/shared/mention_kinds.jsonl` (news, chatter, spam and crises of many invented
+brands, plus customer look-alikes) and the shared labelled mentions, which are all
+customer voice. `otklik train` fits it beside the sentiment model; a fixed share of the
+examples is held out by a hash of the id (knowledge/labelled.py) and never trained on.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import yaml
+from pydantic import ValidationError
+from scipy.sparse import csr_matrix, hstack
+
+from assistant.errors import BrandFileError
+from assistant.models import Language, MentionKind, Platform, Sentiment, Strict
+from assistant.text.normalize import brand_pattern
+from assistant.text.sentiment import LinearHead
+
+KIND_EXAMPLES_GLOB = "mention_kinds*.jsonl"
+CRISIS_FILE = "crisis.yaml"
+KIND_WEIGHTS_PATH = Path(__file__).resolve().parent / "text" / "mention_kind.npz"
+STYLE_WEIGHT = 1.0  # the style cues against the unit-norm text blocks
+# Another kind than customer voice needs this much probability: leaving a customer
+# unanswered costs more than answering chatter; a crisis needs less, because escalating
+# in doubt costs an operator's minute and missing one costs the brand.
+MIN_PROBABILITY = {MentionKind.media: 0.5, MentionKind.chatter: 0.5, MentionKind.spam: 0.5, MentionKind.crisis: 0.35}
+
+_FIRST_PERSON = re.compile(
+    r"\b(я|мне|меня|мной|мой|моя|моё|мое|мои|моего|моей|мы|нас|нам|наш\w*|i|me|my|we|us|our)\b", re.I
+)
+_SECOND_PERSON = re.compile(r"\b(вы|вас|вам|вами|ваш\w*|ты|тебя|тебе|твой|твоя|твои|you|your)\b", re.I)
+_FIGURES = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|млн|млрд|трлн|тыс|п\.п\.|б\.п\.|руб|₽|\$)", re.I)
+_LINK = re.compile(r"https?://|www\.|t\.co/|t\.me/", re.I)
+_HANDLE = re.compile(r"(?<![\w@])@\w{2,}")
+_RETWEET = re.compile(r"(?<!\w)RT\b")
+_PROMO = re.compile(
+    r"\b(промокод\w*|скидк\w*|подписыва\w*|подпишись|заработ\w*|доход\w*|крипт\w*|ставк\w* на спорт|казино|бонус\w*|"
+    r"переходи\w*|регистрируй\w*|реферал\w*|promo ?code|discount|subscribe|earn|casino|crypto)\b",
+    re.I,
+)
+
+
+_PROMO_CODE = re.compile(r"(промокод\w*|promo\s?code|код)\s*:?\s*«?[A-Z0-9]{4,}", re.I)
+_GO_THERE = re.compile(
+    r"\b(оформляйте|оформите|закажите\s+в|заказывайте\s+в|переходите\s+(в|на)|по\s+моей\s+ссылке|"
+    r"то\s+ли\s+дело|вот\s+в\s+«?\w+»?\s+(все|всё)|лучше\s+(в|закажите|оформите)|советую\s+«?\w+»?\s*$)",
+    re.I,
+)
+
+
+class KindExample(Strict):
+    """A labelled mention of some brand, for the mention-kind model."""
+
+    id: str
+    text: str
+    platform: Platform = Platform.other
+    mention_kind: MentionKind
+    sentiment: Sentiment
+    language: Language
+
+
+def load_kind_examples(shared_dir: Path) -> list[KindExample]:
+    """Every `mention_kinds*.jsonl` of the shared folder, validated line by line."""
+    examples = []
+    for path in sorted(shared_dir.glob(KIND_EXAMPLES_GLOB)):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.strip():
+                try:
+                    examples.append(KindExample.model_validate(json.loads(line)))
+                except (json.JSONDecodeError, ValidationError) as error:
+                    raise BrandFileError(f"{path} (line {number})", str(error).splitlines()[0]) from None
+    return examples
+
+
+def promotes_competitor(text: str, competitors: Sequence[str]) -> bool:
+    """A competitor named with a call to go there («оформляйте карту Сосны по моей ссылке») or
+    a promo code of its own: a competitor's promotion, not a customer's review that compares."""
+    names = [*competitors, *(c.split()[-1] for c in competitors if len(c.split()) > 1)]
+    pattern = brand_pattern(names)
+    folded = text.lower().replace("ё", "е")
+    return bool(pattern and pattern.search(folded)) and bool(_PROMO_CODE.search(text) or _GO_THERE.search(folded))
+
+
+def load_crisis_patterns(path: Path) -> list[re.Pattern[str]]:
+    """Incident words (death, injury, fire, breach, mass outage, criminal case): one list."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [re.compile(pattern, re.IGNORECASE) for patterns in data.values() for pattern in patterns]
+
+
+def style_features(text: str, rating: int | None, crisis: Sequence[re.Pattern[str]]) -> np.ndarray:
+    """What sets a headline, a joke, an ad and an incident apart from a customer's own words."""
+    words = max(len(text.split()), 1)
+    folded = text.lower().replace("ё", "е")
+    return np.array(
+        [
+            rating is not None,
+            bool(_LINK.search(text)),
+            min(len(_HANDLE.findall(text)), 3) / 3,
+            bool(_RETWEET.search(text)),
+            "#" in text,
+            min(len(_FIRST_PERSON.findall(text)) / words * 10, 1.0),
+            min(len(_SECOND_PERSON.findall(text)) / words * 10, 1.0),
+            min(len(_FIGURES.findall(text)), 3) / 3,
+            min(len(_PROMO.findall(text)), 3) / 3,
+            min(sum(bool(p.search(folded)) for p in crisis), 3) / 3,
+            "?" in text,
+            "!" in text,
+            math.log1p(words) / 5,
+        ],
+        dtype=np.float32,
+    )
+
+
+@dataclass(frozen=True)
+class KindExampleRow:
+    """One training row of the kind model: any labelled mention with its kind."""
+
+    text: str
+    rating: int | None
+    kind: MentionKind
+
+
+def style_rows(texts: Sequence[str], ratings: Sequence[int | None], crisis: Sequence[re.Pattern[str]]) -> csr_matrix:
+    return csr_matrix(
+        np.stack([style_features(t, r, crisis) for t, r in zip(texts, ratings, strict=True)]) * STYLE_WEIGHT
+    )
+
+
+@dataclass(frozen=True)
+class MentionKindModel:
+    """A linear head over the sentiment model's text features (assistant/text/sentiment.py)
+    and the style cues; trained with it by `otklik train`, shipped as weights."""
+
+    head: LinearHead
+    crisis: Sequence[re.Pattern[str]]
+
+    def probabilities(self, text: csr_matrix, texts: Sequence[str], ratings: Sequence[int | None]) -> np.ndarray:
+        rows = hstack([text, style_rows(texts, ratings, self.crisis)]).tocsr()
+        return np.exp(self.head.log_probabilities(rows))
+
+    def kind_of(self, text: csr_matrix, mention_text: str, rating: int | None) -> tuple[MentionKind, float]:
+        """A crisis when it reaches its bar; else the likeliest other kind that reaches its bar;
+        else customer voice (MIN_PROBABILITY)."""
+        row = self.probabilities(text, [mention_text], [rating])[0]
+        by_kind = {MentionKind(k): float(p) for k, p in zip(self.head.classes, row, strict=True)}
+        if by_kind[MentionKind.crisis] >= MIN_PROBABILITY[MentionKind.crisis]:
+            return MentionKind.crisis, by_kind[MentionKind.crisis]
+        best = max(by_kind, key=by_kind.__getitem__)
+        if best is not MentionKind.customer and by_kind[best] < MIN_PROBABILITY[best]:
+            return MentionKind.customer, by_kind[MentionKind.customer]
+        return best, by_kind[best]
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(
+            path,
+            classes=np.array(self.head.classes),
+            coef=self.head.coef.astype(np.float16),
+            intercept=self.head.intercept,
+        )
+
+    @classmethod
+    def load(cls, crisis: Sequence[re.Pattern[str]], path: Path | None = None) -> MentionKindModel:
+        with np.load(path or KIND_WEIGHTS_PATH, allow_pickle=False) as data:
+            classes = tuple(str(c) for c in data["classes"])
+            head = LinearHead(classes, data["coef"].astype(np.float32), data["intercept"].astype(np.float64))
+        return cls(head, crisis)

@@ -1,0 +1,2 @@
+"""Russian (and English) text handling: normalising what monitoring streams deliver,
+lemmas, and the sentiment model trained on real tweets."""

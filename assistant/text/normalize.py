@@ -1,0 +1,88 @@
+"""Text as monitoring tools deliver it, made comparable: URLs, @handles, "RT", hashtags and
+the brand's own names become fixed tokens, so that none of them acts as sentiment.
+
+Lemmas come from pymorphy3 over razdel's tokens; a word after «не», «нет», «ни», «без» is
+marked (`не_нравиться`), which a bag of words otherwise loses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import pymorphy3
+import razdel
+
+URL_TOKEN, USER_TOKEN, BRAND_TOKEN = "xurl", "xuser", "xbrand"
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\b(?:t\.me|vk\.com|vk\.cc|t\.co)/\S*", re.IGNORECASE)
+_HANDLE = re.compile(r"(?<![\w@])@\w{2,}")
+_RETWEET = re.compile(r"(?<!\w)RT\b:?")
+_HASH = re.compile(r"#(?=\w)")
+_NEGATIONS = frozenset({"не", "нет", "ни", "без", "not", "no", "never"})
+_CASE_ENDING = r"(?:а|я|у|ю|ом|ем|е|ы|и|ов|ев|ам|ям|ами|ями|ах|ях|ой|ей|'s)?"
+_WORD = re.compile(r"[а-яёa-z]+(?:-[а-яёa-z]+)*")
+
+
+def brand_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    """One pattern for a brand's names and aliases, in any case and inflection: «Кедр Банка»,
+    «кедрбанк», «@kedrbank». Words of four letters or more take a case ending (not any
+    suffix: «Кедра», not «кедровый»); shorter ones («ОЭ», «МТС») match whole words only."""
+    alternatives = sorted({_alias_regex(name) for name in names if name.strip()}, key=len, reverse=True)
+    if not alternatives:
+        return None
+    return re.compile(r"(?<![\w@])@?(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+
+def _alias_regex(name: str) -> str:
+    words = [word.lower().replace("ё", "е") for word in re.split(r"[\s\-]+", name.strip().lstrip("@#")) if word]
+    return r"[\s\-]*".join(_inflected(word) for word in words)
+
+
+def _inflected(word: str) -> str:
+    """A word in any case: «сосна» as «Сосны», «Сосне»; «кедр» as «Кедра»."""
+    if len(word) < 4:
+        return re.escape(word)
+    stem = word[:-1] if len(word) >= 5 and word[-1] in "аяоеьйыи" else word
+    return re.escape(stem) + _CASE_ENDING
+
+
+def normalize(text: str, brand: re.Pattern[str] | None = None) -> str:
+    """Lower case, ё as е, links, handles, retweet marks and the brand's names as tokens."""
+    text = _URL.sub(f" {URL_TOKEN} ", text)
+    text = text.replace("ё", "е").replace("Ё", "Е")
+    text = _HASH.sub("", text)
+    if brand is not None:
+        text = brand.sub(f" {BRAND_TOKEN} ", text)
+    text = _HANDLE.sub(f" {USER_TOKEN} ", text)
+    text = _RETWEET.sub(" ", text)
+    return " ".join(text.lower().split())
+
+
+@lru_cache(maxsize=1)
+def _morph() -> pymorphy3.MorphAnalyzer:
+    return pymorphy3.MorphAnalyzer()
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str:
+    if not re.fullmatch(r"[а-яё\-]+", word):
+        return word
+    return _morph().parse(word)[0].normal_form
+
+
+def lemmas(normalized: str) -> list[str]:
+    """Lemmas of the words and the other tokens as they are (emoji, «!!!», «?»); a word after
+    a negation carries the mark «не_»."""
+    out: list[str] = []
+    negated = False
+    for token in razdel.tokenize(normalized):
+        if _WORD.fullmatch(token.text):
+            word = lemma(token.text)
+            out.append("не_" + word if negated else word)
+            negated = word in _NEGATIONS
+        else:
+            out.append(token.text)
+            negated = False
+    return out
