@@ -166,7 +166,7 @@ class OfflineClassifier:
         text = mention.text
         models = self.models_for(brand.profile.id if brand else None)
         row = features(vector[None, :], [text], [mention.rating])
-        sentiment, confidence, mention_kind = self._read_text(mention, brand, vector)
+        sentiment, confidence, mention_kind, threatens = self._read_text(mention, brand, vector)
         hits = self._profanity.find(text)
         abuse = [hit.word for hit in hits]
         if _is_abuse(hits, sentiment, confidence):
@@ -184,7 +184,7 @@ class OfflineClassifier:
             is_question=_probability(models.question, row, "True") >= 0.5 or "?" in text,
             suspected_fake=suspected,
             fake_signals=fake_signals if suspected else [],
-            risk_flags=self._risk_flags(text, brand),
+            risk_flags=self._risk_flags(text, brand, threatens),
             topics=self._topics(text, brand),
             language=mention.language or cues.detect_language(text),
             confidence=round(confidence, 3),
@@ -194,9 +194,9 @@ class OfflineClassifier:
 
     def _read_text(
         self, mention: Mention, brand: Brand | None, vector: np.ndarray
-    ) -> tuple[Sentiment, float, MentionKind]:
+    ) -> tuple[Sentiment, float, MentionKind, bool]:
         """Sentiment toward the brand (its names and aliases are one token, so they carry no
-        sentiment) and the kind of mention, from one set of text features."""
+        sentiment), the kind of mention and whether it threatens anyone, from one set of text features."""
         text = normalize(mention.text, brand_pattern(brand.profile.names) if brand else None)
         inputs = Inputs([text], vector[None, :], [mention.rating])
         features = self._sentiment_model.text_features(inputs)
@@ -205,7 +205,8 @@ class OfflineClassifier:
         kind, _ = self._kinds.kind_of(features, mention.text, mention.rating)
         if brand and promotes_competitor(mention.text, brand.profile.competitors):
             kind = MentionKind.spam
-        return Sentiment(self._sentiment_model.classes[best]), float(row[best]), kind
+        threatens = self._kinds.threatens(features, mention.text)
+        return Sentiment(self._sentiment_model.classes[best]), float(row[best]), kind, threatens
 
     @staticmethod
     def _kind(models: FittedModels, row: np.ndarray, text: str, abuse: list[str]) -> NegativeKind:
@@ -252,9 +253,12 @@ class OfflineClassifier:
             update |= {"sentiment": Sentiment.negative, "kind": NegativeKind.abusive}
         return classification.model_copy(update=update)
 
-    def _risk_flags(self, text: str, brand: Brand | None) -> list[RiskFlag]:
+    def _risk_flags(self, text: str, brand: Brand | None, threatens: bool = False) -> list[RiskFlag]:
+        """The lexicons' flags (shared and the brand's), and a threat the threat model read."""
         folded = _fold(text)
         flags = {flag for flag, patterns in self._risks.items() if any(p.search(folded) for p in patterns)}
+        if threatens:
+            flags.add(RiskFlag.threat)
         for trigger in brand.profile.escalation_triggers if brand else []:
             if any(_starts_word(stem, folded) for stem in trigger.patterns):
                 flags.add(trigger.flag)

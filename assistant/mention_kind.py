@@ -31,6 +31,8 @@ from assistant.text.sentiment import LinearHead
 KIND_EXAMPLES_GLOB = "mention_kinds*.jsonl"
 CRISIS_FILE = "crisis.yaml"
 KIND_WEIGHTS_PATH = Path(__file__).resolve().parent / "text" / "mention_kind.npz"
+THREATS_FILE = "threats.jsonl"
+THREAT_MIN_PROBABILITY = 0.5
 STYLE_WEIGHT = 1.0  # the style cues against the unit-norm text blocks
 # Another kind than customer voice needs this much probability: leaving a customer
 # unanswered costs more than answering chatter; a crisis needs less, because escalating
@@ -132,6 +134,20 @@ class KindExampleRow:
     kind: MentionKind
 
 
+class ThreatExample(Strict):
+    """A message that threatens someone or something (or, as a look-alike, does not)."""
+
+    id: str
+    text: str
+    threat: bool
+    language: Language
+
+
+def load_threat_examples(shared_dir: Path) -> list[ThreatExample]:
+    path = shared_dir / THREATS_FILE
+    return [ThreatExample.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def style_rows(texts: Sequence[str], ratings: Sequence[int | None], crisis: Sequence[re.Pattern[str]]) -> csr_matrix:
     return csr_matrix(
         np.stack([style_features(t, r, crisis) for t, r in zip(texts, ratings, strict=True)]) * STYLE_WEIGHT
@@ -140,15 +156,23 @@ def style_rows(texts: Sequence[str], ratings: Sequence[int | None], crisis: Sequ
 
 @dataclass(frozen=True)
 class MentionKindModel:
-    """A linear head over the sentiment model's text features (assistant/text/sentiment.py)
-    and the style cues; trained with it by `otklik train`, shipped as weights."""
+    """Two linear heads over the sentiment model's text features (assistant/text/sentiment.py)
+    and the style cues: the kind of mention, and whether it threatens anyone (a threat needs
+    no obscenity: «приеду и разберусь», «пусть оглядывается»). Trained with the sentiment
+    model by `otklik train`, shipped as weights; the threat lexicon (risk.yaml) stays beside it."""
 
     head: LinearHead
+    threat: LinearHead
     crisis: Sequence[re.Pattern[str]]
 
     def probabilities(self, text: csr_matrix, texts: Sequence[str], ratings: Sequence[int | None]) -> np.ndarray:
         rows = hstack([text, style_rows(texts, ratings, self.crisis)]).tocsr()
         return np.exp(self.head.log_probabilities(rows))
+
+    def threatens(self, text: csr_matrix, mention_text: str) -> bool:
+        rows = hstack([text, style_rows([mention_text], [None], self.crisis)]).tocsr()
+        log_probabilities = self.threat.log_probabilities(rows)[0]
+        return float(np.exp(log_probabilities[self.threat.classes.index("True")])) >= THREAT_MIN_PROBABILITY
 
     def kind_of(self, text: csr_matrix, mention_text: str, rating: int | None) -> tuple[MentionKind, float]:
         """A crisis when it reaches its bar; else the likeliest other kind that reaches its bar;
@@ -163,16 +187,18 @@ class MentionKindModel:
         return best, by_kind[best]
 
     def save(self, path: Path) -> None:
-        np.savez_compressed(
-            path,
-            classes=np.array(self.head.classes),
-            coef=self.head.coef.astype(np.float16),
-            intercept=self.head.intercept,
-        )
+        arrays = {}
+        for name, head in (("kind", self.head), ("threat", self.threat)):
+            arrays |= {f"{name}_classes": np.array(head.classes), f"{name}_coef": head.coef.astype(np.float16)}
+            arrays[f"{name}_intercept"] = head.intercept
+        np.savez_compressed(path, **arrays)
 
     @classmethod
     def load(cls, crisis: Sequence[re.Pattern[str]], path: Path | None = None) -> MentionKindModel:
         with np.load(path or KIND_WEIGHTS_PATH, allow_pickle=False) as data:
-            classes = tuple(str(c) for c in data["classes"])
-            head = LinearHead(classes, data["coef"].astype(np.float32), data["intercept"].astype(np.float64))
-        return cls(head, crisis)
+
+            def head(name: str) -> LinearHead:
+                classes = tuple(str(c) for c in data[f"{name}_classes"])
+                return LinearHead(classes, data[f"{name}_coef"].astype(np.float32), data[f"{name}_intercept"].astype(np.float64))
+
+            return cls(head("kind"), head("threat"), crisis)

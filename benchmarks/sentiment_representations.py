@@ -104,7 +104,7 @@ def main() -> None:
             "lemma": text[:, n_char : n_char + n_word],
             "use": text[:, n_char + n_word :],
             "mood": csr_matrix(shared.mood.log_probabilities(text)),
-            "all+mood": brand_rows(text, shared.mood.log_probabilities(text)),
+            "all+mood": brand_rows(text, shared.mood.log_probabilities(text), [name == "target"] * len(corpus)),
         }
     lexicon = lexicon_from(data.general)
     for name, corpus in (("target", target), ("own", mine)):

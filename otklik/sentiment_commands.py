@@ -19,8 +19,9 @@ from assistant.mention_kind import (
     KindExampleRow,
     load_crisis_patterns,
     load_kind_examples,
+    load_threat_examples,
 )
-from assistant.models import LabelledMention, MentionKind
+from assistant.models import LabelledMention, MentionKind, RiskFlag
 from assistant.text import training
 from assistant.text.sentiment import WEIGHTS_PATH
 from evals.datasets import load_slices, tuning_half
@@ -51,6 +52,7 @@ class OwnData:
 
     mentions: list[LabelledMention]
     kinds: list[KindExampleRow]
+    threats: list[tuple[str, bool]]
     brand_names: list[str]
 
 
@@ -71,7 +73,10 @@ def own_data(settings: Settings, leave_out: frozenset[str] = frozenset()) -> Own
         for e in load_kind_examples(settings.shared_dir)
         if not is_heldout(e)
     ]
-    return OwnData(customers + [case.labelled() for case in slices], kinds, names)
+    labelled = customers + [case.labelled() for case in slices]
+    threats = [(m.text, RiskFlag.threat in m.risk_flags) for m in labelled]
+    threats += [(e.text, e.threat) for e in load_threat_examples(settings.shared_dir) if not is_heldout(e)]
+    return OwnData(labelled, kinds, threats, names)
 
 
 def train_models(corpora: Path, own: OwnData, settings: Settings, out: Path) -> list[str]:
@@ -79,13 +84,14 @@ def train_models(corpora: Path, own: OwnData, settings: Settings, out: Path) -> 
     embedder = Embedder()
     sentiment = training.train(training.load_training_set(corpora, own.mentions, own.brand_names, embedder.embed))
     crisis = load_crisis_patterns(settings.shared_dir / CRISIS_FILE)
-    kinds = training.fit_kinds(sentiment, own.kinds, own.brand_names, embedder.embed, crisis)
+    kinds = training.fit_kinds(sentiment, own.kinds, own.threats, own.brand_names, embedder.embed, crisis)
     out.mkdir(parents=True, exist_ok=True)
     sentiment.save(out / WEIGHTS_PATH.name)
     kinds.save(out / KIND_WEIGHTS_PATH.name)
     return [
         f"{out / WEIGHTS_PATH.name}: {sentiment.about}",
-        f"{out / KIND_WEIGHTS_PATH.name}: mention kinds from {len(own.kinds)} labelled mentions",
+        f"{out / KIND_WEIGHTS_PATH.name}: mention kinds from {len(own.kinds)} labelled mentions, "
+        f"threats from {len(own.threats)}",
     ]
 
 

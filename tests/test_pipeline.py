@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import re
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -235,8 +236,9 @@ def test_drafts_for_different_complaints_differ(components: Components, sample_r
 
 def test_reruns_are_deterministic(components: Components) -> None:
     mention = SAMPLES[4]
-    first = run(mention, components, case_ref="OE-0001-TEST")
-    second = run(mention, components, case_ref="OE-0001-TEST")
+    now = datetime(2026, 11, 16, 9, 0, 59, tzinfo=UTC)  # a real clock could tick past a minute between the runs
+    first = run(mention, components, case_ref="OE-0001-TEST", now=now)
+    second = run(mention, components, case_ref="OE-0001-TEST", now=now)
     assert first.draft.text == second.draft.text
 
 

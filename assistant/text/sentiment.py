@@ -38,6 +38,7 @@ CHAR_FEATURES = 2**18
 WORD_FEATURES = 2**17
 VECTOR_WEIGHT = 1.0  # the sentence vector's block against the two unit-norm n-gram blocks
 RATING_COLUMNS = 6  # no rating, 1..5
+VECTOR_COLUMNS = 512  # the sentence vector, the last block of text_rows
 MOOD_WEIGHT = 0.5  # the mood head's log-probabilities in the brand head's input
 RATING_WEIGHT = 1.0  # the rating's evidence added to the text's, as Bayes would; never alone
 
@@ -60,6 +61,7 @@ class Inputs:
     texts: Sequence[str]
     vectors: np.ndarray
     ratings: Sequence[int | None]
+    tweets: bool = False  # SentiRuEval's brand tweets rather than mentions as Otklik meets them
 
     @cached_property
     def counts(self) -> tuple[csr_matrix, csr_matrix]:
@@ -67,7 +69,7 @@ class Inputs:
         return _CHARS.transform(self.texts), _WORDS.transform(self.texts)
 
     def subset(self, rows: Sequence[int] | np.ndarray) -> Inputs:
-        picked = Inputs([self.texts[i] for i in rows], self.vectors[rows], [self.ratings[i] for i in rows])
+        picked = Inputs([self.texts[i] for i in rows], self.vectors[rows], [self.ratings[i] for i in rows], self.tweets)
         chars, words = self.counts
         picked.__dict__["counts"] = (chars[rows], words[rows])
         return picked
@@ -91,9 +93,17 @@ def text_rows(inputs: Inputs, char_idf: np.ndarray, word_idf: np.ndarray) -> csr
     ).tocsr()
 
 
-def brand_rows(text: csr_matrix, mood: np.ndarray) -> csr_matrix:
-    """The brand head's input: the text blocks and the mood head's log-probabilities."""
-    return hstack([text, csr_matrix(mood * MOOD_WEIGHT)]).tocsr()
+def brand_rows(text: csr_matrix, mood: np.ndarray, tweets: Sequence[bool]) -> csr_matrix:
+    """The brand head's input: the text blocks, the mood head's log-probabilities, and which
+    of the two domains a row comes from (brand tweets or mentions), so that each domain keeps
+    its own class balance: SentiRuEval's tweets are mostly news and neutral, mentions are not.
+    The sentence vector and the mood come once shared and once per domain («frustratingly
+    easy» domain adaptation, Daumé 2007): what a review-like vector means differs between
+    a telecom news feed and a brand's comments."""
+    domain = np.array([[t, not t] for t in tweets], dtype=np.float32)
+    dense = np.hstack([text[:, -VECTOR_COLUMNS:].toarray(), mood * MOOD_WEIGHT])
+    own_copies = [dense * domain[:, [0]], dense * domain[:, [1]]]  # each domain may weigh them its own way
+    return hstack([text, csr_matrix(mood * MOOD_WEIGHT), csr_matrix(domain), *map(csr_matrix, own_copies)]).tocsr()
 
 
 def rating_shift(ratings: Sequence[int | None], labels: Sequence[str], classes: Sequence[str]) -> np.ndarray:
@@ -125,7 +135,12 @@ class LinearHead:
 
     @classmethod
     def of(cls, model: LogisticRegression) -> LinearHead:
-        return cls(tuple(str(c) for c in model.classes_), model.coef_.astype(np.float32), model.intercept_)
+        """A binary model keeps one row of weights (the second class's log-odds); as a softmax
+        that is a zero row for the first class."""
+        coef, intercept = model.coef_.astype(np.float32), np.asarray(model.intercept_, dtype=np.float64)
+        if coef.shape[0] == 1:
+            coef, intercept = np.vstack([np.zeros_like(coef), coef]), np.array([0.0, intercept[0]])
+        return cls(tuple(str(c) for c in model.classes_), coef, intercept)
 
     def log_probabilities(self, rows: csr_matrix) -> np.ndarray:
         scores = np.asarray(rows @ self.coef.T, dtype=np.float64) + self.intercept
@@ -155,7 +170,8 @@ class SentimentModel:
 
     def probabilities(self, inputs: Inputs, text: csr_matrix | None = None) -> np.ndarray:
         text = self.text_features(inputs) if text is None else text
-        scores = self.brand.log_probabilities(brand_rows(text, self.mood.log_probabilities(text)))
+        tweets = [inputs.tweets] * len(inputs.texts)
+        scores = self.brand.log_probabilities(brand_rows(text, self.mood.log_probabilities(text), tweets))
         scores += RATING_WEIGHT * self.rating_shift[[rating or 0 for rating in inputs.ratings]]
         scores -= scores.max(axis=1, keepdims=True)
         return np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)

@@ -1,0 +1,61 @@
+"""A packet for a blind review (../shared/REVIEW.md): per item the brand, platform, author,
+rating, the mention, the system's actions and the draft; not the classification, the
+checks or the expected answer.
+
+    python -m evals.review_packet --out packet.md [--slices 40]
+
+Items: every bundled sample, then N held-out slice cases (a seeded sample), each through
+the offline default with a fresh knowledge store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+from pathlib import Path
+
+from assistant.config import REPO_ROOT, Settings
+from assistant.mention_io import read_mentions
+from assistant.models import Mention, PipelineResult
+from assistant.pipeline import build_components, case_reference, run
+from evals.datasets import is_heldout_case, load_slices
+from knowledge.brands import load_brand
+
+
+def item(number: int, result: PipelineResult) -> str:
+    m = result.mention
+    lines = [
+        f"## {number}. {m.brand} · {m.platform.value} · {m.author_name or 'anonymous'}"
+        + (f" · {m.rating}★" if m.rating else ""),
+        "",
+        "> " + m.text.replace("\n", "\n> "),
+        "",
+        f"**Actions:** {', '.join(a.value for a in result.decision.actions)}",
+    ]
+    if result.draft:
+        lines += ["", "**Draft:**", "", "```", result.draft.text, "```"]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--slices", type=int, default=40, help="how many held-out slice cases")
+    args = parser.parse_args()
+    mentions: list[Mention] = read_mentions(REPO_ROOT / "samples" / "mentions.jsonl").mentions
+    held = [case for case in load_slices() if is_heldout_case(case)]
+    mentions += [case.mention() for case in random.Random(20261204).sample(held, min(args.slices, len(held)))]
+    with tempfile.TemporaryDirectory() as scratch:
+        settings = Settings(data_dir=Path(scratch))
+        parts = build_components(settings)
+        for brand in sorted({m.brand for m in mentions}):
+            parts.store.ingest(load_brand(settings.brands_dir / brand))
+        results = [run(m, parts, case_ref=case_reference(m)) for m in mentions]
+    body = "\n\n".join(item(number, result) for number, result in enumerate(results, start=1))
+    args.out.write_text(f"# Review packet: {len(results)} mentions\n\n{body}\n", encoding="utf-8")
+    print(f"{args.out}: {len(results)} mentions, {sum(1 for r in results if r.draft)} drafts")
+
+
+if __name__ == "__main__":
+    main()
