@@ -12,6 +12,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -52,6 +53,7 @@ class MentionBatch:
     mentions: list[Mention]
     errors: list[RowError]
     lines: list[int]  # the file line each mention came from
+    ignored: list[str] = dataclass_field(default_factory=list)  # columns Otklik does not know, set aside (monitoring exports carry many)
 
     @property
     def rows(self) -> int:
@@ -88,7 +90,8 @@ class ColumnMapping(Strict):
     )
     timezone: str = Field(default="UTC", description="of dates written without an offset (IANA name)")
     ignore_other_columns: bool = Field(
-        default=False, description="drop columns neither mapped nor named like a field (else: a bad row)"
+        default=True,
+        description="set columns neither mapped nor named like a field aside, listed once per file (false: a bad row)",
     )
 
     @field_validator("columns")
@@ -277,16 +280,18 @@ def parse_mentions(
     if max_rows is not None and len(rows) > max_rows:
         raise TooManyRowsError(len(rows), max_rows)
     mentions, errors, lines = [], [], []
+    ignored: set[str] = set()
     for line, row in rows:
         if isinstance(row, str):
             errors.append(RowError(line, row))
             continue
+        ignored.update(column for column, _ in row if _name(column) and mapping.target(column) is None)
         try:
             mentions.append(model.model_validate(_with_defaults(mapping.apply(row), default_brand)))
             lines.append(line)
         except ValidationError as error:
             errors.append(RowError(line, describe_validation_error(error)))
-    return MentionBatch(mentions, errors, lines)
+    return MentionBatch(mentions, errors, lines, sorted(ignored))
 
 
 def describe_validation_error(error: ValidationError) -> str:

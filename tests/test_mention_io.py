@@ -87,11 +87,18 @@ def test_a_custom_mapping_is_laid_over_a_preset() -> None:
     assert PRESETS["russian-export"].columns.get("сообщение") is None  # the preset itself is untouched
 
 
-def test_the_canonical_schema_is_strict_about_columns_and_platforms() -> None:
+def test_the_canonical_schema_sets_unknown_columns_aside_and_is_strict_about_platforms() -> None:
     batch = _read("text,colour,platform\nХолодный суп,red,vk\nГде заказ?,,myspace\nСпасибо,,VK\n")
     messages = _messages(batch)
-    assert messages[2].startswith("colour: Extra inputs") and messages[3].startswith("platform: ")
+    assert list(messages) == [3] and messages[3].startswith("platform: ")
+    assert batch.ignored == ["colour"]
     assert batch.mentions[0].platform is Platform.vk  # only the case of a platform's own name is forgiven
+
+
+def test_a_mapping_can_still_refuse_unknown_columns() -> None:
+    strict = column_mapping(custom={"ignore_other_columns": False})
+    batch = _read("text,colour\nХолодный суп,red\n", mapping=strict)
+    assert batch.errors and batch.errors[0].message.startswith("colour: Extra inputs")
 
 
 @pytest.mark.parametrize(
@@ -173,3 +180,19 @@ def test_read_mentions_names_the_file(tmp_path: Path) -> None:
         read_mentions(bad)
     with pytest.raises(InputError, match=r"unknown file type '\.xlsx'"):
         read_mentions(tmp_path / "export.xlsx")
+
+
+def test_fields_otklik_does_not_know_are_set_aside_not_a_rejected_row(tmp_path: Path) -> None:
+    jsonl = tmp_path / "export.jsonl"
+    jsonl.write_text(
+        '{"text": "Суп привезли ледяной", "brand": "obed-express", "reach": 1200, "sentiment_ba": "neg"}\n'
+        '{"text": "Спасибо за доставку", "brand": "obed-express", "reach": 40}\n',
+        encoding="utf-8",
+    )
+    csv_file = tmp_path / "export.csv"
+    csv_file.write_text("text,brand,Охват,Тональность\nКурьер нагрубил,kedr-bank,300,негатив\n", encoding="utf-8")
+    from_jsonl, from_csv = read_mentions(jsonl), read_mentions(csv_file)
+    assert (len(from_jsonl.mentions), from_jsonl.errors) == (2, [])
+    assert from_jsonl.ignored == ["reach", "sentiment_ba"]
+    assert (len(from_csv.mentions), from_csv.errors) == (1, [])
+    assert from_csv.ignored == ["Охват", "Тональность"]
