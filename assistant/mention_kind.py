@@ -11,7 +11,6 @@ examples is held out by a hash of the id (knowledge/labelled.py) and never train
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Sequence
@@ -20,13 +19,12 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from pydantic import ValidationError
 from scipy.sparse import csr_matrix, hstack
 
-from assistant.errors import BrandFileError
 from assistant.models import Language, MentionKind, Platform, Sentiment, Strict
 from assistant.text.normalize import brand_pattern
 from assistant.text.sentiment import LinearHead
+from knowledge.labelled import read_examples
 
 KIND_EXAMPLES_GLOB = "mention_kinds*.jsonl"
 CRISIS_FILE = "crisis.yaml"
@@ -75,15 +73,7 @@ class KindExample(Strict):
 
 def load_kind_examples(shared_dir: Path) -> list[KindExample]:
     """Every `mention_kinds*.jsonl` of the shared folder, validated line by line."""
-    examples = []
-    for path in sorted(shared_dir.glob(KIND_EXAMPLES_GLOB)):
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if line.strip():
-                try:
-                    examples.append(KindExample.model_validate(json.loads(line)))
-                except (json.JSONDecodeError, ValidationError) as error:
-                    raise BrandFileError(f"{path} (line {number})", str(error).splitlines()[0]) from None
-    return examples
+    return read_examples(shared_dir, KIND_EXAMPLES_GLOB, KindExample)
 
 
 def promotes_competitor(text: str, competitors: Sequence[str]) -> bool:
@@ -144,8 +134,7 @@ class ThreatExample(Strict):
 
 
 def load_threat_examples(shared_dir: Path) -> list[ThreatExample]:
-    path = shared_dir / THREATS_FILE
-    return [ThreatExample.model_validate_json(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return read_examples(shared_dir, THREATS_FILE, ThreatExample)
 
 
 def style_rows(texts: Sequence[str], ratings: Sequence[int | None], crisis: Sequence[re.Pattern[str]]) -> csr_matrix:
