@@ -34,7 +34,7 @@ from assistant.models import (
     Sentiment,
 )
 from assistant.profanity import Lexicon
-from assistant.text.normalize import brand_pattern, normalize
+from assistant.text.normalize import brand_pattern, fold, normalize
 from assistant.text.sentiment import Inputs, SentimentModel
 from knowledge.store import SHARED, KnowledgeStore
 
@@ -115,10 +115,6 @@ def load_risk_patterns(path: Path) -> dict[RiskFlag, list[re.Pattern[str]]]:
     return {RiskFlag(flag): [re.compile(p, re.IGNORECASE) for p in patterns] for flag, patterns in data.items()}
 
 
-def _fold(text: str) -> str:
-    return text.lower().replace("ё", "е")
-
-
 def _starts_word(stem: str, folded_text: str) -> bool:
     """A brand's stem matches at the start of a word: «суд» in «в суд», not in «посуда».
     Stems of three letters or fewer match whole words with a case ending («иск», not «искать»)."""
@@ -127,7 +123,7 @@ def _starts_word(stem: str, folded_text: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _stem_pattern(stem: str) -> re.Pattern[str]:
-    folded = _fold(stem)
+    folded = fold(stem)
     tail = r"(?:а|у|ом|е|ы|ов|ам|ами|ах)?\b" if len(folded) <= 3 else ""
     return re.compile(rf"(?<!\w){re.escape(folded)}{tail}")
 
@@ -235,7 +231,7 @@ class OfflineClassifier:
             signals.append("generic superlatives: " + ", ".join(sorted(set(superlatives))[:3]))
         if not {s.kind for s in cues.find_specifics(text)} & STRONG_DETAILS:
             signals.append("no concrete details of a purchase or visit")
-        named = [c for c in (brand.profile.competitors if brand else []) if _starts_word(c, _fold(text))]
+        named = [c for c in (brand.profile.competitors if brand else []) if _starts_word(c, fold(text))]
         if named:
             signals.append("names a competitor: " + ", ".join(named))
         if rating in (1, 5) and superlatives:
@@ -255,7 +251,7 @@ class OfflineClassifier:
 
     def _risk_flags(self, text: str, brand: Brand | None, threatens: bool = False) -> list[RiskFlag]:
         """The lexicons' flags (shared and the brand's), and a threat the threat model read."""
-        folded = _fold(text)
+        folded = fold(text)
         flags = {flag for flag, patterns in self._risks.items() if any(p.search(folded) for p in patterns)}
         if threatens:
             flags.add(RiskFlag.threat)
@@ -266,7 +262,7 @@ class OfflineClassifier:
 
     @staticmethod
     def _topics(text: str, brand: Brand | None) -> list[str]:
-        folded = _fold(text)
+        folded = fold(text)
         topics = brand.profile.topics if brand else []
         counts = {t.id: sum(_starts_word(k, folded) for k in t.keywords) for t in topics}
         return [topic for topic, count in sorted(counts.items(), key=lambda kv: -kv[1]) if count][:3]

@@ -22,7 +22,7 @@ import yaml
 from scipy.sparse import csr_matrix, hstack
 
 from assistant.models import Language, MentionKind, Platform, Sentiment, Strict
-from assistant.text.normalize import brand_pattern
+from assistant.text.normalize import brand_pattern, fold
 from assistant.text.sentiment import LinearHead
 from knowledge.labelled import read_examples
 
@@ -81,7 +81,7 @@ def promotes_competitor(text: str, competitors: Sequence[str]) -> bool:
     a promo code of its own: a competitor's promotion, not a customer's review that compares."""
     names = [*competitors, *(c.split()[-1] for c in competitors if len(c.split()) > 1)]
     pattern = brand_pattern(names)
-    folded = text.lower().replace("ё", "е")
+    folded = fold(text)
     return bool(pattern and pattern.search(folded)) and bool(_PROMO_CODE.search(text) or _GO_THERE.search(folded))
 
 
@@ -94,7 +94,7 @@ def load_crisis_patterns(path: Path) -> list[re.Pattern[str]]:
 def style_features(text: str, rating: int | None, crisis: Sequence[re.Pattern[str]]) -> np.ndarray:
     """What sets a headline, a joke, an ad and an incident apart from a customer's own words."""
     words = max(len(text.split()), 1)
-    folded = text.lower().replace("ё", "е")
+    folded = fold(text)
     return np.array(
         [
             rating is not None,

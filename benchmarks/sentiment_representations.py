@@ -29,7 +29,7 @@ from assistant.text import training
 from assistant.text.normalize import lemmas
 from assistant.text.sentiment import brand_rows, text_rows
 from knowledge.embeddings import Embedder
-from otklik.sentiment_commands import DEFAULT_CORPORA, own_data
+from otklik.train_commands import DEFAULT_CORPORA, own_data
 
 Features = Callable[[np.ndarray, np.ndarray], tuple[csr_matrix, csr_matrix]]  # (train rows, test rows) of target
 
@@ -38,7 +38,7 @@ def lexicon_from(corpus: training.Corpus, smoothing: float = 1.0, min_count: int
     """A sentiment lexicon derived from a labelled corpus: per lemma, the log-odds of the
     positive and of the negative class against neutral."""
     counts = {label: Counter() for label in ("positive", "negative", "neutral")}
-    for text, label in zip(corpus.texts, corpus.labels, strict=True):
+    for text, label in zip(corpus.inputs.texts, corpus.labels, strict=True):
         counts[label].update(set(lemmas(text)))
     totals = {label: int((corpus.labels == label).sum()) for label in counts}
     lexicon = {}
@@ -110,8 +110,8 @@ def main() -> None:
         }
     lexicon = lexicon_from(data.general)
     for name, corpus in (("target", target), ("own", mine)):
-        blocks[name]["lexicon"] = csr_matrix(lexicon_rows(corpus.texts, lexicon))
-    e5 = _e5_rows(target.texts, mine.texts)
+        blocks[name]["lexicon"] = csr_matrix(lexicon_rows(list(corpus.inputs.texts), lexicon))
+    e5 = _e5_rows(list(target.inputs.texts), list(mine.inputs.texts))
     if e5 is not None:
         blocks["target"]["e5"], blocks["own"]["e5"] = e5
     rows = [

@@ -17,10 +17,12 @@ from collections import defaultdict
 from pathlib import Path
 
 from assistant.config import Settings
+from assistant.models import PipelineResult
 from assistant.pipeline import build_offline, run
 from evals.datasets import MentionCase, load_slices, slice_of, tuning_half
+from evals.slices import decision_right, sentiment_right
 from knowledge.brands import load_brand
-from otklik.sentiment_commands import DEFAULT_CORPORA, own_data, train_models
+from otklik.train_commands import DEFAULT_CORPORA, own_data, train_models
 
 
 def fold_of(case: MentionCase) -> int:
@@ -33,7 +35,7 @@ def main() -> None:
     parser.add_argument("-v", action="store_true", help="list the cases read wrong")
     args = parser.parse_args()
     cases = tuning_half(load_slices())
-    rows: dict[str, list[tuple[MentionCase, object]]] = defaultdict(list)
+    rows: dict[str, list[tuple[MentionCase, PipelineResult]]] = defaultdict(list)
     for fold in (0, 1):
         held = [case for case in cases if fold_of(case) == fold]
         with tempfile.TemporaryDirectory() as folder:
@@ -45,8 +47,8 @@ def main() -> None:
             for case in held:
                 rows[slice_of(case)].append((case, run(case.mention(), parts)))
     for name, found in sorted(rows.items()):
-        sentiment = sum(c.expect.sentiment is r.classification.sentiment for c, r in found) / len(found)
-        decision = sum(c.expect.actions == r.decision.actions for c, r in found) / len(found)
+        sentiment = sum(sentiment_right(c, r) for c, r in found) / len(found)
+        decision = sum(decision_right(c, r) for c, r in found) / len(found)
         kind = sum(c.expect.mention_kind is r.classification.mention_kind for c, r in found) / len(found)
         print(f"{name:8s} n={len(found):3d}  sentiment {sentiment:.2f}  decision {decision:.2f}  kind {kind:.2f}")
         for case, result in found if args.v else []:

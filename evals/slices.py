@@ -21,11 +21,11 @@ from evals.datasets import MentionCase, is_heldout_case, slice_of
 Measure = Callable[[MentionCase, PipelineResult], bool | None]  # None: the case does not count
 
 
-def _sentiment(case: MentionCase, result: PipelineResult) -> bool:
+def sentiment_right(case: MentionCase, result: PipelineResult) -> bool:
     return case.expect.sentiment is result.classification.sentiment
 
 
-def _decision(case: MentionCase, result: PipelineResult) -> bool:
+def decision_right(case: MentionCase, result: PipelineResult) -> bool:
     return case.expect.actions == result.decision.actions
 
 
@@ -60,11 +60,11 @@ class Slice:
 
 
 SLICES = (
-    Slice("short", "short unrated comments", "sentiment", _sentiment),
-    Slice("sarc", "sarcasm and irony", "sentiment", _sentiment),
+    Slice("short", "short unrated comments", "sentiment", sentiment_right),
+    Slice("sarc", "sarcasm and irony", "sentiment", sentiment_right),
     Slice("mixed", "mixed reviews", "replied", _replied),
     Slice("news", "news and chatter", "no_action", _no_action),
-    Slice("spam", "advertising and spam", "decision", _decision),
+    Slice("spam", "advertising and spam", "decision", decision_right),
     Slice("crisis", "crises", "escalated", _crisis_escalated),
     Slice("threat", "threats without obscenity", "escalated", _threat_escalated),
 )
@@ -91,11 +91,11 @@ def run_slices(cases: Sequence[MentionCase], parts: Components, progress: bool =
             report[spec.name][half] = {
                 spec.measure: headline,
                 "n": n,
-                "sentiment": _rate([_sentiment(c, r) for c, r in rows])[0],
-                "decision": _rate([_decision(c, r) for c, r in rows])[0],
+                "sentiment": _rate([sentiment_right(c, r) for c, r in rows])[0],
+                "decision": _rate([decision_right(c, r) for c, r in rows])[0],
                 "cases": len(rows),
             }
-        report[spec.name]["misread"] = [_misread(c, r) for c, r in mine if is_heldout_case(c) and not _decision(c, r)]
+        report[spec.name]["misread"] = [_misread(c, r) for c, r in mine if is_heldout_case(c) and not decision_right(c, r)]
     return report
 
 

@@ -30,8 +30,8 @@ from knowledge.store import KnowledgeStore, make_client
 from otklik import render
 from otklik.eval_commands import add_eval_parser
 from otklik.report_command import add_report_parser
-from otklik.sentiment_commands import add_sentiment_parsers
 from otklik.service_commands import add_service_parsers
+from otklik.train_commands import add_train_parsers
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
@@ -95,7 +95,7 @@ def _parser() -> argparse.ArgumentParser:
 
     add_eval_parser(commands)
     add_service_parsers(commands)
-    add_sentiment_parsers(commands)
+    add_train_parsers(commands)
     add_report_parser(commands)
 
     heldout = commands.add_parser("heldout", help="score the offline classifier on the held-out labelled mentions")

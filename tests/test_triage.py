@@ -24,7 +24,7 @@ from assistant.models import (
 from assistant.pipeline import Components, case_reference, run
 from assistant.text import training
 from assistant.text.normalize import BRAND_TOKEN, URL_TOKEN, USER_TOKEN, brand_pattern, lemmas, normalize
-from assistant.text.sentiment import LinearHead, SentimentModel
+from assistant.text.sentiment import Inputs, LinearHead, SentimentModel
 from evals.datasets import is_heldout_case, load_sample_expectations, load_slices, slice_of
 from evals.slices import SLICES, run_slices, summary_entries
 from otklik.cli import main
@@ -68,14 +68,13 @@ def test_a_binary_head_gives_the_same_probabilities_as_its_regression() -> None:
 
 
 def test_sentiment_weights_survive_a_save_and_a_load(tmp_path: Path) -> None:
+    texts = ["суп ледяной", "спасибо, очень вкусно", "привезли заказ", "курьер нагрубил", "лучший сервис", "обычный день"]
+    vectors = np.random.default_rng(6).normal(size=(len(texts), 512)).astype(np.float32)
     corpus = training.Corpus(
-        ["суп ледяной", "спасибо, очень вкусно", "привезли заказ", "курьер нагрубил", "лучший сервис", "обычный день"],
+        Inputs(texts, vectors, [None, 5, None, 1, None, None]),
         np.array(["negative", "positive", "neutral", "negative", "positive", "neutral"]),
-        np.ones(6),
-        [None, 5, None, 1, None, None],
+        np.ones(len(texts)),
     )
-    fake_vectors = lambda texts: np.random.default_rng(len(texts)).normal(size=(len(texts), 512)).astype(np.float32)  # noqa: E731
-    training.embed(corpus, fake_vectors)
     model = training.fit(training.shared_parts(corpus, corpus), [corpus], c=1.0, about="tiny")
     model.save(tmp_path / "s.npz")
     loaded = SentimentModel.load(tmp_path / "s.npz")

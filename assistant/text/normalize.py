@@ -28,7 +28,13 @@ _WORD = re.compile(r"[а-яёa-z]+(?:-[а-яёa-z]+)*")
 def brand_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
     """One pattern for a brand's names and aliases, in any case and inflection: «Кедр Банка»,
     «кедрбанк», «@kedrbank». Words of four letters or more take a case ending (not any
-    suffix: «Кедра», not «кедровый»); shorter ones («ОЭ», «МТС») match whole words only."""
+    suffix: «Кедра», not «кедровый»); shorter ones («ОЭ», «МТС») match whole words only.
+    Compiled once per set of names: the classifier asks for it at every mention."""
+    return _brand_pattern(tuple(names))
+
+
+@lru_cache(maxsize=256)
+def _brand_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     alternatives = sorted({_alias_regex(name) for name in names if name.strip()}, key=len, reverse=True)
     if not alternatives:
         return None
@@ -46,6 +52,11 @@ def _inflected(word: str) -> str:
         return re.escape(word)
     stem = word[:-1] if len(word) >= 5 and word[-1] in "аяоеьйыи" else word
     return re.escape(stem) + _CASE_ENDING
+
+
+def fold(text: str) -> str:
+    """Lower case, ё read as е: how every lexicon here is matched."""
+    return text.lower().replace("ё", "е")
 
 
 def normalize(text: str, brand: re.Pattern[str] | None = None) -> str:

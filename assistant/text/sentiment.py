@@ -26,7 +26,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack
+from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize as l2_rows
@@ -67,6 +67,17 @@ class Inputs:
     def counts(self) -> tuple[csr_matrix, csr_matrix]:
         """Hashed n-gram counts (the slow part: computed once, reused across folds)."""
         return _CHARS.transform(self.texts), _WORDS.transform(self.texts)
+
+    @classmethod
+    def joined(cls, parts: Sequence[Inputs]) -> Inputs:
+        """Several inputs as one, their counts joined rather than computed again."""
+        joined = cls(
+            [t for p in parts for t in p.texts],
+            np.vstack([p.vectors for p in parts]),
+            [r for p in parts for r in p.ratings],
+        )
+        joined.__dict__["counts"] = tuple(vstack([p.counts[i] for p in parts]).tocsr() for i in (0, 1))
+        return joined
 
     def subset(self, rows: Sequence[int] | np.ndarray) -> Inputs:
         picked = Inputs([self.texts[i] for i in rows], self.vectors[rows], [self.ratings[i] for i in rows], self.tweets)

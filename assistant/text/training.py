@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy.sparse import csr_matrix, hstack, vstack
+from scipy.sparse import csr_matrix, hstack
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
@@ -43,27 +43,23 @@ KIND_C = 3.0
 SEED = 0
 
 
-@dataclass
+@dataclass(frozen=True)
 class Corpus:
-    """Normalised texts with labels and sample weights; `inputs` is filled by `embed`."""
+    """A labelled corpus ready to train on: what the model reads of each text, its label,
+    its sample weight."""
 
-    texts: list[str]
+    inputs: Inputs
     labels: np.ndarray
     weights: np.ndarray
-    ratings: list[int | None]
-    inputs: Inputs | None = None
 
     def __len__(self) -> int:
-        return len(self.texts)
+        return len(self.labels)
 
     def subset(self, rows: np.ndarray) -> Corpus:
-        return Corpus(
-            [self.texts[i] for i in rows],
-            self.labels[rows],
-            self.weights[rows],
-            [self.ratings[i] for i in rows],
-            self.inputs.subset(rows) if self.inputs else None,
-        )
+        return Corpus(self.inputs.subset(rows), self.labels[rows], self.weights[rows])
+
+
+Embed = Callable[[list[str]], np.ndarray]
 
 
 def _read_jsonl(path: Path) -> list[dict]:
@@ -72,33 +68,37 @@ def _read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def telecom(corpora: Path) -> Corpus:
+def telecom(corpora: Path, embed_texts: Embed) -> Corpus:
     rows = _read_jsonl(corpora / TELECOM)
     pattern = brand_pattern(TELECOM_BRANDS)
-    return _corpus([normalize(r["text"], pattern) for r in rows], [r["sentiment"] for r in rows], 1.0)
+    texts = [normalize(r["text"], pattern) for r in rows]
+    return _corpus(texts, [r["sentiment"] for r in rows], 1.0, embed_texts, tweets=True)
 
 
-def general_tweets(corpora: Path) -> Corpus:
+def general_tweets(corpora: Path, embed_texts: Embed) -> Corpus:
     """RuSentiTweet's positive, neutral and negative tweets (speech acts and unclear ones left out)."""
     rows = [r for r in _read_jsonl(corpora / RUSENTITWEET) if r["label"] in ("positive", "neutral", "negative")]
-    return _corpus([normalize(r["text"]) for r in rows], [r["label"] for r in rows], GENERAL_TWEET_WEIGHT)
+    return _corpus([normalize(r["text"]) for r in rows], [r["label"] for r in rows], GENERAL_TWEET_WEIGHT, embed_texts)
 
 
-def own_mentions(labelled: Sequence[LabelledMention], brand_names: Sequence[str]) -> Corpus:
+def own_mentions(labelled: Sequence[LabelledMention], brand_names: Sequence[str], embed_texts: Embed) -> Corpus:
     """The project's labelled mentions, weighted up: they are the product's own domain."""
     pattern = brand_pattern(brand_names)
-    corpus = _corpus([normalize(m.text, pattern) for m in labelled], [m.sentiment.value for m in labelled], OWN_WEIGHT)
-    corpus.ratings = [m.rating for m in labelled]
-    return corpus
+    texts = [normalize(m.text, pattern) for m in labelled]
+    labels = [m.sentiment.value for m in labelled]
+    return _corpus(texts, labels, OWN_WEIGHT, embed_texts, ratings=[m.rating for m in labelled])
 
 
-def _corpus(texts: list[str], labels: list[str], weight: float) -> Corpus:
-    return Corpus(texts, np.array(labels), np.full(len(texts), weight), [None] * len(texts))
-
-
-def embed(corpus: Corpus, embed_texts: Callable[[list[str]], np.ndarray], tweets: bool = False) -> Corpus:
-    corpus.inputs = Inputs(corpus.texts, embed_texts(corpus.texts), corpus.ratings, tweets)
-    return corpus
+def _corpus(
+    texts: list[str],
+    labels: list[str],
+    weight: float,
+    embed_texts: Embed,
+    ratings: list[int | None] | None = None,
+    tweets: bool = False,
+) -> Corpus:
+    inputs = Inputs(texts, embed_texts(texts), ratings or [None] * len(texts), tweets)
+    return Corpus(inputs, np.array(labels), np.full(len(texts), weight))
 
 
 @dataclass(frozen=True)
@@ -112,9 +112,9 @@ class Shared:
 
 
 def shared_parts(general: Corpus, own: Corpus) -> Shared:
-    both = _stack([general.inputs, own.inputs])  # type: ignore[list-item]
+    both = Inputs.joined([general.inputs, own.inputs])
     char_idf, word_idf = idf(both.counts[0]), idf(both.counts[1])
-    rows = text_rows(general.inputs, char_idf, word_idf)  # type: ignore[arg-type]
+    rows = text_rows(general.inputs, char_idf, word_idf)
     return Shared(char_idf, word_idf, LinearHead.of(_regression(MOOD_C).fit(rows, general.labels)))
 
 
@@ -135,9 +135,9 @@ def _balanced(labels: np.ndarray) -> np.ndarray:
 
 def fit(shared: Shared, parts: Sequence[Corpus], c: float, about: str = "") -> SentimentModel:
     """The brand head on `parts` (each with its inputs), over the shared text features and mood."""
-    inputs = _stack([p.inputs for p in parts])  # type: ignore[misc]
+    inputs = Inputs.joined([p.inputs for p in parts])
     text = text_rows(inputs, shared.char_idf, shared.word_idf)
-    tweets = [p.inputs.tweets for p in parts for _ in range(len(p))]  # type: ignore[union-attr]
+    tweets = [p.inputs.tweets for p in parts for _ in range(len(p))]
     rows = brand_rows(text, shared.mood.log_probabilities(text), tweets)
     labels = np.concatenate([p.labels for p in parts])
     weights = np.concatenate([p.weights * _balanced(p.labels) for p in parts])
@@ -164,7 +164,7 @@ class FoldResult:
 def choose_c(target: Corpus, own: Corpus, shared: Shared, folds: int = 2) -> float:
     """The brand head's C by cross-validation on `target` alone (`own` always trains)."""
     scores: dict[float, list[float]] = {c: [] for c in C_GRID}
-    for train, test in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(target.texts, target.labels):
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(target.labels, target.labels):
         for c in C_GRID:
             scores[c].append(_score(fit(shared, [target.subset(train), own], c), target.subset(test)))
     return max(C_GRID, key=lambda c: float(np.mean(scores[c])))
@@ -173,7 +173,7 @@ def choose_c(target: Corpus, own: Corpus, shared: Shared, folds: int = 2) -> flo
 def nested_cv(target: Corpus, own: Corpus, shared: Shared, folds: int = 5) -> list[FoldResult]:
     """Outer folds over `target`; in each, C is chosen inside its training part only."""
     results = []
-    for train, test in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(target.texts, target.labels):
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(target.labels, target.labels):
         chosen = choose_c(target.subset(train), own, shared)
         model = fit(shared, [target.subset(train), own], chosen)
         results.append(FoldResult(_score(model, target.subset(test)), chosen))
@@ -181,17 +181,7 @@ def nested_cv(target: Corpus, own: Corpus, shared: Shared, folds: int = 5) -> li
 
 
 def _score(model: SentimentModel, test: Corpus) -> float:
-    return f_macro(list(test.labels), list(predict(model, test.inputs)))  # type: ignore[arg-type]
-
-
-def _stack(parts: Sequence[Inputs]) -> Inputs:
-    stacked = Inputs(
-        [t for p in parts for t in p.texts],
-        np.vstack([p.vectors for p in parts]),
-        [r for p in parts for r in p.ratings],
-    )
-    stacked.__dict__["counts"] = tuple(vstack([p.counts[i] for p in parts]).tocsr() for i in (0, 1))
-    return stacked
+    return f_macro(list(test.labels), list(predict(model, test.inputs)))
 
 
 @dataclass(frozen=True)
@@ -202,15 +192,12 @@ class TrainingSet:
 
 
 def load_training_set(
-    corpora: Path,
-    labelled: Sequence[LabelledMention],
-    brand_names: Sequence[str],
-    embed_texts: Callable[[list[str]], np.ndarray],
+    corpora: Path, labelled: Sequence[LabelledMention], brand_names: Sequence[str], embed_texts: Embed
 ) -> TrainingSet:
     return TrainingSet(
-        embed(telecom(corpora), embed_texts, tweets=True),
-        embed(general_tweets(corpora), embed_texts),
-        embed(own_mentions(labelled, brand_names), embed_texts),
+        telecom(corpora, embed_texts),
+        general_tweets(corpora, embed_texts),
+        own_mentions(labelled, brand_names, embed_texts),
     )
 
 
@@ -230,7 +217,7 @@ def fit_kinds(
     rows: Sequence[KindExampleRow],
     threats: Sequence[tuple[str, bool]],
     brand_names: Sequence[str],
-    embed_texts: Callable[[list[str]], np.ndarray],
+    embed_texts: Embed,
     crisis: Sequence[re.Pattern[str]],
 ) -> MentionKindModel:
     """The mention-kind and threat heads over the sentiment model's text features and the style cues."""

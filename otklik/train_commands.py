@@ -33,7 +33,7 @@ DEFAULT_CORPORA = REPO_ROOT.parent / "shared" / "corpora"
 EXIT_BELOW_GATE = 3
 
 
-def add_sentiment_parsers(commands: argparse._SubParsersAction) -> None:
+def add_train_parsers(commands: argparse._SubParsersAction) -> None:
     train = commands.add_parser("train", help="retrain the shipped sentiment and mention-kind models")
     train.add_argument("--corpora", type=Path, default=DEFAULT_CORPORA, help="folder of the public corpora")
     train.add_argument("--out", type=Path, default=WEIGHTS_PATH.parent, help="folder for the weights (.npz)")
