@@ -21,7 +21,7 @@ status they were written for.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
@@ -33,6 +33,7 @@ from api.keys import Caller
 from api.schemas import CaseDetail, CaseMention, CasePublic, CaseStatus, FollowUpPublic, MentionStatus
 from api.tables import CaseRow, FollowUpRow, MentionRow, utcnow
 from assistant.followup import FollowUpRequest, write_follow_up
+from assistant.hours import follow_up_due
 from assistant.models import Brand, CaseTicket, Classification, Draft, Mention, PipelineResult
 from assistant.pipeline import Components
 
@@ -149,7 +150,7 @@ def _clock(
     if wanted is CaseStatus.resolved:
         return {"resolved_at": now}
     if current is CaseStatus.resolved:  # reopened: the brand's whole target again
-        return {"resolved_at": None, "due_at": now + _target(_brand(parts, case.brand))}
+        return {"resolved_at": None, "due_at": follow_up_due(now, _brand(parts, case.brand).profile)}
     if current is CaseStatus.waiting_customer:  # the customer answered: the paused time is given back
         return {"due_at": case.due_at + (now - (case.status_changed_at or case.opened_at))}
     return {}
@@ -207,7 +208,7 @@ def _promised_due(case: CaseRow, brand: Brand, now: datetime) -> datetime:
     """When a progress update says they will hear back: the case's due time, or once that has
     passed, the brand's target from now. The case's own due time does not move: a draft is no
     promise kept, and the overdue listing keeps showing the case until someone moves it on."""
-    return case.due_at if case.due_at > now else now + _target(brand)
+    return case.due_at if case.due_at > now else follow_up_due(now, brand.profile)
 
 
 def _with_overdue_warning(draft: Draft, case: CaseRow) -> Draft:
@@ -261,5 +262,3 @@ def _brand(parts: Components, brand_id: str) -> Brand:
         return parts.store.load_brand(brand_id)
 
 
-def _target(brand: Brand) -> timedelta:
-    return timedelta(hours=brand.profile.response_time_hours)

@@ -21,7 +21,8 @@ from pathlib import Path
 import yaml
 
 from assistant import cues
-from assistant.draft import DraftRequest, avoided_words, first_name, format_due, reply_language
+from assistant.draft import DraftRequest, avoided_words, first_name, promised_due, reply_language
+from assistant.hours import clock_texts
 from assistant.models import CheckResult, Draft, DraftStatus, EmojiPolicy, ReplyMode
 from assistant.profanity import Lexicon
 
@@ -405,9 +406,8 @@ def _due_named(text: str, request: DraftRequest) -> re.Match[str] | None:
     """Naming the date by which we come back is itself the follow-up promise."""
     if not request.case:
         return None
-    profile = request.brand.profile
-    dues = {format_due(request.case.due, profile.timezone, lang) for lang in ("ru", "en")}
-    return next((m for due in dues if (m := re.search(re.escape(due), text))), None)
+    clocks = clock_texts(request.case.due, request.brand.profile.timezone)
+    return next((m for clock in clocks if (m := re.search(rf"(?<![\d:]){re.escape(clock)}\b", text))), None)
 
 
 def _channel_named(folded_text: str, request: DraftRequest) -> re.Match[str] | None:
@@ -431,7 +431,7 @@ def _brand_text(request: DraftRequest) -> str:
     parts += [brand.profile.name, request.operator_note or ""]
     if request.case:
         parts.append(request.case.reference)
-        parts += [format_due(request.case.due, brand.profile.timezone, lang) for lang in ("ru", "en")]
+    parts += clock_texts(promised_due(request), brand.profile.timezone)
     return "\n".join(parts)
 
 

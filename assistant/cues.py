@@ -23,12 +23,17 @@ SPECIFIC_PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "order": [
         re.compile(
             r"\b((?:заказ\w*|order|заявк\w*|обращени\w*|чек\w*|договор\w*|claim|request|application|contract)"
-            r"\s*(?:№|#|номер|no\.?|number)?\s*:?\s*(?:\d{4,12}|[A-ZА-Я]{2,4}-\d{2,6}(?:-\d{2,8})*))\b",
+            r"\s*(?:№|#|номер|no\.?|number)?\s*:?\s*(?:\d{4,12}(?:-\d{2,8})*|[A-ZА-Я]{2,4}-\d{2,6}(?:-\d{2,8})*))\b",
             re.I,
         ),
-        re.compile(r"((?:№|#)\s?\d{4,12})\b"),
+        re.compile(r"((?:№|#)\s?\d{4,12}(?:-\d{2,8})*)\b"),
     ],
     "duration": [
+        re.compile(
+            r"\b((?:на|через|почти|больше|более|целых|уже)?\s*(?:полтора\s+часа|полчаса|час(?:\s+(?:пятнадцать|двадцать|"
+            r"тридцать|сорок|пятьдесят|с\s+лишним|с\s+копейками))?))(?!\w)",
+            re.I,
+        ),
         re.compile(
             rf"\b((?:на|через|почти|больше|более|целых|уже)?\s*{_NUMBER_WORDS_RU}\s+(?:час(?:а|ов)?|минут[аы]?|дн(?:я|ей|и)|день|недел[иья]|недель|сут(?:ки|ок)))\b",
             re.I,
@@ -65,10 +70,10 @@ SPECIFIC_PATTERNS: dict[str, list[re.Pattern[str]]] = {
     ],
     "person": [
         re.compile(
-            r"\b((?:менеджер|консультант|курьер|оператор|кассир|мастер|сотрудник|сотрудница|операционист|"
-            r"операционистка|администратор|специалист)\s+[А-ЯЁ][а-яё]+)\b"
+            r"\b((?i:менеджер|консультант|курьер|оператор|кассир|мастер|сотрудник|сотрудница|операционист|"
+            r"операционистка|администратор|специалист)\w{0,3}\s+[А-ЯЁ][а-яё]+)\b"
         ),
-        re.compile(r"\b((?:manager|courier|agent|cashier|consultant|clerk|advisor|driver|operator)\s+[A-Z][a-z]+)\b"),
+        re.compile(r"\b((?i:manager|courier|agent|cashier|consultant|clerk|advisor|driver|operator)\s+[A-Z][a-z]+)\b"),
     ],
     "staff": [
         re.compile(

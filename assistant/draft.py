@@ -1,9 +1,12 @@
 """Draft a reply. The offline drafter composes it from the brand's own material.
 
-No language model runs on a CPU well enough to write replies (OFFLINE.md), so the
-default drafter builds the reply from the brand's voice guide: its greeting, its phrase
-variants for each of the five rules, the matrix cell's format, the author's specifics and
-the most relevant fact — in the mention's language. Variants are chosen by a hash of the
+No language model runs on a CPU well enough to write replies (OFFLINE.md), so the default
+drafter first reads the situation (assistant/text/situation.py: the details with their
+roles, the questions, what the author asks), then follows the brand's playbook for it
+(knowledge/brands/<brand>/playbooks.yaml): the moves of the reply in order, each from
+phrase variants with slots for details whose role is known, a fact only where it bears on
+the issue or answers a question. A situation without a playbook gets the voice guide's
+generic phrases and a warning for the operator. Variants are chosen by a hash of the
 mention, so two complaints get visibly different replies and a rerun gets the same one.
 """
 
@@ -11,12 +14,15 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
-from zoneinfo import ZoneInfo
+
+import razdel
 
 from assistant import cues
+from assistant.hours import follow_up_due, spoken_due
 from assistant.models import (
     Brand,
     CaseTicket,
@@ -24,13 +30,16 @@ from assistant.models import (
     ContactChannel,
     Decision,
     Draft,
+    Fact,
     Mention,
     PlatformRules,
+    PlaybookMove,
     ReplyFormat,
     ReplyMode,
     Retrieved,
     VoiceProfile,
 )
+from assistant.text.situation import given_items, mention_lemmas, requested_items, understand
 
 SUPPORTED_LANGUAGES = ("ru", "en")
 
@@ -44,6 +53,11 @@ class DraftRequest:
     knowledge: Retrieved
     case: CaseTicket | None
     operator_note: str | None = None  # a follow-up's note from the operator: it grounds what the follow-up reports
+    now: datetime | None = None  # when the reply is written: «сегодня» and «завтра» count from it
+
+    @property
+    def written_at(self) -> datetime:
+        return self.now or datetime.now(UTC)
 
 
 class Drafter(Protocol):
@@ -106,21 +120,23 @@ def channel_text(channel: ContactChannel, language: str) -> str:
     return label if channel.kind == "in_platform" or channel.value in label else f"{label} {channel.value}"
 
 
-def format_due(due: datetime, timezone: str, language: str) -> str:
-    local = due.astimezone(ZoneInfo(timezone))
-    return local.strftime("%d.%m %H:%M") if language == "ru" else local.strftime("%d %b, %H:%M")
+def promised_due(request: DraftRequest) -> datetime:
+    """When the reply promises to come back: the case's due time, or (a question answered
+    later) the brand's response time from now, within working hours."""
+    return request.case.due if request.case else follow_up_due(request.written_at, request.brand.profile)
 
 
 def placeholders(request: DraftRequest, rules: PlatformRules, language: str) -> dict[str, str]:
     """The values any reply fills its phrases with: {name}, {channel} (the one fitting the
-    platform), {case_ref} and {due}; empty when unknown."""
+    platform), {case_ref} and {when} («сегодня до 18:00»); empty when unknown."""
     mention, brand, case = request.mention, request.brand, request.case
     channel = choose_channel(brand, rules, mention.platform.value)
+    when = spoken_due(promised_due(request), request.written_at, brand.profile.timezone, language)
     return {
         "name": first_name(mention.author_name) or "",
         "channel": channel_text(channel, language),
         "case_ref": case.reference if case else "",
-        "due": format_due(case.due, brand.profile.timezone, language) if case else "",
+        "when": when,
     }
 
 
@@ -135,8 +151,10 @@ def pick_phrase(variants: list[str], values: dict[str, str], seed: str) -> str:
 
 
 def fillable(template: str, values: dict[str, str]) -> bool:
-    """A variant that needs a value we do not have (no topic, no case) is skipped."""
-    return all(values.get(key) for key in re.findall(r"{(\w+)}", template))
+    """A variant that needs a value we do not have (no topic, no case) is skipped, and so is one
+    whose condition `{!order}` fails: it asks for the order number, which the author gave."""
+    needed = all(values.get(key) for key in re.findall(r"{(\w+)}", template))
+    return needed and not any(values.get(key) for key in re.findall(r"{!(\w+)}", template))
 
 
 def greeting(voice: VoiceProfile, values: dict[str, str]) -> str:
@@ -145,7 +163,7 @@ def greeting(voice: VoiceProfile, values: dict[str, str]) -> str:
 
 
 class OfflineDrafter:
-    """Composes replies from the brand's voice guide and facts; no model, no network."""
+    """Composes replies from the brand's playbooks, voice guide and facts; no model, no network."""
 
     name = "offline"
 
@@ -162,94 +180,173 @@ class OfflineDrafter:
             cited_ids=[s.fact_id for s in kept if s.fact_id],  # a fact dropped for length is not cited
             backend=self.name,
             case_ref=request.case.reference if request.case else None,
+            situation=composer.situation.playbook.id if composer.situation.playbook else None,
+            warnings=composer.warnings,
         )
 
 
+# The plan when no playbook fits, by reply mode; each move falls back to the voice's phrase list.
+GENERIC_MOVES: dict[ReplyMode, list[PlaybookMove]] = {
+    ReplyMode.negative: ["opening", "acknowledge", "regret", "answer", "next_step", "follow_up"],
+    ReplyMode.holding: ["regret", "holding", "follow_up"],
+    ReplyMode.fake: ["fake"],
+    ReplyMode.answer: ["answer"],
+    ReplyMode.thanks: ["thanks"],
+}
+VOICE_PHRASES: dict[str, str] = {
+    "opening": "thanks_negative",
+    "acknowledge": "acknowledge",
+    "regret": "regret",
+    "next_step": "help",
+    "follow_up": "follow_up",
+    "holding": "holding",
+    "thanks": "thanks_positive",
+    "fake": "fake_ask_details",
+    "no_answer": "no_answer",
+}
+_OPTIONAL_MOVES = {"opening": 2, "details": 2, "fact": 2, "closing": 3, "pass_on": 2}
+MAX_FACTS = 2
+ANSWER_COVERAGE = 0.34  # a fact answers a question when it shares about a third of the question's content words
+COMMON_SHARE = 0.15  # a word in more of the brand's facts than this is not distinctive
+
+
 class _Composer:
-    """Builds the sentences of one reply; each method returns sentences for one part."""
+    """Builds the sentences of one reply from the situation and the playbook's moves."""
 
     def __init__(self, request: DraftRequest, voice: VoiceProfile, language: str, rules: PlatformRules):
         self.request = request
         self.voice = voice
         self.language = language
-        self.phrases = voice.phrases
+        mode = request.decision.reply_mode or ReplyMode.answer
+        self.mode = mode
+        self.situation = understand(request.mention.text, request.classification, mode, request.brand)
+        self.voice_key = language if language != "ru" else f"ru_{'ty' if voice.address.value == 'ты' else 'vy'}"
         self.seed = request.mention.id + request.mention.text
         self.values = {
             **placeholders(request, rules, language),
-            "specifics": self._specifics_text(),
+            **self.situation.slots(language),
             "topic": self._topic_label(),
         }
+        self.given = given_items(request.mention.text, self.situation.details)
         self.facts = [
-            f for f in request.knowledge.facts if _fits_platform(f.text, rules) and self._voice_permits(f.text)
+            f
+            for f in request.brand.public_facts
+            if _fits_platform(fact_text(f, language), rules) and self._voice_permits(fact_text(f, language))
         ]
+        self.common = common_words(self.facts, language)
+        self.answers, self.unanswered = self._find_answers()
+        self.warnings: list[str] = []
+        self.used: set[str] = set()  # sentences already in the reply
+        self.said: set[str] = set()  # the author's details already referred to
 
     def sentences(self) -> list[Sentence]:
-        mode = self.request.decision.reply_mode
-        parts = {
-            ReplyMode.negative: self._negative,
-            ReplyMode.holding: self._holding,
-            ReplyMode.fake: self._fake,
-            ReplyMode.answer: self._answer,
-            ReplyMode.thanks: self._thanks,
-        }[mode or ReplyMode.answer]()
-        sentences = [Sentence(greeting(self.voice, self.values)), *parts, Sentence(self.voice.sign_off, priority=3)]
+        body = [sentence for move in self._moves() for sentence in self._move(move)]
+        sentences = [Sentence(greeting(self.voice, self.values)), *body, Sentence(self.voice.sign_off, priority=3)]
         return [s for s in sentences if s.text]
 
-    # --- the parts -------------------------------------------------------------------
+    def _moves(self) -> list[PlaybookMove]:
+        playbook = self.situation.playbook
+        if playbook is None:
+            self.warnings.append("no playbook fits this situation: a generic plan, read it before sending")
+            moves = list(GENERIC_MOVES[self.mode])
+        else:
+            moves = list(playbook.moves)
+        if self.request.decision.cell.format is ReplyFormat.empathy_first and "regret" in moves:
+            moves = [m for m in moves if m not in ("opening", "regret")]
+            moves.insert(0, "regret")
+        if self.situation.questions and "answer" not in moves and self.mode is not ReplyMode.holding:
+            at = moves.index("next_step") if "next_step" in moves else len(moves)
+            moves = [m for m in moves[:at] if m != "fact"] + ["answer"] + moves[at:]
+        if self.mode is ReplyMode.answer and not self.answers:
+            moves = [m for m in moves if m != "opening"]  # «с удовольствием поясним» would promise what no fact holds
+        return moves
 
-    def _negative(self) -> list[Sentence]:
-        specifics = self._pick("specifics_intro", priority=2) if self.values["specifics"] else Sentence("")
-        rules = [self._pick("acknowledge"), self._pick("regret")]
-        if self.request.decision.cell.format is ReplyFormat.empathy_first:
-            rules.reverse()
-            return [*rules, specifics, self._pick("help"), self._fact(priority=2), self._pick("follow_up")]
-        opening = self._pick("thanks_negative", priority=2)
-        return [opening, specifics, *rules, self._fact(priority=2), self._pick("help"), self._pick("follow_up")]
+    def _move(self, move: PlaybookMove) -> list[Sentence]:
+        if move == "fact":
+            return [self._fact_sentence(f, _OPTIONAL_MOVES["fact"]) for f in self._bearing_facts()[:1]]
+        if move == "answer":
+            return self._answers()
+        if move == "follow_up" and not self.request.case:
+            return []
+        return [self._pick(move, _OPTIONAL_MOVES.get(move, 1))]
 
-    def _holding(self) -> list[Sentence]:
-        return [
-            self._pick("regret"),
-            self._pick("specifics_intro", priority=2),
-            self._pick("acknowledge"),
-            self._pick("holding"),
-            self._pick("help"),
-            self._pick("follow_up"),
-        ]
+    # --- facts -----------------------------------------------------------------------
 
-    def _fake(self) -> list[Sentence]:
-        return [self._pick("fake_ask_details"), self._fact(priority=2)]
+    def _bearing_facts(self) -> list[Fact]:
+        """The playbook's facts that share at least two distinctive words with the mention, closest first."""
+        playbook = self.situation.playbook
+        listed = [f for f in self.facts if playbook and f.id in playbook.facts]
+        wanted = self.situation.lemmas - self.common
+        scored = [(overlap(wanted, fact_lemmas(f, self.language)), f) for f in listed]
+        return [f for score, f in sorted(scored, key=lambda pair: -pair[0]) if score >= 2]
 
-    def _answer(self) -> list[Sentence]:
-        facts = [self._fact(index) for index in range(2)]
-        return [self._pick("answer_intro", priority=2), *facts, self._pick("help", priority=2)]
+    def _find_answers(self) -> tuple[list[tuple[Fact, str]], bool]:
+        """The fact that answers each question (with the question), and whether one went unanswered."""
+        questions = self.situation.questions or [self.request.mention.text]
+        answers: dict[str, tuple[Fact, str]] = {}
+        unanswered = False
+        for question in questions:
+            fact = answering_fact(question, self.facts, self.language, self.common)
+            if fact is None:
+                unanswered = True
+            else:
+                answers.setdefault(fact.id, (fact, question))
+        return list(answers.values())[:MAX_FACTS], unanswered
 
-    def _thanks(self) -> list[Sentence]:
-        return [self._pick("thanks_positive"), self._pick("thanks_specifics", priority=2)]
+    def _answers(self) -> list[Sentence]:
+        """Each question answered from the fact that fits it; a question no fact answers gets the
+        honest «who will answer and when»."""
+        sentences = [self._fact_sentence(f, about=q) for f, q in self.answers]
+        if (self.unanswered or not self.answers) and self.mode is ReplyMode.answer:
+            sentences.append(self._pick("no_answer"))  # a complaint's reply promises its follow-up anyway
+        return sentences
 
-    # --- pieces ----------------------------------------------------------------------
+    def _fact_sentence(self, fact: Fact, priority: int = 1, about: str = "") -> Sentence:
+        wanted = _content_lemmas(about) if about else self.situation.lemmas
+        return Sentence(fact_excerpt(fact, self.language, wanted), priority, fact_id=fact.id)
 
-    def _pick(self, phrase_list: str, priority: int = 1) -> Sentence:
-        variants = [v for v in getattr(self.phrases, phrase_list) if self._voice_permits(fill(v, self.values))]
-        return Sentence(pick_phrase(variants, self.values, f"{self.seed}|{phrase_list}"), priority)
+    # --- phrases ---------------------------------------------------------------------
+
+    def _pick(self, move: str, priority: int = 1) -> Sentence:
+        """The variant that says the most of this case, by a hash among equals; never one that
+        asks for what the mention gives or that the voice forbids."""
+        usable = [v for v in self._variants(move) if self._usable(v)]
+        if not usable:
+            return Sentence("")
+        most = max(self._says(v) for v in usable)
+        best = [v for v in usable if self._says(v) == most]
+        text = pick_phrase(best, self.values, f"{self.seed}|{move}")
+        if text in self.used:
+            return Sentence("")
+        self.used.add(text)
+        chosen = next(v for v in best if fill(v, self.values) == text)
+        self.said |= set(re.findall(r"{(\w+)}", chosen)) & DETAIL_SLOTS
+        return Sentence(text, priority)
+
+    def _says(self, variant: str) -> int:
+        """How much a variant says of this case: each slot it fills counts, a detail already
+        said in the reply counts against it (one «на Красном проспекте, 30» is enough)."""
+        slots = set(re.findall(r"{(?!name\b)(\w+)}", variant))
+        return 2 * len(slots - self.said) - len(slots & self.said)
+
+    def _variants(self, move: str) -> list[str]:
+        playbook = self.situation.playbook
+        own = playbook.phrases.get(self.voice_key, {}).get(move) if playbook else None
+        if own:
+            return own
+        fallback = VOICE_PHRASES.get(move)
+        return list(getattr(self.voice.phrases, fallback, [])) if fallback else []
+
+    def _usable(self, variant: str) -> bool:
+        """Fillable, asking for nothing the mention gives, no word the voice forbids."""
+        if not fillable(variant, self.values):
+            return False
+        text = fill(variant, self.values)
+        return self._voice_permits(text) and not (requested_items(text) & self.given)
 
     def _voice_permits(self, text: str) -> bool:
         """No word the voice guide forbids: such a variant or fact is passed over, not sent to review."""
         return not avoided_words(text, self.voice.avoid_words)
-
-    def _fact(self, index: int = 0, priority: int = 1) -> Sentence:
-        if index >= len(self.facts):
-            return Sentence("")
-        return Sentence(self.facts[index].text, priority, fact_id=self.facts[index].id)
-
-    def _specifics_text(self) -> str:
-        """The author's details as noun phrases, one of each kind, at most three."""
-        first_of_kind: dict[str, cues.Specific] = {}
-        text, mode = self.request.mention.text, self.request.decision.reply_mode
-        for detail in cues.find_specifics(text):
-            if detail.kind in _RENDER and not _RELATIVE_DATES.match(detail.text) and not _demanded(detail, text, mode):
-                first_of_kind.setdefault(detail.kind, detail)
-        phrases = [_specific_phrase(first_of_kind[kind], self.language) for kind in _RENDER if kind in first_of_kind]
-        return ", ".join(phrases[:3])
 
     def _topic_label(self) -> str:
         topics = {t.id: t for t in self.request.brand.profile.topics}
@@ -266,35 +363,63 @@ class Sentence:
     fact_id: str | None = None  # the fact this sentence states
 
 
-_RENDER = ("order", "person", "duration", "amount", "date", "place")
-_RELATIVE_DATES = re.compile(r"^(вчера|позавчера|сегодня|yesterday|today)$", re.I)
-# A sum the author demands («верните 5000 ₽») must not reappear in our words.
-_DEMAND = re.compile(r"верн|возврат|компенс|требу|выплат|refund|compensat|pay me|give me|promise|пообещ", re.I)
-_LEADING_PREPOSITION = re.compile(r"^(на|через|почти|больше|более|целых|уже|for|after|over|almost)\s+", re.I)
+DETAIL_SLOTS = frozenset(
+    {"order", "earlier_case", "delay", "hold_time", "charged", "employee", "employee_dat", "place", "date"}
+)
 
 
-def _specific_phrase(detail: cues.Specific, language: str) -> str:
-    if detail.kind == "duration":
-        value = _LEADING_PREPOSITION.sub("", detail.text)
-        return f"{value} ожидания" if language == "ru" else f"{value} of waiting"
-    if detail.kind in ("order", "person"):
-        return detail.text[:1].lower() + detail.text[1:]
-    if detail.kind == "amount":
-        return f"сумма {detail.text}" if language == "ru" else f"the amount of {detail.text}"
-    if detail.kind == "place" and language == "ru":
-        return f"адрес {detail.text}" if detail.text.startswith(("на ", "в ")) else detail.text
-    return detail.text
+def fact_text(fact: Fact, language: str) -> str:
+    return fact.text.get(language) or fact.text["ru"]
 
 
-def _demanded(detail: cues.Specific, text: str, mode: ReplyMode | None) -> bool:
-    """Amounts are echoed only in replies to complaints, and never one the author demands
-    («верните 5000 ₽»): that is the author's claim, not a detail to repeat."""
-    if detail.kind != "amount":
-        return False
-    if mode not in (ReplyMode.negative, ReplyMode.holding):
-        return True
-    sentence = next((s for s in re.split(r"(?<=[.!?])\s+", text) if detail.text in " ".join(s.split())), "")
-    return bool(_DEMAND.search(sentence))
+def fact_lemmas(fact: Fact, language: str) -> frozenset[str]:
+    return _content_lemmas(fact_text(fact, language))
+
+
+def fact_excerpt(fact: Fact, language: str, wanted: frozenset[str], most: int = 2) -> str:
+    """The fact's sentences that bear on what the author wrote (at most two, in their order);
+    its first sentence when none does: a reply quotes what answers, not the whole paragraph."""
+    sentences = [s.text for s in razdel.sentenize(fact_text(fact, language))]
+    scored = [(len(_content_lemmas(s) & _content(wanted)), i) for i, s in enumerate(sentences)]
+    chosen = sorted(i for score, i in sorted(scored, key=lambda p: -p[0])[:most] if score > 0) or [0]
+    return " ".join(sentences[i] for i in chosen)
+
+
+def overlap(words: frozenset[str] | set[str], other: frozenset[str]) -> int:
+    return len(_content(words) & other)
+
+
+def answering_fact(question: str, facts: list[Fact], language: str, common: frozenset[str]) -> Fact | None:
+    """The fact sharing the most distinctive words with the question: two at least, and about a
+    third of them. Words most of the brand's facts use («заказ», «карта») do not count."""
+    asked = _content_lemmas(question) - common
+    needed = max(2, round(len(asked) * ANSWER_COVERAGE))
+    best: tuple[int, Fact] | None = None
+    for fact in facts:
+        shared = len(asked & fact_lemmas(fact, language))
+        if shared >= needed and (best is None or shared > best[0]):
+            best = (shared, fact)
+    return best[1] if best else None
+
+
+def common_words(facts: list[Fact], language: str, share: float = COMMON_SHARE) -> frozenset[str]:
+    """Words in more than `share` of the brand's facts: they tell no fact from another."""
+    counts = Counter(word for fact in facts for word in fact_lemmas(fact, language))
+    return frozenset(word for word, count in counts.items() if count > share * len(facts))
+
+
+def _content_lemmas(text: str) -> frozenset[str]:
+    return _content(mention_lemmas(text))
+
+
+def _content(words: frozenset[str] | set[str]) -> frozenset[str]:
+    """Words that carry meaning: four letters or more, not the brand-neutral filler of replies."""
+    return frozenset(w for w in words if len(w) >= 4 and w.isalpha() and w not in _FILLER)
+
+
+_FILLER = frozenset(
+    ["этот", "который", "такой", "весь", "свой", "быть", "мочь", "можно", "нужно", "если", "когда", "чтобы", "только", "также", "есть", "очень", "сейчас", "здравствуйте", "спасибо", "пожалуйста", "подсказать", "скажите", "сказать", "вопрос", "хотеть", "знать", "that", "this", "with", "have", "from", "your", "what", "when", "will", "would", "could", "there", "about", "please", "thanks"]
+)
 
 
 def _fits_platform(text: str, rules: PlatformRules) -> bool:
@@ -303,6 +428,8 @@ def _fits_platform(text: str, rules: PlatformRules) -> bool:
 
 
 def fill(template: str, values: dict[str, str]) -> str:
+    """The template with its slots filled; a condition slot `{!order}` writes nothing."""
+    template = re.sub(r"\s*{!\w+}", "", template)
     return re.sub(r"{(\w+)}", lambda m: values.get(m.group(1), m.group(0)), template).strip()
 
 

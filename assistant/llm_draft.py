@@ -11,11 +11,21 @@ from typing import Any
 
 from pydantic import BaseModel, field_validator
 
-from assistant.draft import Drafter, DraftRequest, channel_text, choose_channel, first_name, format_due, reply_language
+from assistant.draft import (
+    Drafter,
+    DraftRequest,
+    channel_text,
+    choose_channel,
+    first_name,
+    promised_due,
+    reply_language,
+)
 from assistant.errors import ModelOutputError, ModelUnavailableError, PromptTooLongError
+from assistant.hours import spoken_due
 from assistant.models import Draft, PlatformRules, ReplyMode, Retrieved
 from assistant.prompts import Prompt
 from assistant.structured import Ledger, StructuredCaller
+from assistant.text.situation import understand
 
 FALLBACK = "offline-fallback"
 _TRIM_ORDER = ("approved_replies", "facts")  # what goes first when the prompt is too long
@@ -51,9 +61,11 @@ def reply_values(request: DraftRequest, knowledge: Retrieved) -> dict[str, Any]:
         "five_rules": mode in (ReplyMode.negative, ReplyMode.holding),
         "facts": [{"id": fact.id, "text": fact.text} for fact in knowledge.facts],
         "examples": [{"mention": r.metadata.get("mention", ""), "reply": r.text} for r in knowledge.approved_replies],
-        "case": {"reference": case.reference, "due": format_due(case.due, profile.timezone, language)}
+        "case": {"reference": case.reference, "due": spoken_due(case.due, request.written_at, profile.timezone, language)}
         if case
         else None,
+        "come_back": spoken_due(promised_due(request), request.written_at, profile.timezone, language),
+        "situation": situation_brief(request, mode),
         "promises": {"may": profile.may_promise, "must_not": profile.must_not_promise},
         "channels": _channels(request, rules, language),
         "limits": {
@@ -63,6 +75,39 @@ def reply_values(request: DraftRequest, knowledge: Retrieved) -> dict[str, Any]:
         },
         "author": first_name(mention.author_name),
         "mention": {"text": mention.text, "platform": mention.platform.value, "rating": mention.rating},
+    }
+
+
+# How the prompt names each role of a detail: what it is, so the model says it only in that role.
+ROLE_NAMES = {
+    "order": "the order or contract number the author gave",
+    "earlier_case": "the number of an earlier request the author names",
+    "delay": "how late the order or service was",
+    "hold_time": "how long the author waited on the line or for an answer",
+    "symptom_time": "the time until symptoms began (not waiting)",
+    "deadline": "a deadline the author sets (not waiting)",
+    "charged": "an amount that was charged",
+    "demanded": "an amount the author demands (never promise it)",
+    "offered": "an amount or code the brand offered earlier",
+    "employee": "a named employee",
+    "place": "the place or branch",
+    "date": "when it happened",
+}
+
+
+def situation_brief(request: DraftRequest, mode: ReplyMode) -> dict[str, Any]:
+    """What the offline drafter understands of the mention, for the model to write from."""
+    situation = understand(request.mention.text, request.classification, mode, request.brand)
+    playbook, language = situation.playbook, reply_language(request)
+    public = {f.id for f in request.brand.public_facts}
+    return {
+        "label": playbook.label.get(language) or next(iter(playbook.label.values())) if playbook else None,
+        "moves": list(playbook.moves) if playbook else [],
+        "fact_ids": [f for f in playbook.facts if f in public] if playbook else [],
+        "details": [{"role": ROLE_NAMES.get(d.role, d.role), "text": d.text} for d in situation.details.values()],
+        "questions": situation.questions,
+        "asks": sorted(situation.asks),
+        "crisis": situation.crisis,
     }
 
 

@@ -13,7 +13,15 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 # "register" (rational/emotional) is the domain's word; pydantic warns that it shadows
 # ABCMeta.register, which no model here uses.
@@ -293,6 +301,7 @@ class Draft(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     backend: str = "offline"
     case_ref: str | None = None
+    situation: str | None = None  # the playbook the offline drafter followed; None for a generic plan or a model
     status: DraftStatus = DraftStatus.ready
     calls: list[ModelCall] = Field(default_factory=list)
 
@@ -345,6 +354,55 @@ class EscalationTrigger(Strict):
     patterns: list[str] = Field(min_length=1)
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$")
+
+
+class WorkingHours(Strict):
+    """When the brand's people answer, in the brand's timezone: `{"mon-fri": "09:00-20:00",
+    "sat": "10:00-17:00"}`; a day not named is closed. The default: every day 09:00-21:00."""
+
+    days: dict[str, str] = Field(default_factory=lambda: {"daily": "09:00-21:00"})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_mapping(cls, data: object) -> object:
+        """brand.yaml writes the days directly under working_hours."""
+        return {"days": data} if isinstance(data, dict) and data and "days" not in data else data
+
+    @field_validator("days")
+    @classmethod
+    def _valid_days(cls, days: dict[str, str]) -> dict[str, str]:
+        for key, hours in days.items():
+            _weekday_numbers(key)
+            match = _HOURS.match(hours.replace(" ", ""))
+            if not match or (int(match[1]), int(match[2])) >= (int(match[3]), int(match[4])):
+                raise ValueError(f"{key}: {hours!r} is not a range like 09:00-21:00")
+        if not days:
+            raise ValueError("no working day")
+        return days
+
+    def opening(self, weekday: int) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """((open hour, minute), (close hour, minute)) on a weekday (0 = Monday); None when closed."""
+        for key, hours in self.days.items():
+            if weekday in _weekday_numbers(key):
+                match = _HOURS.match(hours.replace(" ", ""))
+                assert match is not None  # validated on load
+                return (int(match[1]), int(match[2])), (int(match[3]), int(match[4]))
+        return None
+
+
+def _weekday_numbers(key: str) -> list[int]:
+    """"mon-fri" → [0..4]; "sat" → [5]; "daily" → all."""
+    if key == "daily":
+        return list(range(7))
+    first, _, last = key.partition("-")
+    if first not in WEEKDAYS or (last and last not in WEEKDAYS):
+        raise ValueError(f"{key!r}: days are mon..sun, a range like mon-fri, or daily")
+    start, end = WEEKDAYS.index(first), WEEKDAYS.index(last or first)
+    return list(range(start, end + 1))
+
+
 class BrandProfile(Strict):
     id: Slug
     name: str
@@ -361,6 +419,7 @@ class BrandProfile(Strict):
     competitors: list[str] = Field(default_factory=list)
     aliases: list[str] = Field(default_factory=list)  # other spellings and nicknames of the brand's name
     crisis_contact: str | None = None  # who takes a crisis (a name, phone or e-mail): named in the escalation
+    working_hours: WorkingHours = Field(default_factory=lambda: WorkingHours())  # when replies promise to come back
 
     @property
     def names(self) -> list[str]:
@@ -386,6 +445,7 @@ class Phrases(Strict):
     thanks_positive: list[str] = Field(default_factory=list)
     thanks_specifics: list[str] = Field(default_factory=list)
     answer_intro: list[str] = Field(default_factory=list)
+    no_answer: list[str] = Field(default_factory=list)  # a question no fact answers: who will answer, {when}
     fake_ask_details: list[str] = Field(default_factory=list)
     holding: list[str] = Field(default_factory=list)
     specifics_intro: list[str] = Field(default_factory=list)
@@ -470,6 +530,52 @@ class Fact(Strict):
     id: Slug
     topic: str
     text: dict[Language, str]
+    # Internal facts (rules for staff) inform the checks and never reach a reply.
+    audience: Literal["public", "internal"] = "public"
+
+
+PlaybookMove = Literal[
+    "opening", "acknowledge", "regret", "details", "fact", "answer",
+    "next_step", "follow_up", "holding", "thanks", "pass_on", "fake", "closing",
+]  # fmt: skip
+_PHRASE_KEYS = (*PlaybookMove.__args__, "no_answer")  # no_answer: the answer move when no fact answers
+_VOICE_KEY = re.compile(r"^[a-z]{2}(_ty|_vy)?$")
+
+
+class SituationCue(Strict):
+    """What makes a mention this situation: the brand's topics, words (matched by lemma), risk flags."""
+
+    topics: list[str] = Field(default_factory=list)
+    words: list[str] = Field(default_factory=list)
+    flags: list[RiskFlag] = Field(default_factory=list)
+
+
+class Playbook(Strict):
+    """How the brand answers one situation: the reply's moves in order and, per voice
+    (`ru_ty`, `ru_vy`, `en`), phrase variants for each move (knowledge/brands/README.md)."""
+
+    id: Slug
+    label: dict[Language, str]
+    mode: ReplyMode
+    when: SituationCue = Field(default_factory=SituationCue)
+    facts: list[Slug] = Field(default_factory=list)  # the facts that bear on it; a reply states at most two
+    moves: list[PlaybookMove] = Field(min_length=1)
+    phrases: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+
+    @field_validator("phrases")
+    @classmethod
+    def _known_keys(cls, phrases: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, list[str]]]:
+        for voice, moves in phrases.items():
+            if not _VOICE_KEY.match(voice):
+                raise ValueError(f"{voice!r}: voices are a language code, optionally with _ty or _vy (ru_ty, en)")
+            unknown = [move for move in moves if move not in _PHRASE_KEYS]
+            if unknown:
+                raise ValueError(f"{voice}: unknown moves {', '.join(unknown)}; moves are {', '.join(_PHRASE_KEYS)}")
+        return phrases
+
+
+class Playbooks(Strict):
+    situations: list[Playbook] = Field(default_factory=list)
 
 
 class ApprovedReply(Strict):
@@ -494,6 +600,11 @@ class Brand(BaseModel):
     facts: list[Fact]
     approved_replies: list[ApprovedReply]
     examples: list[LabelledMention] = Field(default_factory=list)
+    playbooks: list[Playbook] = Field(default_factory=list)
+
+    @property
+    def public_facts(self) -> list[Fact]:
+        return [fact for fact in self.facts if fact.audience == "public"]
 
 
 class LabelledMention(Strict):

@@ -15,7 +15,7 @@ import asyncio
 import re
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import numpy as np
@@ -27,6 +27,7 @@ from assistant.config import Settings
 from assistant.decide import decide
 from assistant.draft import Drafter, DraftRequest, OfflineDrafter
 from assistant.followup import FollowUpWriter, OfflineFollowUpWriter
+from assistant.hours import follow_up_due
 from assistant.llm import check_model_settings, make_chat_model
 from assistant.llm_classify import LLMClassifier
 from assistant.llm_draft import LLMDrafter
@@ -181,7 +182,7 @@ def _request(
     """Retrieve the brand's knowledge within the budget and open the case: what drafting needs."""
     knowledge = retrieve_knowledge(mention, classification, vector, parts)
     case = _case(mention, brand, decision.reply_mode, case_ref, now)
-    return DraftRequest(mention, classification, decision, brand, knowledge, case)
+    return DraftRequest(mention, classification, decision, brand, knowledge, case, now=now)
 
 
 def retrieve_knowledge(
@@ -217,10 +218,10 @@ def case_reference(mention: Mention) -> str:
 def _case(
     mention: Mention, brand: Brand, mode: ReplyMode | None, case_ref: str | None, now: datetime | None
 ) -> CaseTicket | None:
-    """Genuine negatives open a case (rule 5): due within the brand's response-time target."""
+    """Genuine negatives open a case (rule 5): due within the brand's response-time target, in its working hours."""
     if mode not in (ReplyMode.negative, ReplyMode.holding):
         return None
-    due = (now or datetime.now(UTC)) + timedelta(hours=brand.profile.response_time_hours)
+    due = follow_up_due(now or datetime.now(UTC), brand.profile)
     return CaseTicket(reference=case_ref or case_reference(mention), due=due)
 
 

@@ -11,10 +11,20 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from assistant.errors import BrandFileError
-from assistant.models import ApprovedReply, Brand, BrandProfile, Fact, LabelledMention, ReactionMatrix, VoiceGuide
+from assistant.models import (
+    ApprovedReply,
+    Brand,
+    BrandProfile,
+    Fact,
+    LabelledMention,
+    Playbook,
+    Playbooks,
+    ReactionMatrix,
+    VoiceGuide,
+)
 
 Model = TypeVar("Model", bound=BaseModel)
-_FACT_HEADING = re.compile(r"^##\s+(?P<id>\S+)\s+·\s+(?P<topic>\S+)\s*$")
+_FACT_HEADING = re.compile(r"^##\s+(?P<id>\S+)\s+·\s+(?P<topic>\S+)(?:\s+·\s+(?P<audience>public|internal))?\s*$")
 
 
 def load_brand(folder: Path) -> Brand:
@@ -24,14 +34,31 @@ def load_brand(folder: Path) -> Brand:
     profile = _load_yaml(folder / "brand.yaml", BrandProfile)
     if profile.id != folder.name:
         raise BrandFileError(folder / "brand.yaml", f"id: {profile.id!r} differs from folder name")
+    facts = parse_facts(folder / "facts.md")
     return Brand(
         profile=profile,
         voice=_load_yaml(folder / "voice.yaml", VoiceGuide),
         matrix=_load_yaml(folder / "matrix.yaml", ReactionMatrix),
-        facts=parse_facts(folder / "facts.md"),
+        facts=facts,
         approved_replies=_load_jsonl(folder / "approved_replies.jsonl", ApprovedReply),
         examples=_load_jsonl(folder / "examples.jsonl", LabelledMention),
+        playbooks=_load_playbooks(folder / "playbooks.yaml", profile, facts),
     )
+
+
+def _load_playbooks(path: Path, profile: BrandProfile, facts: list[Fact]) -> list[Playbook]:
+    """The optional situation playbooks; each names only facts and topics the brand has."""
+    if not path.exists():
+        return []
+    playbooks = _load_yaml(path, Playbooks).situations
+    fact_ids, topic_ids = {f.id for f in facts}, {t.id for t in profile.topics}
+    for playbook in playbooks:
+        unknown = [f for f in playbook.facts if f not in fact_ids] + [
+            t for t in playbook.when.topics if t not in topic_ids
+        ]
+        if unknown:
+            raise BrandFileError(path, f"situation {playbook.id}: no fact or topic {', '.join(unknown)}")
+    return playbooks
 
 
 def _load_yaml(path: Path, model: type[Model]) -> Model:
@@ -62,13 +89,14 @@ def _read(path: Path) -> str:
 
 
 def parse_facts(path: Path) -> list[Fact]:
-    """Parse `## <id> · <topic>` sections: Russian text, then a line `EN: ...`."""
+    """Parse `## <id> · <topic>` sections (`## <id> · <topic> · internal` for a rule for staff,
+    never quoted in a reply): Russian text, then a line `EN: ...`."""
     facts: list[Fact] = []
     current: dict | None = None
     for number, line in enumerate(_read(path).splitlines(), start=1):
         heading = _FACT_HEADING.match(line)
         if heading:
-            current = {"id": heading["id"], "topic": heading["topic"], "ru": [], "en": [], "line": number}
+            current = {**heading.groupdict(), "ru": [], "en": [], "line": number}
             facts.append(current)  # type: ignore[arg-type]
         elif line.startswith("## "):
             raise BrandFileError(path, f"line {number}: expected '## <fact-id> · <topic-id>'")
@@ -83,7 +111,8 @@ def _fact(path: Path, raw: dict) -> Fact:
     text = {lang: " ".join(raw[lang]) for lang in ("ru", "en") if raw[lang]}
     if "ru" not in text:
         raise BrandFileError(where, f"fact {raw['id']}: no Russian text")
-    return _validate(where, Fact, {"id": raw["id"], "topic": raw["topic"], "text": text})
+    audience = raw["audience"] or "public"
+    return _validate(where, Fact, {"id": raw["id"], "topic": raw["topic"], "text": text, "audience": audience})
 
 
 def _load_jsonl(path: Path, model: type[Model]) -> list[Model]:

@@ -35,6 +35,7 @@ from assistant.models import (
     KnowledgeItem,
     LabelledMention,
     Mention,
+    Playbook,
     ReactionMatrix,
     VoiceGuide,
 )
@@ -54,6 +55,7 @@ class Section(StrEnum):
     voice = "voice"
     matrix = "matrix"
     facts = "facts"
+    playbooks = "playbooks"
 
 
 Versions = dict[Section, int]
@@ -178,12 +180,14 @@ class KnowledgeStore:
         config = json.loads(found["documents"][0])
         records = self._get("facts", _where(brand_id), ["metadatas"])["metadatas"]
         facts = {m["item_id"]: Fact.model_validate_json(m["fact"]) for m in records}  # one record per language
+        facts |= {f["id"]: Fact.model_validate(f) for f in config.get("internal_facts", [])}
         return Brand(
             profile=BrandProfile.model_validate(config["profile"]),
             voice=VoiceGuide.model_validate(config["voice"]),
             matrix=ReactionMatrix.model_validate(config["matrix"]),
             facts=sorted(facts.values(), key=lambda f: f.id),
             approved_replies=self.approved_replies(brand_id),
+            playbooks=[Playbook.model_validate(p) for p in config.get("playbooks", [])],
         )
 
     def _brand_metadata(self, brand_id: str) -> dict[str, Any]:
@@ -433,6 +437,9 @@ def _brand_record(brand: Brand, versions: Versions, origin: str) -> _Record:
         "profile": brand.profile.model_dump(mode="json"),
         "voice": brand.voice.model_dump(mode="json"),
         "matrix": brand.matrix.model_dump(mode="json"),
+        "playbooks": [playbook.model_dump(mode="json") for playbook in brand.playbooks],
+        # Internal facts are not retrievable records (no reply may quote them); the checks read them here.
+        "internal_facts": [fact.model_dump(mode="json") for fact in brand.facts if fact.audience == "internal"],
     }
     stamps = {f"v_{section.value}": version for section, version in versions.items()}
     meta = _meta(brand.profile.id, "brand", origin, **stamps)
@@ -440,6 +447,9 @@ def _brand_record(brand: Brand, versions: Versions, origin: str) -> _Record:
 
 
 def _fact_records(brand_id: str, fact: Fact, origin: str = "folder") -> list[_Record]:
+    """A public fact's text per language; an internal one is not retrievable, so no reply quotes it."""
+    if fact.audience == "internal":
+        return []
     return [
         _Record(
             f"{brand_id}:fact:{fact.id}:{language}",

@@ -30,7 +30,7 @@ from tests.conftest import BRANDS_DIR
 from tests.llm_helpers import ScriptedChatModel, broken_tool_reply, fixture_follow_up, tool_reply
 
 REFERENCE = "OE-2011-M0001"  # the fixture's case
-DUE = "20.11 14:30"  # its due time in Moscow
+DUE = "20 ноября до 14:30"  # its due time in Moscow, a date already past
 ASKED = "номер заказа и фото чека"
 DONE = "вернули 350 ₽ за доставку на карту"
 # A claim that something was done, refunded, compensated: what a note-free follow-up must not make.

@@ -30,6 +30,7 @@ CAKE = {
     "id": "birthday-cakes",
     "topic": "food_quality",
     "text": {"ru": "Торт на день рождения можно заказать к обеду в приложении, не позже чем за сутки."},
+    "audience": "public",
 }
 
 
@@ -113,7 +114,7 @@ def test_the_brand_at_a_glance_and_the_listing(client: TestClient, owner, make_k
     brand = client.get(BRAND, headers=owner).json()
     assert brand["profile"]["name"] == folder.profile.name and brand["facts"] == len(folder.facts)
     assert brand["approved_replies"] >= len(folder.approved_replies)
-    assert set(brand["versions"]) == {"profile", "voice", "matrix", "facts"}
+    assert set(brand["versions"]) == {"profile", "voice", "matrix", "facts", "playbooks"}
     listed = client.get("/brands", headers=owner).json()
     assert [b["id"] for b in listed["data"]] == [OBED] and listed["count"] == 1
     assert {b["id"] for b in client.get("/brands", headers=make_key(Role.admin)).json()["data"]} == {OBED, KEDR}

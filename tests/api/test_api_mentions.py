@@ -16,9 +16,12 @@ from api.main import create_app
 from api.service import edit_distance
 from api.tables import AuditRow, MentionRow, ResultRow
 from assistant.errors import ModelUnavailableError
+from assistant.hours import follow_up_due
 from assistant.models import Mention
 from assistant.pipeline import Components
+from knowledge.brands import load_brand
 from tests.api.conftest import KEDR, NEGATIVE, OBED, mention, order_number
+from tests.conftest import BRANDS_DIR
 
 pytestmark = pytest.mark.storage  # also run against PostgreSQL and a Chroma server (.ci/scaleout.sh)
 
@@ -40,7 +43,8 @@ def test_a_replied_negative_is_drafted_and_opens_a_case(client: TestClient, obed
     assert case["reference"] == found["draft"]["case_ref"]
     assert case["reference"] in found["draft"]["text"]
     due = datetime.fromisoformat(case["due_at"])
-    assert timedelta(hours=2) <= due - before <= timedelta(hours=2, minutes=1)  # obed-express: response_time_hours 2
+    obed = load_brand(BRANDS_DIR / "obed-express").profile  # response_time_hours 2, in its working hours
+    assert follow_up_due(before, obed) <= due <= follow_up_due(datetime.now(UTC), obed)
     cases = client.get("/cases", headers=obed_operator).json()
     assert [c["reference"] for c in cases["data"]] == [case["reference"]]
     assert client.get(f"/mentions/{found['id']}", headers=obed_operator).json() == found

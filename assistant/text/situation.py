@@ -1,0 +1,254 @@
+"""A mention read for the reply: which situation it is, each detail with its role, what the
+author asks, and what a reply must not ask for again.
+
+A duration is not "waiting" until the sentence says so: «ждали час двадцать» is a delay,
+«через четыре часа началась рвота» is the time until a symptom, «10 дней на ответ» is a
+deadline. Roles come from the lemmas of the detail's own sentence (razdel splits the
+sentences, pymorphy3 gives the lemmas); a detail whose role is unclear is not repeated.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import razdel
+
+from assistant import cues
+from assistant.models import Brand, Classification, Playbook, ReplyMode
+from assistant.text.normalize import lemma, lemmas
+
+# The roles a sentence gives a duration or an amount, by the lemmas it holds (first match wins).
+DURATION_ROLES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("symptom_time", frozenset(["рвота", "тошнить", "тошнота", "стошнить", "плохо", "сыпь", "отёк", "отек", "температура", "скорый", "больница", "живот", "отравление", "отравиться", "аллергия", "vomit", "sick", "rash", "hospital", "ambulance", "symptom"])),
+    ("deadline", frozenset(["срок", "течение", "иначе", "суд", "претензия", "подать", "прокуратура", "роспотребнадзор", "deadline", "otherwise", "court", "within"])),
+    ("hold_time", frozenset(["линия", "трубка", "дозвониться", "висеть", "оператор", "ответ", "отвечать", "чат", "звонить", "поддержка", "hold", "call", "line", "phone", "operator", "answer", "chat"])),
+    ("delay", frozenset(["ждать", "ожидать", "ожидание", "опоздать", "опоздание", "задержка", "задержать", "задержаться", "везти", "привезти", "доставка", "доставить", "ехать", "курьер", "приехать", "late", "wait", "waited", "waiting", "delay", "delivery", "arrive", "arrived"])),
+)  # fmt: skip
+AMOUNT_ROLES: tuple[tuple[str, frozenset[str]], ...] = (
+    ("demanded", frozenset(["вернуть", "возврат", "компенсировать", "компенсация", "требовать", "выплатить", "refund", "compensate", "compensation", "demand"])),
+    ("offered", frozenset(["промокод", "скидка", "бонус", "балл", "подарок", "купон", "предложить", "promo", "coupon", "offer", "discount", "voucher"])),
+    ("charged", frozenset(["списать", "списание", "снять", "оплатить", "заплатить", "дважды", "двойной", "стоить", "стоимость", "чек", "charge", "charged", "paid", "debit", "pay"])),
+)  # fmt: skip
+_EARLIER_CASE = re.compile(r"^(обращени|заявк|claim|request|ticket|тикет)", re.I)
+_CODE = re.compile(r"(\d{4,12}(?:-\d{2,8})*|[A-ZА-Я]{2,4}-\d{2,6}(?:-\d{2,8})*)")
+_LEADING = re.compile(r"^(на|через|почти|больше|более|целых|уже|for|after|over|almost)\s+", re.I)
+_RHETORICAL = re.compile(
+    r"\?\s*!|!\s*\?|\?\?|\b(как так|сколько можно|за что|серь[её]зно|вы издеваетесь|это нормально|это сервис|"
+    r"где совесть|how is this|are you kidding|seriously)\b",
+    re.I,
+)
+
+# What a reply may ask the author for, by the words that name it; a detail the mention gives is never asked again.
+REQUESTABLE: dict[str, re.Pattern[str]] = {
+    "order": re.compile(r"номер\w*\s+(?:заказ|договор|заявк)\w*|order (?:number|id|no)|contract number", re.I),
+    "earlier_case": re.compile(r"номер\w*\s+(?:обращени|заявк)\w*|case (?:number|id)|ticket number", re.I),
+    "phone": re.compile(r"(?:номер\w*\s+)?телефон\w*|phone number", re.I),
+    "date": re.compile(r"\bдат\w*\b|\bdate\b|когда (?:это )?(?:было|случилось|произошло)", re.I),
+    "place": re.compile(r"адрес\w*|отделени\w*,? в котором|which branch|the address", re.I),
+    "employee": re.compile(r"им\w*\s+(?:курьер|сотрудник|менеджер)\w*|(?:courier|employee)'s name", re.I),
+}
+_ASKING = re.compile(
+    r"\b(пришл\w*|напиш\w*|укаж\w*|сообщ\w*|уточн\w*|скин\w*|назов\w*|продублир\w*|отправ\w*|подскаж\w*|"
+    r"send|share|tell us|let us know|provide|dm us|give us)\b",
+    re.I,
+)
+ASKS_OF_AUTHOR: dict[str, frozenset[str]] = {
+    "refund": frozenset(["вернуть", "возврат", "refund", "money"]),
+    "callback": frozenset(["перезвонить", "позвонить", "звонок", "callback"]),
+    "replacement": frozenset(["заменить", "замена", "переделать", "довезти", "привезти", "replace", "replacement"]),
+}
+
+
+@dataclass(frozen=True)
+class Detail:
+    role: str  # order, earlier_case, delay, hold_time, symptom_time, deadline, charged, demanded, offered, employee, place, date
+    text: str  # as a reply writes it: «№ 48213», «час двадцать», «1 290 ₽», «Андрей», «на Тверской, 12»
+    sentence: str = ""
+
+
+@dataclass(frozen=True)
+class Situation:
+    playbook: Playbook | None
+    details: dict[str, Detail] = field(default_factory=dict)  # the first detail of each role
+    questions: list[str] = field(default_factory=list)  # the sentences that ask something of us
+    asks: frozenset[str] = frozenset()  # refund, callback, replacement
+    lemmas: frozenset[str] = frozenset()
+    crisis: bool = False
+
+    def slots(self, language: str) -> dict[str, str]:
+        """The playbook slots the mention fills: {order}, {delay}, {employee}, {employee_dat}, …"""
+        values = {role: detail.text for role, detail in self.details.items()}
+        if "employee" in values and language == "ru":
+            values["employee_dat"] = dative(values["employee"])
+        elif "employee" in values:
+            values["employee_dat"] = values["employee"]
+        return values
+
+
+def understand(
+    text: str, classification: Classification, mode: ReplyMode | None, brand: Brand
+) -> Situation:
+    """The situation a reply answers, from the mention's text and its classification."""
+    sentences = [s.text for s in razdel.sentenize(text)] or [text]
+    found = mention_lemmas(text)
+    details = find_details(text, sentences)
+    crisis = mode is ReplyMode.holding or classification.mention_kind.value == "crisis"
+    return Situation(
+        playbook=choose_playbook(brand.playbooks, mode, found, classification),
+        details=details,
+        questions=[s for s in sentences if _asks_us(s)],
+        asks=frozenset(ask for ask, words in ASKS_OF_AUTHOR.items() if words & found),
+        lemmas=frozenset(found),
+        crisis=crisis,
+    )
+
+
+def mention_lemmas(text: str) -> set[str]:
+    """Russian words as pymorphy3 lemmas, English ones lightly stemmed («cards» → «card»)."""
+    return {english_stem(word.removeprefix("не_")) for word in lemmas(text.lower().replace("ё", "е"))}
+
+
+_ENGLISH_SUFFIX = re.compile(r"(?<=[a-z]{3})(?:ies|ied|ing|ed|es|s)$")
+
+
+def english_stem(word: str) -> str:
+    return _ENGLISH_SUFFIX.sub("", word) if word.isascii() else word
+
+
+def find_details(text: str, sentences: Iterable[str] | None = None) -> dict[str, Detail]:
+    """The author's details with the role their sentence gives them, the first of each role."""
+    sentences = list(sentences or [s.text for s in razdel.sentenize(text)])
+    details: dict[str, Detail] = {}
+    for sentence in sentences:
+        context = mention_lemmas(sentence)
+        for specific in cues.find_specifics(sentence):
+            detail = _with_role(specific, context, sentence)
+            if detail and detail.role not in details:
+                details[detail.role] = detail
+    return details
+
+
+def _with_role(specific: cues.Specific, context: set[str], sentence: str) -> Detail | None:
+    value = specific.text
+    if specific.kind == "order":
+        code = _CODE.search(value)
+        if not code:
+            return None
+        role = "earlier_case" if _EARLIER_CASE.match(value) or {"обращение", "заявка"} & context else "order"
+        return Detail(role, f"№ {code.group(1)}", sentence)
+    if specific.kind == "duration":
+        role = _first_role(DURATION_ROLES, context)
+        return Detail(role, _LEADING.sub("", value).lower(), sentence) if role else None
+    if specific.kind == "amount":
+        role = _first_role(AMOUNT_ROLES, context)
+        return Detail(role, value, sentence) if role else None
+    if specific.kind == "person":
+        name = nominative(value.split()[-1])
+        return Detail("employee", name, sentence) if _is_first_name(name) else None
+    if specific.kind in ("place", "date"):
+        return Detail(specific.kind, value, sentence)
+    return None
+
+
+def _first_role(roles: tuple[tuple[str, frozenset[str]], ...], context: set[str]) -> str | None:
+    return next((role for role, words in roles if words & context), None)
+
+
+def _is_first_name(word: str) -> bool:
+    if re.fullmatch(r"[A-Z][a-z]+", word):
+        return True
+    return any("Name" in parse.tag for parse in _parses(word))
+
+
+def nominative(name: str) -> str:
+    """«Андрею» → «Андрей»: a name as the author declined it, back to its dictionary form."""
+    for parse in _parses(name):
+        if "Name" in parse.tag:
+            return parse.normal_form.capitalize()
+    return name
+
+
+def dative(name: str) -> str:
+    """«Андрей» → «Андрею», «Ольга» → «Ольге»; a name pymorphy3 does not know stays as it is."""
+    for parse in _parses(name):
+        if "Name" in parse.tag and (inflected := parse.inflect({"datv"})):
+            return inflected.word.capitalize()
+    return name
+
+
+@lru_cache(maxsize=4096)
+def _parses(word: str) -> tuple:
+    from assistant.text.normalize import _morph
+
+    return tuple(_morph().parse(word))
+
+
+def _asks_us(sentence: str) -> bool:
+    return cues.is_question(sentence) and not _RHETORICAL.search(sentence)
+
+
+def requested_items(reply: str) -> set[str]:
+    """What a reply asks the author to give: the order number, a phone, a date, an address, …"""
+    asked: set[str] = set()
+    for sentence in (s.text for s in razdel.sentenize(reply)):
+        if _ASKING.search(sentence):
+            asked |= {item for item, pattern in REQUESTABLE.items() if pattern.search(sentence)}
+    return asked
+
+
+def given_items(text: str, details: dict[str, Detail] | None = None) -> set[str]:
+    """What the mention already gives of what a reply might ask for."""
+    details = find_details(text) if details is None else details
+    given = {role for role in ("order", "earlier_case", "date", "place", "employee") if role in details}
+    return given | ({"phone"} if cues.has_phone(text) else set())
+
+
+# --- choosing the playbook -------------------------------------------------------------
+
+
+def choose_playbook(
+    playbooks: list[Playbook], mode: ReplyMode | None, found: set[str], classification: Classification
+) -> Playbook | None:
+    """The playbook of this reply mode whose cues the mention matches best; None when none matches."""
+    candidates = [p for p in playbooks if p.mode is mode]
+    spread = Counter(cue for p in candidates for cue in set(_cue_lemmas_all(p)))
+    best, best_score = None, 0.0
+    for playbook in candidates:
+        score = _score(playbook, found, classification, spread)
+        if score > best_score:
+            best, best_score = playbook, score
+    return best
+
+
+def _score(playbook: Playbook, found: set[str], classification: Classification, spread: Counter[str]) -> float:
+    """Matched cue words, each weighed by how few playbooks share it («опоздать» says more than
+    «заказ»), plus the classifier's topics and risk flags."""
+    cue = playbook.when
+    words = sum(1 / spread[lemmas_] for lemmas_ in set(_cue_lemmas_all(playbook)) if _cue_matches(lemmas_, found))
+    topics = len(set(cue.topics) & set(classification.topics))
+    flags = len(set(cue.flags) & set(classification.risk_flags))
+    return words + 0.5 * topics + 2 * flags
+
+
+def _cue_lemmas_all(playbook: Playbook) -> list[tuple[str, ...]]:
+    return [_cue_lemmas(word) for word in playbook.when.words]
+
+
+def _cue_matches(cue: tuple[str, ...], found: set[str]) -> bool:
+    """Every word of the cue is among the mention's lemmas (English words by their start)."""
+    return all(_word_matches(word, found) for word in cue)
+
+
+@lru_cache(maxsize=8192)
+def _cue_lemmas(cue: str) -> tuple[str, ...]:
+    return tuple(english_stem(lemma(word)) for word in cue.lower().replace("ё", "е").split())
+
+
+def _word_matches(word: str, found: set[str]) -> bool:
+    if word in found:
+        return True
+    return word.isascii() and len(word) >= 4 and any(f.startswith(word) for f in found if f.isascii())
