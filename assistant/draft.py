@@ -4,7 +4,9 @@ No language model runs on a CPU well enough to write replies (OFFLINE.md), so th
 default drafter builds the reply from the brand's voice guide: its greeting, its phrase
 variants for each of the five rules, the matrix cell's format, the author's specifics and
 the most relevant fact — in the mention's language. Variants are chosen by a hash of the
-mention, so two complaints get visibly different replies and a rerun gets the same one.
+mention, so two complaints get visibly different replies and a rerun gets the same one —
+except where the platform's limit is tight (X: 280 characters) and the reply does not fit
+even without its optional sentences: then each part takes its shortest variant.
 """
 
 from __future__ import annotations
@@ -139,6 +141,12 @@ def fillable(template: str, values: dict[str, str]) -> bool:
     return all(values.get(key) for key in re.findall(r"{(\w+)}", template))
 
 
+def shortest_variant(variants: list[str], values: dict[str, str]) -> list[str]:
+    """The variant that is shortest once filled in, among those that can be (none if none can)."""
+    usable = [v for v in variants if fillable(v, values)]
+    return [min(usable, key=lambda v: len(fill(v, values)))] if usable else []
+
+
 def greeting(voice: VoiceProfile, values: dict[str, str]) -> str:
     """The voice's greeting, by name when the author gave one."""
     return fill(voice.greeting if values.get("name") else voice.greeting_anonymous, values)
@@ -154,8 +162,10 @@ class OfflineDrafter:
         mention, brand = request.mention, request.brand
         voice = brand.voice.resolve(mention.platform, language)
         rules = brand.profile.rules_for(mention.platform)
-        composer = _Composer(request, voice, language, rules)
-        kept = fitted(composer.sentences(), min(voice.max_length, rules.max_length))
+        limit = min(voice.max_length, rules.max_length)
+        kept = fitted(_Composer(request, voice, language, rules).sentences(), limit)
+        if len(joined(kept)) > limit:
+            kept = fitted(_Composer(request, voice, language, rules, shortest=True).sentences(), limit)
         return Draft(
             text=joined(kept),
             language=language,
@@ -168,8 +178,11 @@ class OfflineDrafter:
 class _Composer:
     """Builds the sentences of one reply; each method returns sentences for one part."""
 
-    def __init__(self, request: DraftRequest, voice: VoiceProfile, language: str, rules: PlatformRules):
+    def __init__(
+        self, request: DraftRequest, voice: VoiceProfile, language: str, rules: PlatformRules, shortest: bool = False
+    ):
         self.request = request
+        self.shortest = shortest  # each phrase's shortest variant, for a platform whose limit is tight
         self.voice = voice
         self.language = language
         self.phrases = voice.phrases
@@ -220,7 +233,7 @@ class _Composer:
         return [self._pick("fake_ask_details"), self._fact(priority=2)]
 
     def _answer(self) -> list[Sentence]:
-        facts = [self._fact(index) for index in range(2)]
+        facts = [self._fact(0), self._fact(1, priority=2)]  # a second fact goes before the first when space is short
         return [self._pick("answer_intro", priority=2), *facts, self._pick("help", priority=2)]
 
     def _thanks(self) -> list[Sentence]:
@@ -230,6 +243,8 @@ class _Composer:
 
     def _pick(self, phrase_list: str, priority: int = 1) -> Sentence:
         variants = [v for v in getattr(self.phrases, phrase_list) if self._voice_permits(fill(v, self.values))]
+        if self.shortest:
+            variants = shortest_variant(variants, self.values)
         return Sentence(pick_phrase(variants, self.values, f"{self.seed}|{phrase_list}"), priority)
 
     def _voice_permits(self, text: str) -> bool:
