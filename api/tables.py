@@ -118,7 +118,7 @@ class JobRow(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     key_id: Mapped[str | None] = mapped_column(String(32))
     brands: Mapped[list[str]] = mapped_column(JSON)  # the brands of its mentions (for access checks)
-    source: Mapped[str] = mapped_column(String(16))  # json | jsonl | csv
+    source: Mapped[str] = mapped_column(String(16))  # json | jsonl | csv | xlsx
     filename: Mapped[str | None] = mapped_column(String(256))
     mapping: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # CSV column -> field, as used
     status: Mapped[str] = mapped_column(String(16), default="queued")  # queued | running | done

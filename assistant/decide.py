@@ -20,9 +20,22 @@ from assistant.models import (
     Sentiment,
 )
 
-# Where the brand moderates the space itself and can hide a comment; elsewhere (review
-# sites, maps, marketplaces, app stores) it can only ask the platform to remove one.
-OWN_SPACES = frozenset({Platform.vk, Platform.telegram, Platform.website, Platform.other})
+# Where the brand moderates the space itself and can hide a comment; elsewhere (review sites,
+# maps, marketplaces, app stores, forums, news sites) it can only ask the platform to remove one.
+# The social networks count as the brand's own: spam that reaches it there is mostly in the
+# comments under its own posts, videos and channel (hidden by the brand; Telegram channel comments,
+# Instagram and YouTube comments, X replies), and "hide and report" also reports what sits elsewhere.
+OWN_SPACES = frozenset(
+    {
+        Platform.vk,
+        Platform.telegram,
+        Platform.twitter,
+        Platform.instagram,
+        Platform.youtube,
+        Platform.website,
+        Platform.other,
+    }
+)
 
 
 def decide(classification: Classification, brand: Brand, platform: Platform = Platform.other) -> Decision:

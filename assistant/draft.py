@@ -7,7 +7,9 @@ roles, the questions, what the author asks), then follows the brand's playbook f
 phrase variants with slots for details whose role is known, a fact only where it bears on
 the issue or answers a question. A situation without a playbook gets the voice guide's
 generic phrases and a warning for the operator. Variants are chosen by a hash of the
-mention, so two complaints get visibly different replies and a rerun gets the same one.
+mention, so two complaints get visibly different replies and a rerun gets the same one —
+except where the platform's limit is tight (X: 280 characters) and the reply does not fit
+even without its optional sentences: then each move takes its shortest variant.
 """
 
 from __future__ import annotations
@@ -172,8 +174,12 @@ class OfflineDrafter:
         mention, brand = request.mention, request.brand
         voice = brand.voice.resolve(mention.platform, language)
         rules = brand.profile.rules_for(mention.platform)
+        limit = min(voice.max_length, rules.max_length)
         composer = _Composer(request, voice, language, rules)
-        kept = fitted(composer.sentences(), min(voice.max_length, rules.max_length))
+        kept = fitted(composer.sentences(), limit)
+        if len(joined(kept)) > limit:
+            composer = _Composer(request, voice, language, rules, shortest=True)
+            kept = fitted(composer.sentences(), limit)
         return Draft(
             text=joined(kept),
             language=language,
@@ -213,8 +219,11 @@ COMMON_SHARE = 0.15  # a word in more of the brand's facts than this is not dist
 class _Composer:
     """Builds the sentences of one reply from the situation and the playbook's moves."""
 
-    def __init__(self, request: DraftRequest, voice: VoiceProfile, language: str, rules: PlatformRules):
+    def __init__(
+        self, request: DraftRequest, voice: VoiceProfile, language: str, rules: PlatformRules, shortest: bool = False
+    ):
         self.request = request
+        self.shortest = shortest  # each phrase's shortest variant, for a platform whose limit is tight
         self.voice = voice
         self.language = language
         mode = request.decision.reply_mode or ReplyMode.answer
@@ -296,7 +305,8 @@ class _Composer:
     def _answers(self) -> list[Sentence]:
         """Each question answered from the fact that fits it; a question no fact answers gets the
         honest «who will answer and when»."""
-        sentences = [self._fact_sentence(f, about=q) for f, q in self.answers]
+        # a second fact goes before the first when space is short
+        sentences = [self._fact_sentence(f, 1 + (i > 0), about=q) for i, (f, q) in enumerate(self.answers)]
         if (self.unanswered or not self.answers) and self.mode is ReplyMode.answer:
             sentences.append(self._pick("no_answer"))  # a complaint's reply promises its follow-up anyway
         return sentences
@@ -313,8 +323,11 @@ class _Composer:
         usable = [v for v in self._variants(move) if self._usable(v)]
         if not usable:
             return Sentence("")
-        most = max(self._says(v) for v in usable)
-        best = [v for v in usable if self._says(v) == most]
+        if self.shortest:
+            best = [min(usable, key=lambda v: ("{case_ref}" not in v, len(fill(v, self.values))))]  # rule 5 stays
+        else:
+            most = max(self._says(v) for v in usable)
+            best = [v for v in usable if self._says(v) == most]
         text = pick_phrase(best, self.values, f"{self.seed}|{move}")
         if text in self.used:
             return Sentence("")

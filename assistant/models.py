@@ -63,15 +63,26 @@ def _holds_non_text(value: Any) -> bool:
 
 
 class Platform(StrEnum):
+    """Where a mention was written. Stored as its value (a string), so a value once used stays."""
+
     vk = "vk"
-    telegram = "telegram"
+    telegram = "telegram"  # channels (and their comments), groups and chats alike
+    twitter = "twitter"  # X; exports also say "x", "x.com", "twitter.com"
+    instagram = "instagram"
+    youtube = "youtube"
     otzovik = "otzovik"
     irecommend = "irecommend"
-    marketplace = "marketplace"
+    marketplace = "marketplace"  # a marketplace not listed below (kept: stored mentions use it)
+    ozon = "ozon"
+    wildberries = "wildberries"
+    yandex_market = "yandex_market"
     yandex_maps = "yandex_maps"
     google_maps = "google_maps"
     two_gis = "2gis"
     app_store = "app_store"
+    google_play = "google_play"
+    forum = "forum"
+    news = "news"  # comments under a news or media item
     website = "website"
     other = "other"
 
@@ -333,6 +344,43 @@ class PlatformRules(Strict):
     links_allowed: bool = True
     phones_allowed: bool = True
 
+    def within(self, limits: PlatformRules) -> PlatformRules:
+        """These rules held to a platform's limits: the shorter length, links and phones only where both allow."""
+        return PlatformRules(
+            max_length=min(self.max_length, limits.max_length),
+            links_allowed=self.links_allowed and limits.links_allowed,
+            phones_allowed=self.phones_allowed and limits.phones_allowed,
+        )
+
+
+def _limits(max_length: int, links: bool = True, phones: bool = True) -> PlatformRules:
+    return PlatformRules(max_length=max_length, links_allowed=links, phones_allowed=phones)
+
+
+# What a platform itself allows in a reply, for a platform brand.yaml does not list: the brand's
+# `other` rules (or PlatformRules()) are held within these. A length is the platform's own limit
+# where one is known (X: 280 for an ordinary account; Google Play: a developer reply of 350;
+# Telegram: a message of 4096; Instagram: a comment of 2200), else what a reply there should stay
+# within (YouTube takes 10,000 characters in a comment; a reply to one is kept to 1000).
+# Marketplaces, app stores and review sites: a seller's reply carries no links and no phone numbers
+# (their rules for replies, and their moderation, remove contact details). Instagram does not make
+# a link in a comment clickable, and YouTube often holds comments with links back as spam.
+# Platforms not here (vk, the maps, forum, news, website, other) take the brand's `other` rules.
+# These come from the platforms' public rules, not checked against each one's latest terms: list a
+# platform in brand.yaml to set its rules (knowledge/brands/README.md).
+PLATFORM_LIMITS: dict[Platform, PlatformRules] = {
+    Platform.twitter: _limits(280),
+    Platform.telegram: _limits(4096),
+    Platform.instagram: _limits(2200, links=False),
+    Platform.youtube: _limits(1000, links=False),
+    **dict.fromkeys([Platform.otzovik, Platform.irecommend], _limits(2000, links=False, phones=False)),
+    **dict.fromkeys(
+        [Platform.marketplace, Platform.ozon, Platform.wildberries, Platform.yandex_market, Platform.app_store],
+        _limits(1000, links=False, phones=False),
+    ),
+    Platform.google_play: _limits(350, links=False, phones=False),
+}
+
 
 class ContactChannel(Strict):
     """A way for a customer to reach the brand; `value` is a URL, phone or e-mail."""
@@ -427,7 +475,13 @@ class BrandProfile(Strict):
         return [self.name, *self.aliases]
 
     def rules_for(self, platform: Platform) -> PlatformRules:
-        return self.platforms.get(platform) or self.platforms.get(Platform.other) or PlatformRules()
+        """The platform's rules as brand.yaml lists them; else the brand's `other` rules (or the
+        defaults) held within what the platform allows (PLATFORM_LIMITS)."""
+        if platform in self.platforms:
+            return self.platforms[platform]
+        fallback = self.platforms.get(Platform.other) or PlatformRules()
+        limits = PLATFORM_LIMITS.get(platform)
+        return fallback.within(limits) if limits else fallback
 
 
 class Phrases(Strict):

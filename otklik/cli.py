@@ -18,7 +18,14 @@ from tqdm import tqdm
 
 from assistant.config import Settings
 from assistant.errors import ApiEditsError, AssistantError, InputError, UnknownBrandError
-from assistant.mention_io import MentionBatch, describe_validation_error, read_mentions, write_jsonl
+from assistant.mention_io import (
+    PRESETS,
+    MentionBatch,
+    column_mapping,
+    describe_validation_error,
+    read_mentions,
+    write_jsonl,
+)
 from assistant.models import ClassifiedMention, Mention, PipelineResult, Platform
 from assistant.pipeline import Components, build_components, build_offline, case_reference, run, run_batch
 from evals.datasets import load_sample_expectations
@@ -70,7 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     draft.add_argument("--author", help="the author's name")
     draft.add_argument("--platform", default="other", choices=[p.value for p in Platform])
     draft.add_argument("--rating", type=int, choices=range(1, 6), metavar="1-5")
-    draft.add_argument("--input", type=Path, help="mentions as .jsonl or .csv")
+    draft.add_argument("--input", type=Path, help="mentions as .jsonl, .json, .csv or .xlsx")
+    _add_preset(draft)
     draft.add_argument("--output", type=Path, help="write results as .jsonl")
     draft.add_argument("--json", action="store_true", help="machine-readable output")
     draft.add_argument(
@@ -79,7 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     draft.set_defaults(handler=cmd_draft)
 
     classify = commands.add_parser("classify", help="classify mentions from a file")
-    classify.add_argument("--input", type=Path, required=True, help="JSONL with at least id and text")
+    classify.add_argument("--input", type=Path, required=True, help="mentions: .jsonl, .json, .csv or .xlsx")
+    _add_preset(classify)
     classify.add_argument("--output", type=Path, required=True, help="JSONL, one classification per line")
     classify.add_argument("--brand", help="brand id, for its topics and triggers (optional)")
     classify.set_defaults(handler=cmd_classify)
@@ -108,6 +117,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_preset(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--preset",
+        choices=list(PRESETS),
+        default="canonical",
+        help="the columns of --input: a monitoring export's own (docs/csv-import.md); default: the field names",
+    )
+
+
 # --- commands ---------------------------------------------------------------------------
 
 
@@ -129,7 +147,7 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _draft_file(args: argparse.Namespace, settings: Settings) -> int:
-    batch = read_mentions(args.input, args.brand)
+    batch = read_mentions(args.input, args.brand, column_mapping(args.preset))
     _report_row_errors(args.input, batch)
     parts = build_components(settings)
     if args.brand:
@@ -145,7 +163,7 @@ def _draft_file(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
-    batch = read_mentions(args.input, args.brand or "generic")
+    batch = read_mentions(args.input, args.brand or "generic", column_mapping(args.preset))
     _report_row_errors(args.input, batch)
     parts = build_components(settings)
     brand = parts.store.load_brand(args.brand) if args.brand else None

@@ -30,6 +30,7 @@ from knowledge.embeddings import Embedder
 from knowledge.store import KnowledgeStore, make_client
 from otklik.cli import main
 from tests.conftest import BRANDS_DIR
+from tests.workbooks import xlsx
 
 BRANDS = ("kedr-bank", "obed-express")
 TRACEBACK = "Traceback"
@@ -226,6 +227,30 @@ def test_draft_csv_batch(data_dir: Path, tmp_path: Path) -> None:
     assert results[1]["mention"]["rating"] is None and results[1]["mention"]["author_name"] is None
 
 
+def test_draft_a_brand_analytics_workbook(data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "export.xlsx"
+    source.write_bytes(
+        xlsx(
+            [
+                ["Дата", "Автор", "Текст", "Источник", "Тональность", "Тип сообщения", "Аудитория"],
+                ["25.11.2026 14:05", "Олег", BANK_MENTIONS[0]["text"], "x.com", "Негатив", "Пост", 1200],
+                ["25.11.2026 15:00", "Анна", BANK_MENTIONS[2]["text"], "Google Play", "Позитив", "Отзыв", 10],
+            ]
+        )
+    )
+    target = tmp_path / "drafts.jsonl"
+    options = ["--preset", "brand-analytics", "--input", str(source), "--output", str(target)]
+    assert main(["draft", "--brand", "kedr-bank", *options]) == 0
+    results = _read_jsonl(target)
+    platforms = [(r["mention"]["author_name"], r["mention"]["platform"]) for r in results]
+    assert platforms == [("Олег", "twitter"), ("Анна", "google_play")]
+    limits = [next(c["detail"] for c in r["draft"]["checks"] if c["name"] == "length") for r in results]
+    assert [detail.split(" of ")[1] for detail in limits] == ["280 characters", "350 characters"]
+    err = capsys.readouterr().err
+    assert f"{source}: warning: set aside fields Otklik does not know: Аудитория, Тип сообщения, Тональность" in err
+    assert TRACEBACK not in err and "skipped" not in err
+
+
 @pytest.mark.parametrize(
     ("bad_row", "message"),
     [
@@ -324,6 +349,9 @@ def test_unknown_brand_in_a_batch(data_dir: Path, tmp_path: Path, capsys: pytest
         (["draft", "--brand", "kedr-bank", "--input", "{tmp}/mentions.txt"], ["unknown file type", ".txt"]),
         (["draft", "--brand", "kedr-bank", "--input", "{tmp}/empty.jsonl"], ["no valid mentions"]),
         (["draft", "--brand", "kedr-bank", "--input", "{tmp}/no-text.csv"], ["text"]),
+        (["draft", "--brand", "kedr-bank", "--input", "{tmp}/broken.xlsx"], ["broken.xlsx", "not a readable .xlsx"]),
+        (["draft", "--brand", "kedr-bank", "--input", "{tmp}/old.xlsx"], ["old.xlsx", "an old Excel .xls workbook"]),
+        (["classify", "--input", "{tmp}/empty.xlsx", "--output", "{tmp}/o.jsonl"], ["empty.xlsx", "is empty"]),
         (
             ["draft", "--brand", "kedr-bank", "--input", "{tmp}/ok.jsonl", "--output", "{tmp}/nodir/o.jsonl"],
             ["cannot be written"],
@@ -341,6 +369,9 @@ def test_unknown_brand_in_a_batch(data_dir: Path, tmp_path: Path, capsys: pytest
         "unknown-extension",
         "empty-file",
         "csv-without-text-column",
+        "broken-xlsx",
+        "xls-named-xlsx",
+        "empty-sheet",
         "unwritable-output",
         "ingest-no-brand-folder",
         "demo-missing-samples",
@@ -352,6 +383,9 @@ def test_input_errors_are_one_line(
     (tmp_path / "mentions.txt").write_text('{"text": "Где мой заказ?"}\n', encoding="utf-8")
     (tmp_path / "empty.jsonl").write_text("\n", encoding="utf-8")
     (tmp_path / "no-text.csv").write_text("id,message\n1,Где мой заказ?\n", encoding="utf-8")
+    (tmp_path / "broken.xlsx").write_bytes(b"PK\x03\x04" + bytes(64))  # a zip signature, then nothing
+    (tmp_path / "old.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64))
+    (tmp_path / "empty.xlsx").write_bytes(xlsx([]))
     _write_jsonl(tmp_path / "ok.jsonl", BANK_MENTIONS[:1])
     assert main([arg.replace("{tmp}", str(tmp_path)) for arg in argv]) != 0
     _assert_one_line_error(capsys.readouterr().err, *fragments)

@@ -1,11 +1,16 @@
 """Reading mentions: the canonical schema, presets and column mappings, dates, the JSON forms,
-and bad input reported by line (or, for an unreadable upload, as one InputError)."""
+Excel workbooks, and bad input reported by line (or, for an unreadable upload, as one InputError)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import zipfile
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -21,6 +26,7 @@ from assistant.mention_io import (
     read_mentions,
 )
 from assistant.models import Platform
+from tests.workbooks import xlsx
 
 BRAND = "obed-express"
 RUSSIAN_EXPORT = (
@@ -178,8 +184,8 @@ def test_read_mentions_names_the_file(tmp_path: Path) -> None:
     bad.write_bytes("text\nПривет\n".encode("cp1251"))
     with pytest.raises(InputError, match=re.escape(f"{bad}: not UTF-8 text")):
         read_mentions(bad)
-    with pytest.raises(InputError, match=r"unknown file type '\.xlsx'"):
-        read_mentions(tmp_path / "export.xlsx")
+    with pytest.raises(InputError, match=r"unknown file type '\.xls'; use .jsonl, .json, .csv or .xlsx"):
+        read_mentions(tmp_path / "export.xls")
 
 
 def test_fields_otklik_does_not_know_are_set_aside_not_a_rejected_row(tmp_path: Path) -> None:
@@ -196,3 +202,136 @@ def test_fields_otklik_does_not_know_are_set_aside_not_a_rejected_row(tmp_path: 
     assert from_jsonl.ignored == ["reach", "sentiment_ba"]
     assert (len(from_csv.mentions), from_csv.errors) == (1, [])
     assert from_csv.ignored == ["Охват", "Тональность"]
+
+
+# --- monitoring exports: Brand Analytics and YouScan, as CSV and as XLSX -------------------------
+
+# Their columns as public descriptions of these exports give them (not vendor-certified), with the
+# extra columns every such export carries: none of them may cost a row.
+BRAND_ANALYTICS = [
+    ["Дата", "Автор", "Текст", "Ссылка", "Источник", "Тип площадки", "Тональность", "Тип сообщения", "Аудитория", "Охват", "Оценка"],
+    [datetime(2026, 11, 25, 14, 5), "Ирина", "Суп холодный, курьер опоздал", "https://vk.com/wall-1_2", "vk.com", "Социальные сети", "Негатив", "Комментарий", 1200, 5400, None],
+    ["26.11.2026 09:30", "Олег", "Доставили за 30 минут, спасибо", "https://t.me/obed/15", "t.me", "Мессенджеры", "Позитив", "Пост", 300, 900, None],
+    [datetime(2026, 11, 27, 8, 0), "Анна", "Приложение вылетает при оплате", "", "play.google.com", "Отзывы", "Негатив", "Отзыв", "", "", 2],
+    [datetime(2026, 11, 27, 9, 0), "Ред.", "Обед Экспресс открыл кухню в Купчино", "https://ria.ru/1", "ria.ru", "СМИ", "Нейтрально", "Статья", 90000, "", None],
+]  # fmt: skip
+YOUSCAN = [
+    ["Date", "Source", "Source type", "Post type", "Author", "Text", "URL", "Sentiment", "Engagement", "Potential reach"],
+    [datetime(2026, 11, 25, 11, 5), "x.com", "Social networks", "Post", "@irina", "Cold soup again, 2 hours late", "https://x.com/i/1", "negative", 14, 5000],
+    [datetime(2026, 11, 25, 12, 0), "www.instagram.com", "Social networks", "Comment", "oleg", "Best delivery in town", "https://instagram.com/p/2", "positive", 3, 800],
+    ["2026-11-25T13:00:00Z", "youtube.com", "Video", "Comment", "Anna", "Where is my order 48213?", "https://youtu.be/3", "neutral", 0, 100],
+    [datetime(2026, 11, 25, 14, 0), "market.yandex.ru", "Reviews", "Review", "Пётр", "Курьер нагрубил", "", "negative", "", ""],
+]  # fmt: skip
+
+
+def _csv_export(rows: Sequence[Sequence[Any]], delimiter: str) -> bytes:
+    """The rows as the export's CSV: dates written the way the export writes them."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    for row in rows:
+        writer.writerow(cell.strftime("%d.%m.%Y %H:%M") if isinstance(cell, datetime) else cell for cell in row)
+    return out.getvalue().encode()
+
+
+def _export(rows: Sequence[Sequence[Any]], source: SourceFormat, delimiter: str = ";") -> bytes:
+    return xlsx(rows) if source is SourceFormat.xlsx else _csv_export(rows, delimiter)
+
+
+@pytest.mark.parametrize("source", [SourceFormat.csv, SourceFormat.xlsx])
+def test_a_brand_analytics_export_imports_every_row(source: SourceFormat) -> None:
+    batch = _read(_export(BRAND_ANALYTICS, source), source, mapping=column_mapping("brand-analytics"))
+    assert batch.errors == [] and batch.lines == [2, 3, 4, 5]
+    assert [m.platform for m in batch.mentions] == [Platform.vk, Platform.telegram, Platform.google_play, Platform.news]
+    irina, oleg, anna, _news = batch.mentions
+    assert irina.created_at == datetime(2026, 11, 25, 11, 5, tzinfo=UTC)  # Moscow time, as the export writes it
+    assert oleg.created_at == datetime(2026, 11, 26, 6, 30, tzinfo=UTC)
+    assert (irina.author_name, irina.url, anna.rating, anna.url) == ("Ирина", "https://vk.com/wall-1_2", 2, None)
+    assert batch.ignored == ["Аудитория", "Охват", "Тип сообщения", "Тональность"]
+
+
+@pytest.mark.parametrize("source", [SourceFormat.csv, SourceFormat.xlsx])
+def test_a_youscan_export_imports_every_row(source: SourceFormat) -> None:
+    batch = _read(_export(YOUSCAN, source, delimiter=","), source, mapping=column_mapping("youscan"))
+    assert batch.errors == [] and len(batch.mentions) == 4
+    expected = [Platform.twitter, Platform.instagram, Platform.youtube, Platform.yandex_market]
+    assert [m.platform for m in batch.mentions] == expected
+    assert batch.mentions[0].created_at == datetime(2026, 11, 25, 11, 5, tzinfo=UTC)  # UTC unless the mapping says
+    assert batch.mentions[2].created_at == datetime(2026, 11, 25, 13, 0, tzinfo=UTC)
+    assert batch.ignored == ["Engagement", "Post type", "Potential reach", "Sentiment"]
+
+
+@pytest.mark.parametrize(
+    ("name", "platform"),
+    [
+        ("X", Platform.twitter),
+        ("x.com", Platform.twitter),
+        ("Twitter.com", Platform.twitter),
+        ("twitter", Platform.twitter),
+        ("www.instagram.com", Platform.instagram),
+        ("youtu.be", Platform.youtube),
+        ("Телеграм-канал", Platform.telegram),
+        ("Ozon", Platform.ozon),
+        ("ozon.ru", Platform.ozon),
+        ("Wildberries", Platform.wildberries),
+        ("Яндекс Маркет", Platform.yandex_market),
+        ("market.yandex.ru", Platform.yandex_market),
+        ("маркетплейс", Platform.marketplace),
+        ("Google Play", Platform.google_play),
+        ("play.google.com", Platform.google_play),
+        ("Форум", Platform.forum),
+        ("СМИ", Platform.news),
+    ],
+)
+def test_platform_names_in_exports(name: str, platform: Platform) -> None:
+    [mention] = _read(f"Текст;Площадка\nГде заказ?;{name}\n", mapping=column_mapping("russian-export")).mentions
+    assert mention.platform is platform
+
+
+def test_the_platform_is_the_first_source_column_we_know() -> None:
+    mapping = column_mapping("brand-analytics")
+    rows = "Текст;Источник;Тип площадки\nНовость;ria.ru;СМИ\nПост;vk.com;Социальные сети\nЧто-то;blog.example;Блоги\n"
+    assert [m.platform for m in _read(rows, mapping=mapping).mentions] == [Platform.news, Platform.vk, Platform.other]
+
+
+def test_a_workbook_reads_like_its_csv(tmp_path: Path) -> None:
+    rows = [["text", "rating", "external_id", "created_at"], ["Суп холодный", 2, 98765, datetime(2026, 11, 25, 14, 5)]]
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(xlsx(rows))
+    [mention] = read_mentions(path, BRAND).mentions
+    assert (mention.rating, mention.external_id) == (2, "98765")  # numbers read as a CSV holds them
+    assert mention.created_at == datetime(2026, 11, 25, 14, 5, tzinfo=UTC)
+    renamed = tmp_path / "export.csv"  # a workbook saved under the wrong name still reads
+    renamed.write_bytes(path.read_bytes())
+    assert read_mentions(renamed, BRAND).mentions[0].text == "Суп холодный"
+
+
+def test_a_workbook_counts_its_rows_against_the_limit() -> None:
+    book = xlsx([["text"], *[[f"Отзыв {n}"] for n in range(5)]])
+    assert _read(book, SourceFormat.xlsx, max_rows=5).rows == 5
+    with pytest.raises(TooManyRowsError, match="6 rows; the limit is 5"):
+        _read(xlsx([["text"], *[[f"Отзыв {n}"] for n in range(6)]]), SourceFormat.xlsx, max_rows=5)
+
+
+def _zip(**files: str) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"text\n\xd0\x9f\n", "not an .xlsx workbook"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "an old Excel .xls workbook"),
+        (b"PK\x03\x04" + bytes(100), "not a readable .xlsx workbook"),
+        (_zip(**{"export.csv": "text\nПривет\n"}), "not a readable .xlsx workbook"),
+        (xlsx([]), "sheet 'Упоминания' is empty"),
+        (xlsx([["Сообщение", "Автор"], ["Где заказ?", "Ирина"]]), "row 1: the header needs a 'text' column"),
+    ],
+    ids=["text", "old-xls", "damaged-zip", "zip-of-csv", "empty-sheet", "no-text-column"],
+)
+def test_a_bad_workbook_is_one_clear_error(data: bytes, message: str) -> None:
+    with pytest.raises(InputError, match=re.escape(message)):
+        _read(data, SourceFormat.xlsx)

@@ -24,6 +24,7 @@ from assistant.models import (
     NegativeKind,
     PipelineResult,
     Platform,
+    PlatformRules,
     ReplyMode,
     RiskFlag,
     Sentiment,
@@ -133,6 +134,50 @@ def test_a_competitors_promotion_is_spam_hidden_or_reported_as_the_platform_allo
     assert result.classification.mention_kind is MentionKind.spam, result.classification
     assert result.decision.actions == actions
     assert result.draft is None
+
+
+# --- platforms brand.yaml does not list: the brand's `other` rules within the platform's limits ----
+
+
+def test_a_platform_brand_yaml_does_not_list_gets_its_default_limits(components: Components) -> None:
+    profile = components.store.load_brand("obed-express").profile
+    assert Platform.twitter not in profile.platforms and Platform.google_play not in profile.platforms
+    rules = {platform: profile.rules_for(platform) for platform in Platform}
+    assert rules[Platform.twitter] == PlatformRules(max_length=280, links_allowed=True, phones_allowed=True)
+    assert rules[Platform.google_play] == PlatformRules(max_length=350, links_allowed=False, phones_allowed=False)
+    for marketplace in (Platform.ozon, Platform.wildberries, Platform.yandex_market, Platform.marketplace):
+        assert not (rules[marketplace].links_allowed or rules[marketplace].phones_allowed), marketplace
+    assert (rules[Platform.instagram].max_length, rules[Platform.instagram].links_allowed) == (1000, False)
+    assert rules[Platform.vk] == profile.platforms[Platform.vk]  # a listed platform keeps its own rules
+    assert rules[Platform.forum] == rules[Platform.other] == profile.platforms[Platform.other]
+    own = profile.model_copy(update={"platforms": {Platform.twitter: PlatformRules(max_length=500)}})
+    assert own.rules_for(Platform.twitter).max_length == 500  # brand.yaml may set its own
+
+
+@pytest.mark.parametrize(("platform", "limit"), [(Platform.twitter, 280), (Platform.google_play, 350)])
+def test_a_complaint_on_a_tight_platform_gets_a_reply_that_fits(
+    components: Components, platform: Platform, limit: int
+) -> None:
+    text = "Заказ 48213 привезли через два часа, суп холодный, курьер даже не извинился. Больше не закажу."
+    mention = Mention(id="tight-1", brand="obed-express", author_name="Ирина", platform=platform, text=text)
+    result = run(mention, components, case_ref=case_reference(mention))
+    assert result.decision.reply_mode is ReplyMode.negative
+    checks = {check.name: check for check in result.draft.checks}
+    assert len(result.draft.text) <= limit, result.draft.text
+    assert checks["length"].passed and checks["length"].detail.endswith(f"of {limit} characters")
+    assert all(checks[name].passed for name in FIVE_RULES), result.draft.checks  # shorter, still the five rules
+    assert result.draft.status is DraftStatus.ready
+
+
+def test_a_reply_too_long_for_the_platform_goes_to_review_not_out(components: Components) -> None:
+    """Kedr Bank's formal five-rule reply is longer than an X post (300 characters at the shortest
+    today): it is never ready over the limit; an operator shortens it."""
+    text = "Перевод завис на сутки, поддержка молчит"
+    mention = Mention(id="tight-2", brand="kedr-bank", author_name="Ирина", platform=Platform.twitter, text=text)
+    draft = run(mention, components, case_ref=case_reference(mention)).draft
+    length = next(check for check in draft.checks if check.name == "length")
+    assert length.passed is (len(draft.text) <= 280)
+    assert draft.status is DraftStatus.needs_review or len(draft.text) <= 280
 
 
 def test_news_about_the_brand_is_monitored_not_answered(components: Components) -> None:

@@ -123,6 +123,11 @@ def test_a_comparison_with_a_competitor_is_not_its_promotion() -> None:
         (MentionKind.chatter, Platform.telegram, [Action.no_action]),
         (MentionKind.spam, Platform.vk, [Action.hide_and_report]),
         (MentionKind.spam, Platform.otzovik, [Action.request_removal]),
+        (MentionKind.spam, Platform.youtube, [Action.hide_and_report]),  # comments under the brand's own videos
+        (MentionKind.spam, Platform.twitter, [Action.hide_and_report]),
+        (MentionKind.spam, Platform.ozon, [Action.request_removal]),
+        (MentionKind.spam, Platform.google_play, [Action.request_removal]),
+        (MentionKind.spam, Platform.forum, [Action.request_removal]),
         (MentionKind.crisis, Platform.vk, [Action.escalate, Action.reply]),
     ],
 )

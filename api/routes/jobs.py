@@ -1,6 +1,6 @@
-"""Batch uploads: a JSON list, JSON lines or a CSV file of mentions, stored at once and drafted
-in the background; the job shows the progress and the results. Formats, the canonical CSV
-schema and column mappings: docs/csv-import.md."""
+"""Batch uploads: a JSON list, JSON lines, a CSV file or an Excel workbook (.xlsx) of mentions,
+stored at once and drafted in the background; the job shows the progress and the results.
+Formats, the canonical CSV schema and column mappings: docs/csv-import.md."""
 
 from __future__ import annotations
 
@@ -28,9 +28,12 @@ from assistant.mention_io import (
     TooManyRowsError,
     column_mapping,
     parse_mentions,
+    sniff_format,
 )
 
 router = APIRouter(prefix="/jobs", tags=["jobs"])
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 MEDIA_TYPES = {
     "application/json": SourceFormat.json,
@@ -38,8 +41,10 @@ MEDIA_TYPES = {
     "application/jsonl": SourceFormat.jsonl,
     "application/x-jsonlines": SourceFormat.jsonl,
     "text/csv": SourceFormat.csv,
+    XLSX_TYPE: SourceFormat.xlsx,
 }
 MULTIPART = "multipart/form-data"
+OCTET_STREAM = "application/octet-stream"  # read only if it is an .xlsx workbook (by its zip signature)
 OPTIONS = ("brand", "preset", "mapping")  # query parameters, or form fields of a multipart upload
 MAX_FORM_FIELDS = 10  # beyond it the form parser refuses; up to it, an unknown field is named
 
@@ -51,12 +56,13 @@ UPLOAD_BODY: dict[str, Any] = {
             "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
             "application/x-ndjson": {"schema": {"type": "string", "description": "one mention object per line"}},
             "text/csv": {"schema": {"type": "string", "description": "a header row, then one mention per row"}},
+            XLSX_TYPE: {"schema": {"type": "string", "format": "binary", "description": "the first sheet is read"}},
             MULTIPART: {
                 "schema": {
                     "type": "object",
                     "required": ["file"],
                     "properties": {
-                        "file": {"type": "string", "format": "binary", "description": ".csv, .jsonl or .json"},
+                        "file": {"type": "string", "format": "binary", "description": ".csv, .xlsx, .jsonl or .json"},
                         "brand": _option,
                         "preset": {"type": "string", "enum": list(PRESETS)},
                         "mapping": {**_option, "description": "a column mapping as JSON"},
@@ -69,7 +75,7 @@ UPLOAD_BODY: dict[str, Any] = {
 REFUSALS: dict[int | str, dict[str, Any]] = {
     403: {"description": "the key may not submit, or covers no brand of the upload's rows"},
     413: {"description": "more bytes than OTKLIK_MAX_UPLOAD_BYTES or rows than OTKLIK_MAX_UPLOAD_ROWS"},
-    415: {"description": "a content type other than JSON, JSON lines, CSV or a multipart file upload"},
+    415: {"description": "a content type other than JSON, JSON lines, CSV, XLSX or a multipart file upload"},
     422: {"description": "unreadable upload, bad preset or mapping, or no good row"},
 }
 
@@ -109,10 +115,13 @@ async def receive_upload(
     if media_type == MULTIPART:
         async with request.form(max_files=1, max_fields=MAX_FORM_FIELDS) as form:
             return await _form_upload(form, options)
-    if media_type not in MEDIA_TYPES:
+    if media_type not in MEDIA_TYPES and media_type != OCTET_STREAM:
         raise _unsupported(f"content type {media_type!r}" if media_type else "a body without a content type")
     data = await request.body()
-    return RawUpload(data, MEDIA_TYPES[media_type], None, options, "query", ("body",))
+    source = sniff_format(data, MEDIA_TYPES.get(media_type))
+    if source is None:
+        raise _unsupported(f"an {OCTET_STREAM} body that is no .xlsx workbook")
+    return RawUpload(data, source, None, options, "query", ("body",))
 
 
 async def _form_upload(form: FormData, options: dict[str, str | None]) -> RawUpload:
@@ -129,15 +138,15 @@ async def _form_upload(form: FormData, options: dict[str, str | None]) -> RawUpl
         if isinstance(value, UploadFile):
             raise _invalid(("body", name), "expected a text field, not a file")
         options[name] = value or options[name]
-    return RawUpload(data, _file_format(upload), upload.filename, options, "body", ("body", "file"))
+    return RawUpload(data, _file_format(upload, data), upload.filename, options, "body", ("body", "file"))
 
 
-def _file_format(upload: UploadFile) -> SourceFormat:
-    """By the file's extension, else by its content type."""
+def _file_format(upload: UploadFile, data: bytes) -> SourceFormat:
+    """By the file's extension, else by its content type; a zip archive is read as a workbook."""
     name = upload.filename or ""
     suffix = name[name.rfind(".") :].lower() if "." in name else ""
     media_type = (upload.content_type or "").split(";")[0].strip().lower()
-    found = SUFFIXES.get(suffix) or MEDIA_TYPES.get(media_type)
+    found = sniff_format(data, SUFFIXES.get(suffix) or MEDIA_TYPES.get(media_type))
     if found is None:
         raise _unsupported(f"file {name!r} ({media_type or 'no content type'})")
     return found
@@ -277,5 +286,5 @@ def _invalid(
 
 
 def _unsupported(what: str) -> HTTPException:
-    accepted = ", ".join([*MEDIA_TYPES, f"{MULTIPART} with a .csv, .jsonl or .json file"])
+    accepted = ", ".join([*MEDIA_TYPES, f"{MULTIPART} with a .csv, .xlsx, .jsonl or .json file"])
     return HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE, f"cannot read {what}; send {accepted}")

@@ -27,6 +27,7 @@ from assistant.llm import make_chat_model
 from assistant.pipeline import Components, with_language_model
 from tests import fake_openai_server as fake
 from tests.api.conftest import KEDR, NEGATIVE, OBED, mention, order_number
+from tests.workbooks import xlsx
 
 pytestmark = pytest.mark.storage  # also run against PostgreSQL and a Chroma server (.ci/scaleout.sh)
 
@@ -34,6 +35,7 @@ DEADLINE_S = 300  # generous: the machine is shared; the tests assert outcomes, 
 QUESTION = "Подскажите, до скольки вы доставляете в Купчино?"
 THANKS = "Спасибо, курьер Олег приехал раньше срока, всё горячее!"
 JSONL = "application/x-ndjson"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @pytest.fixture
@@ -249,6 +251,41 @@ def test_an_unknown_default_brand_is_named(client: TestClient, make_key) -> None
     assert error["loc"] == ["query", "brand"] and "pizza-planet" in error["msg"] and OBED in error["msg"]
 
 
+def test_monitoring_exports_as_workbooks(client: TestClient, obed_operator) -> None:
+    """A Brand Analytics workbook as a file and a YouScan one as a raw body (the zip signature is
+    enough): every row kept, the export's own columns set aside, the new platforms read."""
+    complaint = NEGATIVE.format(order=order_number())
+    analytics = xlsx(
+        [
+            ["Дата", "Автор", "Текст", "Источник", "Тональность", "Тип сообщения", "Аудитория"],
+            [datetime(2026, 11, 25, 14, 5), "Ирина", complaint, "Ozon", "Негатив", "Отзыв", 10],
+            [datetime(2026, 11, 25, 15, 0), "Олег", THANKS, "Google Play", "Позитив", "Отзыв", 20],
+        ]
+    )
+    files = {"file": ("export.xlsx", analytics, XLSX)}
+    job = _submit(client, obed_operator, files=files, data={"brand": OBED, "preset": "brand-analytics"})
+    assert (job["source"], job["accepted"], job["rejected"]) == ("xlsx", 2, [])
+    youscan = xlsx(
+        [
+            ["Date", "Source", "Post type", "Author", "Text", "Sentiment", "Engagement"],
+            ["2026-11-25T11:05:00Z", "x.com", "Post", "@irina", QUESTION, "neutral", 4],
+            ["2026-11-25T12:00:00Z", "youtube.com", "Comment", "Oleg", THANKS + " Видео супер", "positive", 1],
+        ]
+    )
+    octet = {"Content-Type": "application/octet-stream"}
+    raw = _submit(client, obed_operator, content=youscan, params={"brand": OBED, "preset": "youscan"}, headers=octet)
+    assert (raw["source"], raw["accepted"], raw["rejected"]) == ("xlsx", 2, [])
+    for job_id in (job["id"], raw["id"]):
+        _wait_done(client, obed_operator, job_id)
+    found = [
+        client.get(f"/mentions/{r['mention_id']}", headers=obed_operator).json()["mention"]
+        for job_id in (job["id"], raw["id"])
+        for r in _results(client, obed_operator, job_id)
+    ]
+    assert [m["platform"] for m in found] == ["ozon", "google_play", "twitter", "youtube"]
+    assert datetime.fromisoformat(found[0]["created_at"]) == datetime(2026, 11, 25, 11, 5, tzinfo=UTC)
+
+
 # --- bad uploads ---------------------------------------------------------------------------------
 
 
@@ -296,7 +333,26 @@ def _error(response: Any, status: int) -> dict:
         ({"json": [{"text": "x"}, {"brand": OBED}]}, 422, ["body"], "brand: Field required"),
         ({"json": []}, 422, ["body"], "no rows"),
         ({"content": b"text\nhi", "headers": {"Content-Type": "text/plain"}}, 415, None, "'text/plain'"),
-        ({"files": {"file": ("export.xlsx", b"PK", "application/vnd.ms-excel")}}, 415, None, "export.xlsx"),
+        ({"files": {"file": ("export.pdf", b"%PDF-1.7", "application/pdf")}}, 415, None, "export.pdf"),
+        (
+            {"files": {"file": ("export.xlsx", b"PK\x03\x04" + bytes(64), XLSX)}},
+            422,
+            ["body", "file"],
+            "not a readable .xlsx workbook",
+        ),
+        (
+            {"files": {"file": ("export.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), XLSX)}},
+            422,
+            ["body", "file"],
+            "an old Excel .xls workbook",
+        ),
+        ({"content": xlsx([]), "headers": {"Content-Type": XLSX}}, 422, ["body"], "is empty"),
+        (
+            {"content": b"text\nhi\n", "headers": {"Content-Type": "application/octet-stream"}},
+            415,
+            None,
+            "no .xlsx workbook",
+        ),
     ],
     ids=[
         "json-syntax",
@@ -314,6 +370,10 @@ def _error(response: Any, status: int) -> dict:
         "no-rows",
         "unsupported-type",
         "unsupported-file",
+        "broken-xlsx",
+        "xls-named-xlsx",
+        "empty-sheet",
+        "octet-stream-not-xlsx",
     ],
 )
 def test_a_bad_upload_is_a_clear_4xx(
