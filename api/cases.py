@@ -201,6 +201,7 @@ def _follow_up_request(
         brand=brand,
         case=CaseTicket(reference=case.reference, due=_promised_due(case, brand, now)),
         note=case.note,
+        now=now,
     )
 
 

@@ -25,6 +25,7 @@ from assistant.draft import DraftRequest, avoided_words, first_name, promised_du
 from assistant.hours import clock_texts
 from assistant.models import CheckResult, Draft, DraftStatus, EmojiPolicy, ReplyMode
 from assistant.profanity import Lexicon
+from assistant.reply_checks import ReplyChecks
 
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2764]")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -168,9 +169,10 @@ def _fold(text: str) -> str:
 class Checker:
     """Runs every check on a draft; knows nothing of how the draft was written."""
 
-    def __init__(self, profanity: Lexicon, promises: list[Promise]):
+    def __init__(self, profanity: Lexicon, promises: list[Promise], reply_checks: ReplyChecks):
         self._profanity = profanity
         self._promises = promises
+        self.reply_checks = reply_checks  # what a reviewer sees (assistant/reply_checks.py)
 
     def check(self, draft: Draft, request: DraftRequest) -> Draft:
         text = draft.text
@@ -189,6 +191,7 @@ class Checker:
             self._grounded_links(text, request),
             self._grounded_promises(text, request),
             self._grounded_content(text, request),
+            *self.reply_checks.run(text, request),
         ]
         failed = any(not check.passed for check in checks)
         status = DraftStatus.needs_review if failed else DraftStatus.ready

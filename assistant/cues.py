@@ -48,6 +48,7 @@ SPECIFIC_PATTERNS: dict[str, list[re.Pattern[str]]] = {
     ],
     "date": [
         re.compile(r"\b((?:[012]?\d|3[01])[./](?:0[1-9]|1[0-2])(?:[./]\d{2,4})?)(?![\d.]*\d)"),
+        re.compile(r"\b((?:[012]?\d|3[01])-?го)\b"),
         re.compile(
             r"\b(\d{1,2}\s+(?:январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*)", re.I
         ),
@@ -118,6 +119,8 @@ _PHONE = re.compile(r"(?:\+7|\b8)[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}\
 class Specific:
     kind: str
     text: str
+    start: int = 0  # where the detail stands in the text it was found in
+    end: int = 0
 
 
 def detect_language(text: str) -> str:
@@ -139,7 +142,7 @@ def find_specifics(text: str) -> list[Specific]:
                 value = " ".join(match.group(1).split()).strip(" ,.")
                 if value and not any(span.start in other or other.start in span for other in taken):
                     taken.append(span)
-                    found.append(Specific(kind, value))
+                    found.append(Specific(kind, value, span.start, span.stop))
     return found
 
 

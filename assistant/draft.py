@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
@@ -118,8 +119,11 @@ def _belongs_elsewhere(channel: ContactChannel) -> bool:
 
 
 def channel_text(channel: ContactChannel, language: str) -> str:
+    """The channel as a reply names it: its label, and its address unless the label already
+    names it (a bot's @handle is its address: no link after it)."""
     label = channel.label.get(language) or next(iter(channel.label.values()))
-    return label if channel.kind == "in_platform" or channel.value in label else f"{label} {channel.value}"
+    named = channel.kind == "in_platform" or channel.value in label or re.search(r"@\w{3,}", label)
+    return label if named else f"{label} {channel.value}"
 
 
 def promised_due(request: DraftRequest) -> datetime:
@@ -154,8 +158,9 @@ def pick_phrase(variants: list[str], values: dict[str, str], seed: str) -> str:
 
 def fillable(template: str, values: dict[str, str]) -> bool:
     """A variant that needs a value we do not have (no topic, no case) is skipped, and so is one
-    whose condition `{!order}` fails: it asks for the order number, which the author gave."""
-    needed = all(values.get(key) for key in re.findall(r"{(\w+)}", template))
+    whose condition fails: `{!order}` (it asks for the order number, which the author gave),
+    `{?treated}` (it speaks to someone already in a doctor's care)."""
+    needed = all(values.get(key) for key in re.findall(r"{[?]?(\w+)}", template))
     return needed and not any(values.get(key) for key in re.findall(r"{!(\w+)}", template))
 
 
@@ -213,6 +218,7 @@ VOICE_PHRASES: dict[str, str] = {
 _OPTIONAL_MOVES = {"opening": 2, "details": 2, "fact": 2, "closing": 3, "pass_on": 2}
 MAX_FACTS = 2
 ANSWER_COVERAGE = 0.34  # a fact answers a question when it shares about a third of the question's content words
+STEM = 5  # letters that tell a word's family: «опоздание» and «опоздал», «перевести» and «перевод»
 COMMON_SHARE = 0.15  # a word in more of the brand's facts than this is not distinctive
 
 
@@ -242,7 +248,7 @@ class _Composer:
             for f in request.brand.public_facts
             if _fits_platform(fact_text(f, language), rules) and self._voice_permits(fact_text(f, language))
         ]
-        self.common = common_words(self.facts, language)
+        self.common = common_words(self.facts, language) | brand_words(request.brand)
         self.answers, self.unanswered = self._find_answers()
         self.warnings: list[str] = []
         self.used: set[str] = set()  # sentences already in the reply
@@ -295,25 +301,30 @@ class _Composer:
         answers: dict[str, tuple[Fact, str]] = {}
         unanswered = False
         for question in questions:
-            fact = answering_fact(question, self.facts, self.language, self.common)
-            if fact is None:
-                unanswered = True
-            else:
+            found = answering_facts(question, self.facts, self.language, self.common, self._playbook_facts())
+            unanswered = unanswered or not found
+            for fact in found:
                 answers.setdefault(fact.id, (fact, question))
         return list(answers.values())[:MAX_FACTS], unanswered
+
+    def _playbook_facts(self) -> frozenset[str]:
+        return frozenset(self.situation.playbook.facts) if self.situation.playbook else frozenset()
 
     def _answers(self) -> list[Sentence]:
         """Each question answered from the fact that fits it; a question no fact answers gets the
         honest «who will answer and when»."""
         # a second fact goes before the first when space is short
         sentences = [self._fact_sentence(f, 1 + (i > 0), about=q) for i, (f, q) in enumerate(self.answers)]
-        if (self.unanswered or not self.answers) and self.mode is ReplyMode.answer:
-            sentences.append(self._pick("no_answer"))  # a complaint's reply promises its follow-up anyway
+        asked = self.situation.questions or self.mode is ReplyMode.answer
+        if asked and (self.unanswered or not self.answers):
+            sentences.append(self._pick("no_answer"))  # who will answer, and when: never silence
         return sentences
 
     def _fact_sentence(self, fact: Fact, priority: int = 1, about: str = "") -> Sentence:
+        """The fact's sentences that bear on the mention, never one asking for what the author gave."""
         wanted = _content_lemmas(about) if about else self.situation.lemmas
-        return Sentence(fact_excerpt(fact, self.language, wanted), priority, fact_id=fact.id)
+        excerpt = fact_excerpt(fact, self.language, wanted, keep=lambda s: not (requested_items(s) & self.given))
+        return Sentence(excerpt, priority, fact_id=fact.id if excerpt else None)
 
     # --- phrases ---------------------------------------------------------------------
 
@@ -321,6 +332,10 @@ class _Composer:
         """The variant that says the most of this case, by a hash among equals; never one that
         asks for what the mention gives or that the voice forbids."""
         usable = [v for v in self._variants(move) if self._usable(v)]
+        if not usable:  # every playbook variant asks for what the author gave: the voice's own phrases
+            usable = [v for v in self._voice_variants(move) if self._usable(v)]
+        if move == "no_answer" and any("{when}" in v for v in usable):
+            usable = [v for v in usable if "{when}" in v]  # who will answer, and when
         if not usable:
             return Sentence("")
         if self.shortest:
@@ -345,8 +360,9 @@ class _Composer:
     def _variants(self, move: str) -> list[str]:
         playbook = self.situation.playbook
         own = playbook.phrases.get(self.voice_key, {}).get(move) if playbook else None
-        if own:
-            return own
+        return own or self._voice_variants(move)
+
+    def _voice_variants(self, move: str) -> list[str]:
         fallback = VOICE_PHRASES.get(move)
         return list(getattr(self.voice.phrases, fallback, [])) if fallback else []
 
@@ -389,11 +405,16 @@ def fact_lemmas(fact: Fact, language: str) -> frozenset[str]:
     return _content_lemmas(fact_text(fact, language))
 
 
-def fact_excerpt(fact: Fact, language: str, wanted: frozenset[str], most: int = 2) -> str:
+def fact_excerpt(
+    fact: Fact, language: str, wanted: frozenset[str], most: int = 2, keep: Callable[[str], bool] = lambda _: True
+) -> str:
     """The fact's sentences that bear on what the author wrote (at most two, in their order);
     its first sentence when none does: a reply quotes what answers, not the whole paragraph."""
-    sentences = [s.text for s in razdel.sentenize(fact_text(fact, language))]
-    scored = [(len(_content_lemmas(s) & _content(wanted)), i) for i, s in enumerate(sentences)]
+    sentences = [s.text for s in razdel.sentenize(fact_text(fact, language)) if keep(s.text)]
+    if not sentences:
+        return ""
+    stems = {word[:STEM] for word in _content(wanted)}
+    scored = [(len({w[:STEM] for w in _content_lemmas(s)} & stems), i) for i, s in enumerate(sentences)]
     chosen = sorted(i for score, i in sorted(scored, key=lambda p: -p[0])[:most] if score > 0) or [0]
     return " ".join(sentences[i] for i in chosen)
 
@@ -402,17 +423,32 @@ def overlap(words: frozenset[str] | set[str], other: frozenset[str]) -> int:
     return len(_content(words) & other)
 
 
-def answering_fact(question: str, facts: list[Fact], language: str, common: frozenset[str]) -> Fact | None:
-    """The fact sharing the most distinctive words with the question: two at least, and about a
-    third of them. Words most of the brand's facts use («заказ», «карта») do not count."""
-    asked = _content_lemmas(question) - common
+def answering_facts(
+    question: str, facts: list[Fact], language: str, common: frozenset[str], preferred: frozenset[str] = frozenset()
+) -> list[Fact]:
+    """The facts sharing the most distinctive words with the question (two at most, equally
+    good): two words at least, and about a third of them, compared by their first letters («перевести» and «перевод»). Words most of
+    the brand's facts use («заказ», «карта») do not count."""
+    usual = {word[:STEM] for word in common}
+    asked = {word[:STEM] for word in _content_lemmas(question)} - usual
+    names = {name.lower()[:STEM] for name in re.findall(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁ][a-zа-яё]{3,}", question)}
+    names -= usual  # the brand's own name is no anchor
     needed = max(2, round(len(asked) * ANSWER_COVERAGE))
-    best: tuple[int, Fact] | None = None
+    scored = []
     for fact in facts:
-        shared = len(asked & fact_lemmas(fact, language))
-        if shared >= needed and (best is None or shared > best[0]):
-            best = (shared, fact)
-    return best[1] if best else None
+        said = {word[:STEM] for word in fact_lemmas(fact, language)}
+        if names - said:
+            continue  # «вы возите в Мурино?» is answered only by a fact that names Мурино
+        shared = len(asked & said) + (fact.id in preferred)  # the situation's own facts need one word less
+        if shared >= needed:
+            scored.append((shared, fact))
+    top = max((score for score, _ in scored), default=0)
+    return [fact for score, fact in scored if score == top][:MAX_FACTS]  # two that answer it equally well
+
+
+def brand_words(brand: Brand) -> frozenset[str]:
+    """The brand's own names: «Кедр Банк» in a fact and in a question makes them no closer."""
+    return frozenset(word for name in brand.profile.names for word in mention_lemmas(name))
 
 
 def common_words(facts: list[Fact], language: str, share: float = COMMON_SHARE) -> frozenset[str]:
@@ -431,7 +467,49 @@ def _content(words: frozenset[str] | set[str]) -> frozenset[str]:
 
 
 _FILLER = frozenset(
-    ["этот", "который", "такой", "весь", "свой", "быть", "мочь", "можно", "нужно", "если", "когда", "чтобы", "только", "также", "есть", "очень", "сейчас", "здравствуйте", "спасибо", "пожалуйста", "подсказать", "скажите", "сказать", "вопрос", "хотеть", "знать", "that", "this", "with", "have", "from", "your", "what", "when", "will", "would", "could", "there", "about", "please", "thanks"]
+    [
+        "этот",
+        "который",
+        "такой",
+        "весь",
+        "свой",
+        "быть",
+        "мочь",
+        "можно",
+        "нужно",
+        "если",
+        "когда",
+        "чтобы",
+        "только",
+        "также",
+        "есть",
+        "очень",
+        "сейчас",
+        "здравствуйте",
+        "спасибо",
+        "пожалуйста",
+        "подсказать",
+        "скажите",
+        "сказать",
+        "вопрос",
+        "хотеть",
+        "знать",
+        "that",
+        "this",
+        "with",
+        "have",
+        "from",
+        "your",
+        "what",
+        "when",
+        "will",
+        "would",
+        "could",
+        "there",
+        "about",
+        "please",
+        "thanks",
+    ]
 )
 
 
@@ -441,8 +519,8 @@ def _fits_platform(text: str, rules: PlatformRules) -> bool:
 
 
 def fill(template: str, values: dict[str, str]) -> str:
-    """The template with its slots filled; a condition slot `{!order}` writes nothing."""
-    template = re.sub(r"\s*{!\w+}", "", template)
+    """The template with its slots filled; a condition (`{!order}`, `{?treated}`) writes nothing."""
+    template = re.sub(r"\s*{[!?]\w+}", "", template)
     return re.sub(r"{(\w+)}", lambda m: values.get(m.group(1), m.group(0)), template).strip()
 
 

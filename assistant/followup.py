@@ -15,6 +15,7 @@ a first reply: the five rules are not asked of it) plus one of its own, the case
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Protocol
 
 from assistant.check import Checker
@@ -55,6 +56,7 @@ class FollowUpRequest:
     brand: Brand
     case: CaseTicket  # its reference, and the time an open case promises to come back by
     note: str | None = None  # the operator's note on the case's last status change
+    now: datetime | None = None  # when it is written: «сегодня» and «завтра» count from it
 
     @property
     def told_note(self) -> str:
@@ -67,7 +69,14 @@ class FollowUpRequest:
         cell = self.brand.matrix.cell(Sentiment.negative, self.classification.register)
         decision = Decision(actions=[Action.reply], reply_mode=ReplyMode.follow_up, matrix_key="follow_up", cell=cell)
         base = DraftRequest(
-            self.mention, self.classification, decision, self.brand, Retrieved(), self.case, self.told_note or None
+            self.mention,
+            self.classification,
+            decision,
+            self.brand,
+            Retrieved(),
+            self.case,
+            self.told_note or None,
+            now=self.now,
         )
         return replace(base, knowledge=Retrieved(facts=self._topic_facts(reply_language(base))))
 

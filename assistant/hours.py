@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from assistant.models import BrandProfile, WorkingHours
 
-MORNING_GRACE = timedelta(hours=3)  # a promise that falls outside hours is kept by this long after opening
+MORNING_GRACE = timedelta(hours=3)  # no promise falls due sooner than this after opening: people need the morning
 _WEEKDAYS_RU = ("в понедельник", "во вторник", "в среду", "в четверг", "в пятницу", "в субботу", "в воскресенье")
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _MONTHS_RU = (
@@ -29,8 +29,9 @@ def follow_up_due(now: datetime, profile: BrandProfile) -> datetime:
     return due.astimezone(UTC)
 
 
-def within_hours(moment: datetime, hours: WorkingHours) -> datetime:
-    """`moment` itself when the brand works then; else a few hours after the next opening."""
+def within_hours(moment: datetime, hours: WorkingHours, grace: timedelta = MORNING_GRACE) -> datetime:
+    """`moment` itself when the brand works then (and has worked `grace` that day already); else
+    `grace` after the next opening."""
     for offset in range(8):
         day = moment.date() + timedelta(days=offset)
         opening = hours.opening(day.weekday())
@@ -38,16 +39,16 @@ def within_hours(moment: datetime, hours: WorkingHours) -> datetime:
             continue
         opens = datetime.combine(day, time(*opening[0]), moment.tzinfo)
         closes = datetime.combine(day, time(*opening[1]) if opening[1] < (24, 0) else time(23, 59), moment.tzinfo)
-        if offset == 0 and opens <= moment <= closes:
+        if offset == 0 and opens + grace <= moment <= closes:
             return moment
-        if offset > 0 or moment < opens:
-            return min(_round_up(opens + MORNING_GRACE), closes)
+        if offset > 0 or moment < opens + grace:
+            return min(_round_up(opens + grace), closes)
     raise ValueError("working hours name no open day")  # unreachable: WorkingHours requires one
 
 
 def is_within_hours(moment: datetime, profile: BrandProfile) -> bool:
     local = moment.astimezone(ZoneInfo(profile.timezone))
-    return within_hours(local, profile.working_hours) == local
+    return within_hours(local, profile.working_hours, grace=timedelta(0)) == local
 
 
 def spoken_due(due: datetime, now: datetime, timezone: str, language: str) -> str:

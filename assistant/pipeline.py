@@ -47,6 +47,7 @@ from assistant.models import (
 )
 from assistant.profanity import load_lexicon
 from assistant.prompts import load_prompts
+from assistant.reply_checks import ReplyChecks, load_reply_lexicon
 from assistant.retrieve import retrieve
 from assistant.structured import StructuredCaller
 from assistant.text.sentiment import WEIGHTS_PATH, SentimentModel
@@ -263,7 +264,11 @@ def build_offline(settings: Settings, embedder: Embedder | None = None) -> Compo
             ),
         ),
         drafter=OfflineDrafter(),
-        checker=Checker(profanity, load_promises(settings.shared_dir / "promises.yaml")),
+        checker=Checker(
+            profanity,
+            load_promises(settings.shared_dir / "promises.yaml"),
+            ReplyChecks(load_reply_lexicon(settings.shared_dir / "reply_checks.yaml")),
+        ),
         counter=TokenCounter(settings.tiktoken_cache_dir),
     )
 

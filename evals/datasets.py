@@ -138,7 +138,11 @@ def slice_of(case: MentionCase) -> str:
 def is_heldout_case(case: MentionCase) -> bool:
     """Half of each slice, chosen by a hash of the id, is held out: never trained or tuned on,
     the only half whose figures are gated."""
-    return hashlib.sha256(case.id.encode()).digest()[0] % 2 == 1
+    return is_heldout_id(case.id)
+
+
+def is_heldout_id(case_id: str) -> bool:
+    return hashlib.sha256(case_id.encode()).digest()[0] % 2 == 1
 
 
 def tuning_half(cases: list[MentionCase]) -> list[MentionCase]:

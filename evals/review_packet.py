@@ -3,9 +3,11 @@ rating, the mention, the system's actions and the draft; not the classification,
 checks or the expected answer.
 
     python -m evals.review_packet --out packet.md [--slices 40]
+    python -m evals.review_packet --out packet.md --review-set   # the frozen review set
 
-Items: every bundled sample, then N held-out slice cases (a seeded sample), each through
-the offline default with a fresh knowledge store.
+Items: every bundled sample, then N held-out slice cases (a seeded sample); or, with
+--review-set, the frozen set of evals/datasets/review_set.yaml (never tuned on), each drafted
+at the moment its mention was written. Each through the offline default with a fresh store.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import argparse
 import random
 import tempfile
 from pathlib import Path
+
+import yaml
 
 from assistant.config import REPO_ROOT, Settings
 from assistant.mention_io import read_mentions
@@ -38,20 +42,35 @@ def item(number: int, result: PipelineResult) -> str:
     return "\n".join(lines)
 
 
+REVIEW_SET = REPO_ROOT / "evals" / "datasets" / "review_set.yaml"
+
+
+def review_set() -> list[Mention]:
+    """The frozen review set's mentions, without what they are expected to get."""
+    items = yaml.safe_load(REVIEW_SET.read_text(encoding="utf-8"))
+    fields = ("id", "brand", "platform", "author_name", "rating", "language", "created_at", "text")
+    return [Mention.model_validate({key: item[key] for key in fields if item.get(key) is not None}) for item in items]
+
+
+def samples_and_slices(count: int) -> list[Mention]:
+    mentions: list[Mention] = read_mentions(REPO_ROOT / "samples" / "mentions.jsonl").mentions
+    held = [case for case in load_slices() if is_heldout_case(case)]
+    return mentions + [case.mention() for case in random.Random(20261204).sample(held, min(count, len(held)))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--slices", type=int, default=40, help="how many held-out slice cases")
+    parser.add_argument("--review-set", action="store_true", help="the frozen review set instead")
     args = parser.parse_args()
-    mentions: list[Mention] = read_mentions(REPO_ROOT / "samples" / "mentions.jsonl").mentions
-    held = [case for case in load_slices() if is_heldout_case(case)]
-    mentions += [case.mention() for case in random.Random(20261204).sample(held, min(args.slices, len(held)))]
+    mentions = review_set() if args.review_set else samples_and_slices(args.slices)
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(data_dir=Path(scratch))
         parts = build_components(settings)
         for brand in sorted({m.brand for m in mentions}):
             parts.store.ingest(load_brand(settings.brands_dir / brand))
-        results = [run(m, parts, case_ref=case_reference(m)) for m in mentions]
+        results = [run(m, parts, case_ref=case_reference(m), now=m.created_at) for m in mentions]
     body = "\n\n".join(item(number, result) for number, result in enumerate(results, start=1))
     args.out.write_text(f"# Review packet: {len(results)} mentions\n\n{body}\n", encoding="utf-8")
     print(f"{args.out}: {len(results)} mentions, {sum(1 for r in results if r.draft)} drafts")

@@ -210,13 +210,14 @@ def good_reply(prompt: str) -> str:
     name = _found(r"author=(\w+)", prompt)
     name = None if name == "unknown" else name
     informal = "Address the author as «ты»" in prompt
-    ref, due = _found(r"Case reference: (\S+)", prompt), _found(r"Reply due by: (.+)", prompt)
+    ref = _found(r"Case reference: (\S+)", prompt)
+    due = _found(r"When the reply promises to come back: (.+?) \(write it", prompt)
     hello = ("Привет" if informal else "Здравствуйте") + (f", {name}!" if name else "!")
     if informal:
-        body = "Спасибо, что рассказываешь об этом. Твоё недовольство понятно, и нам очень жаль, что так вышло. Напиши номер заказа в личные сообщения сообщества — разберёмся."
+        body = "Спасибо, что рассказываешь об этом. Твоё недовольство понятно, и нам очень жаль, что так вышло. Напиши нам в личные сообщения сообщества — разберёмся."
     else:
         body = "Спасибо, что рассказали об этом. Ваше недовольство понятно, и нам очень жаль, что так вышло. Напишите нам в чат поддержки — разберёмся."
-    follow = f" Номер обращения {ref}, вернёмся с ответом до {due.strip()}." if ref and due else ""
+    follow = f" Номер обращения {ref}, вернёмся с ответом {due.strip()}." if ref and due else ""
     return f"{hello}\n\n{body}{follow}"
 
 

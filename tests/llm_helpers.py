@@ -102,10 +102,13 @@ def fixture_request() -> DraftRequest:
     ]
     knowledge = Retrieved(facts=facts, approved_replies=examples)
     case = CaseTicket(reference="OE-2011-M0001", due=datetime(2026, 11, 20, 11, 30, tzinfo=UTC))
-    return DraftRequest(mention, classification, decide(classification, brand), brand, knowledge, case)
+    written = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)  # 11:00 in Moscow: the case is due the same afternoon
+    return DraftRequest(mention, classification, decide(classification, brand), brand, knowledge, case, now=written)
 
 
 def fixture_follow_up(status: CaseStatus = CaseStatus.resolved, note: str | None = None) -> FollowUpRequest:
     """A follow-up on the fixture request's case (its mention carries an injection attempt)."""
     request = fixture_request()
-    return FollowUpRequest(status, request.mention, request.classification, request.brand, request.case, note)
+    return FollowUpRequest(
+        status, request.mention, request.classification, request.brand, request.case, note, now=request.now
+    )

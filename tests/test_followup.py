@@ -25,12 +25,13 @@ from assistant.models import (
 )
 from assistant.pipeline import Components, with_language_model
 from assistant.profanity import load_lexicon
+from assistant.reply_checks import ReplyChecks, load_reply_lexicon
 from knowledge.brands import load_brand
 from tests.conftest import BRANDS_DIR
 from tests.llm_helpers import ScriptedChatModel, broken_tool_reply, fixture_follow_up, tool_reply
 
 REFERENCE = "OE-2011-M0001"  # the fixture's case
-DUE = "20 ноября до 14:30"  # its due time in Moscow, a date already past
+DUE = "сегодня до 14:30"  # its due time in Moscow, the same day it is written
 ASKED = "номер заказа и фото чека"
 DONE = "вернули 350 ₽ за доставку на карту"
 # A claim that something was done, refunded, compensated: what a note-free follow-up must not make.
@@ -40,7 +41,11 @@ OUTCOME = re.compile(r"верн|возврат|возмест|компенс|ref
 @pytest.fixture(scope="module")
 def checker() -> Checker:
     shared = Settings(_env_file=None).shared_dir
-    return Checker(load_lexicon(shared / "profanity.yaml"), load_promises(shared / "promises.yaml"))
+    return Checker(
+        load_lexicon(shared / "profanity.yaml"),
+        load_promises(shared / "promises.yaml"),
+        ReplyChecks(load_reply_lexicon(shared / "reply_checks.yaml")),
+    )
 
 
 def _write(request: FollowUpRequest, checker: Checker) -> Draft:
@@ -59,7 +64,7 @@ def _kedr(status: CaseStatus, note: str | None = None, language: str = "ru") -> 
     classification = Classification(sentiment=Sentiment.negative, topics=["transfers"], language=language)
     base = fixture_follow_up(status, note)
     return FollowUpRequest(
-        status, mention, classification, brand, base.case.model_copy(update={"reference": "KB-1"}), note
+        status, mention, classification, brand, base.case.model_copy(update={"reference": "KB-1"}), note, now=base.now
     )
 
 

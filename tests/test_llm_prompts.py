@@ -133,4 +133,4 @@ def test_the_operator_note_is_delimited_data_and_an_open_case_keeps_it_out() -> 
     open_case = prompt.render(follow_up_values(fixture_follow_up(CaseStatus.open, FOLLOW_UP_NOTE)))
     text = _as_text(open_case)
     assert "<<<NOTE" not in text and "за доставку на карту" not in text  # an open case's note is internal
-    assert "hear back 20 ноября до 14:30" in text and "OE-2011-M0001" in text
+    assert "hear back сегодня до 14:30" in text and "OE-2011-M0001" in text

@@ -21,39 +21,72 @@ from assistant import cues
 from assistant.models import Brand, Classification, Playbook, ReplyMode
 from assistant.text.normalize import lemma, lemmas
 
-# The roles a sentence gives a duration or an amount, by the lemmas it holds (first match wins).
-DURATION_ROLES: tuple[tuple[str, frozenset[str]], ...] = (
-    ("symptom_time", frozenset(["рвота", "тошнить", "тошнота", "стошнить", "плохо", "сыпь", "отёк", "отек", "температура", "скорый", "больница", "живот", "отравление", "отравиться", "аллергия", "vomit", "sick", "rash", "hospital", "ambulance", "symptom"])),
-    ("deadline", frozenset(["срок", "течение", "иначе", "суд", "претензия", "подать", "прокуратура", "роспотребнадзор", "deadline", "otherwise", "court", "within"])),
-    ("hold_time", frozenset(["линия", "трубка", "дозвониться", "висеть", "оператор", "ответ", "отвечать", "чат", "звонить", "поддержка", "hold", "call", "line", "phone", "operator", "answer", "chat"])),
-    ("delay", frozenset(["ждать", "ожидать", "ожидание", "опоздать", "опоздание", "задержка", "задержать", "задержаться", "везти", "привезти", "доставка", "доставить", "ехать", "курьер", "приехать", "late", "wait", "waited", "waiting", "delay", "delivery", "arrive", "arrived"])),
-)  # fmt: skip
-AMOUNT_ROLES: tuple[tuple[str, frozenset[str]], ...] = (
-    ("demanded", frozenset(["вернуть", "возврат", "компенсировать", "компенсация", "требовать", "выплатить", "refund", "compensate", "compensation", "demand"])),
-    ("offered", frozenset(["промокод", "скидка", "бонус", "балл", "подарок", "купон", "предложить", "promo", "coupon", "offer", "discount", "voucher"])),
-    ("charged", frozenset(["списать", "списание", "снять", "оплатить", "заплатить", "дважды", "двойной", "стоить", "стоимость", "чек", "charge", "charged", "paid", "debit", "pay"])),
-)  # fmt: skip
+# The roles a sentence gives a duration, an amount or a date: the role whose word stands
+# nearest to the detail in its sentence («40 минут в очереди ради операции на 5 минут»).
+ROLE_WORDS: dict[str, dict[str, frozenset[str]]] = {
+    "duration": {
+        "symptom_time": frozenset(["рвота", "тошнить", "тошнота", "стошнить", "плохо", "сыпь", "отёк", "отек", "температура", "скорый", "больница", "живот", "отравление", "отравиться", "аллергия", "отекать", "symptom", "vomit", "sick", "rash", "hospital", "ambulance"]),
+        "deadline": frozenset(["срок", "иначе", "суд", "претензия", "прокуратура", "роспотребнадзор", "deadline", "otherwise", "court"]),
+        "hold_time": frozenset(["линия", "трубка", "дозвониться", "висеть", "оператор", "звонить", "hold", "call", "line", "phone", "operator"]),
+        "queue": frozenset(["очередь", "простоять", "стоять", "окно", "queue"]),
+        "operation": frozenset(["операция", "справка", "обслуживание", "operation"]),
+        "ordering": frozenset(["оформить", "оформление", "корзина", "checkout", "place"]),
+        "delivery_time": frozenset(["доставка", "доставить", "привезти", "ехать", "delivery", "deliver"]),
+        "delay": frozenset(["ждать", "ожидать", "ожидание", "опоздать", "опоздание", "задержка", "задержать", "задержаться", "позже", "поздно", "поздний", "поздно", "дольше", "late", "wait", "waited", "waiting", "delay", "later"]),
+        "tenure": frozenset(["пользоваться", "клиент", "заказывать", "customer"]),
+    },
+    "amount": {
+        "demanded": frozenset(["вернуть", "возврат", "компенсировать", "компенсация", "требовать", "выплатить", "заплатить", "нерв", "хотеть", "refund", "compensate", "compensation", "demand"]),
+        "offered": frozenset(["промокод", "скидка", "бонус", "балл", "подарок", "купон", "предложить", "извинение", "promo", "coupon", "offer", "discount", "voucher"]),
+        "charged": frozenset(["списать", "списание", "снять", "комиссия", "дважды", "двойной", "charge", "charged", "debit", "fee"]),
+        "total": frozenset(["заказ", "стоимость", "стоить", "чек", "обед", "ужин", "order", "cost", "total"]),
+        "spent": frozenset(["покупка", "потратить", "тратить", "purchase", "spent", "spend"]),
+    },
+    "date": {
+        "sent": frozenset(["отправить", "отправлять", "перевести", "перевод", "оформить", "заказать", "подать", "send", "sent", "ordered"]),
+        "arrived": frozenset(["увидеть", "получить", "поступить", "прийти", "дойти", "зачислить", "привезти", "arrive", "arrived", "receive", "received"]),
+    },
+}  # fmt: skip
+TREATED = re.compile(
+    r"больниц|скор(?:ая|ую|ой)\b|приёмн\w+ поко|приемн\w+ поко|травмпункт|реанимаци|госпитализ|капельниц|врач\w*|"
+    r"\bhospital|\bambulance|\ba&e\b|\bER\b|\bdoctor|\bepipen|\bparamedic",
+    re.I,
+)
 _EARLIER_CASE = re.compile(r"^(обращени|заявк|claim|request|ticket|тикет)", re.I)
 _CODE = re.compile(r"(\d{4,12}(?:-\d{2,8})*|[A-ZА-Я]{2,4}-\d{2,6}(?:-\d{2,8})*)")
 _LEADING = re.compile(r"^(на|через|почти|больше|более|целых|уже|for|after|over|almost)\s+", re.I)
 _RHETORICAL = re.compile(
-    r"\?\s*!|!\s*\?|\?\?|\b(как так|сколько можно|за что|серь[её]зно|вы издеваетесь|это нормально|это сервис|"
+    r"\?\s*!|!\s*\?|\?\?|\bиздева\w*|\b(как так|сколько можно(?=\s*[?!.…]|$)|за что|серь[её]зно|это нормально|это сервис|"
     r"где совесть|how is this|are you kidding|seriously)\b",
     re.I,
 )
 
 # What a reply may ask the author for, by the words that name it; a detail the mention gives is never asked again.
 REQUESTABLE: dict[str, re.Pattern[str]] = {
-    "order": re.compile(r"номер\w*\s+(?:заказ|договор|заявк)\w*|order (?:number|id|no)|contract number", re.I),
-    "earlier_case": re.compile(r"номер\w*\s+(?:обращени|заявк)\w*|case (?:number|id)|ticket number", re.I),
-    "phone": re.compile(r"(?:номер\w*\s+)?телефон\w*|phone number", re.I),
+    "order": re.compile(
+        r"номер\w*\s+(?:\w+\s+){0,2}?(?:заказ|договор|заявк)\w*|(?:order|contract|application) (?:number|id|no)", re.I
+    ),
+    "earlier_case": re.compile(
+        r"номер\w*\s+(?:\w+\s+){0,2}?(?:обращени|заявк)\w*|(?:case|ticket|request|reference) (?:number|id)", re.I
+    ),
+    "phone": re.compile(r"(?<!модель )(?<!модели )(?<!моделью )\bтелефон(?:а|ом|у)?\b|phone number", re.I),
+    "amount": re.compile(r"\bсумм\w*|\bamount\b", re.I),
+    "device": re.compile(
+        r"модел\w*\s+(?:телефона|смартфона|устройства)|верси\w*\s+(?:приложения|ios|android|системы)|phone model|app version",
+        re.I,
+    ),
     "date": re.compile(r"\bдат\w*\b|\bdate\b|когда (?:это )?(?:было|случилось|произошло)", re.I),
-    "place": re.compile(r"адрес\w*|отделени\w*,? в котором|which branch|the address", re.I),
-    "employee": re.compile(r"им\w*\s+(?:курьер|сотрудник|менеджер)\w*|(?:courier|employee)'s name", re.I),
+    "place": re.compile(
+        r"адрес\w*|(?:в\s+)?каком\s+отделени\w*|отделени\w*,? в котором|which branch|the address", re.I
+    ),
+    "employee": re.compile(
+        r"им\w*\s+(?:курьер|сотрудник|менеджер)\w*|(?:courier|employee|manager)'s name|name of the (?:employee|courier|manager)",
+        re.I,
+    ),
 }
 _ASKING = re.compile(
     r"\b(пришл\w*|напиш\w*|укаж\w*|сообщ\w*|уточн\w*|скин\w*|назов\w*|продублир\w*|отправ\w*|подскаж\w*|"
-    r"send|share|tell us|let us know|provide|dm us|give us)\b",
+    r"оставь\w*|направ\w*|send|share|tell us|let us know|provide|dm us|give us|confirm|could you|can you|what is)\b",
     re.I,
 )
 ASKS_OF_AUTHOR: dict[str, frozenset[str]] = {
@@ -78,10 +111,13 @@ class Situation:
     asks: frozenset[str] = frozenset()  # refund, callback, replacement
     lemmas: frozenset[str] = frozenset()
     crisis: bool = False
+    text: str = ""
 
     def slots(self, language: str) -> dict[str, str]:
         """The playbook slots the mention fills: {order}, {delay}, {employee}, {employee_dat}, …"""
         values = {role: detail.text for role, detail in self.details.items()}
+        if TREATED.search(self.text):
+            values["treated"] = "yes"  # a condition only: the author is already in a doctor's care
         if "employee" in values and language == "ru":
             values["employee_dat"] = dative(values["employee"])
         elif "employee" in values:
@@ -89,9 +125,7 @@ class Situation:
         return values
 
 
-def understand(
-    text: str, classification: Classification, mode: ReplyMode | None, brand: Brand
-) -> Situation:
+def understand(text: str, classification: Classification, mode: ReplyMode | None, brand: Brand) -> Situation:
     """The situation a reply answers, from the mention's text and its classification."""
     sentences = [s.text for s in razdel.sentenize(text)] or [text]
     found = mention_lemmas(text)
@@ -100,10 +134,11 @@ def understand(
     return Situation(
         playbook=choose_playbook(brand.playbooks, mode, found, classification),
         details=details,
-        questions=[s for s in sentences if _asks_us(s)],
+        questions=[q for s in sentences for q in re.split(r"(?<=\?)\s+", s) if _asks_us(q)],
         asks=frozenset(ask for ask, words in ASKS_OF_AUTHOR.items() if words & found),
         lemmas=frozenset(found),
         crisis=crisis,
+        text=text,
     )
 
 
@@ -121,41 +156,84 @@ def english_stem(word: str) -> str:
 
 def find_details(text: str, sentences: Iterable[str] | None = None) -> dict[str, Detail]:
     """The author's details with the role their sentence gives them, the first of each role."""
-    sentences = list(sentences or [s.text for s in razdel.sentenize(text)])
     details: dict[str, Detail] = {}
-    for sentence in sentences:
-        context = mention_lemmas(sentence)
-        for specific in cues.find_specifics(sentence):
-            detail = _with_role(specific, context, sentence)
-            if detail and detail.role not in details:
-                details[detail.role] = detail
+    for tagged in tag_values(text, sentences):
+        detail = _as_detail(tagged)
+        if detail and detail.role not in details:
+            details[detail.role] = detail
     return details
 
 
-def _with_role(specific: cues.Specific, context: set[str], sentence: str) -> Detail | None:
-    value = specific.text
-    if specific.kind == "order":
+@dataclass(frozen=True)
+class Tagged:
+    """A detail as found, with the role its nearest role word gives it (None: no role word)."""
+
+    kind: str  # order, duration, amount, date, place, person
+    text: str
+    role: str | None
+    sentence: str
+
+
+def tag_values(text: str, sentences: Iterable[str] | None = None) -> list[Tagged]:
+    tagged: list[Tagged] = []
+    for sentence in sentences or [s.text for s in razdel.sentenize(text)]:
+        tokens = [
+            (t.start, t.stop, english_stem(lemma(t.text.lower().replace("ё", "е")))) for t in razdel.tokenize(sentence)
+        ]
+        for specific in cues.find_specifics(sentence):
+            role = _staff_word(specific.text) if specific.kind == "person" else _nearest_role(specific, tokens)
+            tagged.append(Tagged(specific.kind, specific.text, role, sentence))
+    return tagged
+
+
+def _staff_word(person: str) -> str:
+    """«курьеру Андрею» → «курьер»: the role a named employee has in the text."""
+    return english_stem(lemma(person.split()[0].lower()))
+
+
+def _nearest_role(specific: cues.Specific, tokens: list[tuple[int, int, str]]) -> str | None:
+    """The role whose word stands nearest the detail, counted in words; on a tie the word before it."""
+    roles = ROLE_WORDS.get(specific.kind)
+    if not roles:
+        return None
+    inside = [i for i, (start, stop, _) in enumerate(tokens) if start < specific.end and stop > specific.start]
+    if not inside:
+        return None
+    first, last = inside[0], inside[-1]
+    if specific.kind == "date" and first > 0 and tokens[first - 1][2] in ("от", "from", "dated"):
+        return "sent"  # «перевод от 14 мая»: the date it was made
+    best: tuple[int, int, str] | None = None
+    for i, (_, _, word) in enumerate(tokens):
+        if first <= i <= last and specific.kind != "date":
+            continue
+        role = next((name for name, words in roles.items() if word in words), None)
+        if role is None:
+            continue
+        distance = first - i if i < first else max(0, i - last)
+        rank = (distance, 0 if i < first else 1, role)
+        if best is None or rank[:2] < best[:2]:
+            best = rank
+    return best[2] if best else None
+
+
+def _as_detail(tagged: Tagged) -> Detail | None:
+    value, context = tagged.text, mention_lemmas(tagged.sentence)
+    if tagged.kind == "order":
         code = _CODE.search(value)
         if not code:
             return None
         role = "earlier_case" if _EARLIER_CASE.match(value) or {"обращение", "заявка"} & context else "order"
-        return Detail(role, f"№ {code.group(1)}", sentence)
-    if specific.kind == "duration":
-        role = _first_role(DURATION_ROLES, context)
-        return Detail(role, _LEADING.sub("", value).lower(), sentence) if role else None
-    if specific.kind == "amount":
-        role = _first_role(AMOUNT_ROLES, context)
-        return Detail(role, value, sentence) if role else None
-    if specific.kind == "person":
+        return Detail(role, f"№ {code.group(1)}", tagged.sentence)
+    if tagged.kind == "duration" and tagged.role:
+        return Detail(tagged.role, _LEADING.sub("", value).lower(), tagged.sentence)
+    if tagged.kind == "amount" and tagged.role:
+        return Detail(tagged.role, value, tagged.sentence)
+    if tagged.kind == "person":
         name = nominative(value.split()[-1])
-        return Detail("employee", name, sentence) if _is_first_name(name) else None
-    if specific.kind in ("place", "date"):
-        return Detail(specific.kind, value, sentence)
+        return Detail("employee", name, tagged.sentence) if _is_first_name(name) else None
+    if tagged.kind in ("place", "date"):
+        return Detail(tagged.kind, value, tagged.sentence)
     return None
-
-
-def _first_role(roles: tuple[tuple[str, frozenset[str]], ...], context: set[str]) -> str | None:
-    return next((role for role, words in roles if words & context), None)
 
 
 def _is_first_name(word: str) -> bool:
@@ -200,11 +278,20 @@ def requested_items(reply: str) -> set[str]:
     return asked
 
 
+_DEVICE = re.compile(
+    r"\b(iphone|ipad|android|samsung|xiaomi|huawei|honor|pixel|redmi|ios\s*\d|версия\s+\d|version\s+\d|v\d+\.\d+|\d+\.\d+\.\d+)",
+    re.I,
+)
+
+
 def given_items(text: str, details: dict[str, Detail] | None = None) -> set[str]:
     """What the mention already gives of what a reply might ask for."""
     details = find_details(text) if details is None else details
     given = {role for role in ("order", "earlier_case", "date", "place", "employee") if role in details}
-    return given | ({"phone"} if cues.has_phone(text) else set())
+    kinds = {specific.kind for specific in cues.find_specifics(text)}
+    given |= {"amount"} & kinds | ({"employee"} if "person" in kinds else set())
+    given |= {"date"} & kinds | {"place"} & kinds
+    return given | ({"phone"} if cues.has_phone(text) else set()) | ({"device"} if _DEVICE.search(text) else set())
 
 
 # --- choosing the playbook -------------------------------------------------------------

@@ -261,7 +261,8 @@ def test_a_follow_up_through_a_scripted_model(app: FastAPI, client: TestClient, 
     assert reference in sent and f"<<<NOTE\n{DONE}\n>>>END NOTE" in sent and "<<<MENTION" in sent
     bad = _follow_up(client, reference, obed_operator)["draft"]
     failed = {c["name"] for c in bad["checks"] if not c["passed"]}
-    assert bad["status"] == "needs_review" and failed == {"grounding_numbers"}  # a refund, but not of 700 ₽
+    # a refund, but not of 700 ₽: the note grounds the refund it states, not this one
+    assert bad["status"] == "needs_review" and failed == {"grounding_numbers", "forbidden_promise"}
 
 
 def test_another_brands_key_gets_403_without_the_brand_named(
