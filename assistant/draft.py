@@ -42,7 +42,7 @@ from assistant.models import (
     Retrieved,
     VoiceProfile,
 )
-from assistant.text.situation import given_items, mention_lemmas, requested_items, understand
+from assistant.text.situation import content_words, given_items, mention_lemmas, requested_items, understand
 
 SUPPORTED_LANGUAGES = ("ru", "en")
 
@@ -413,14 +413,14 @@ def fact_excerpt(
     sentences = [s.text for s in razdel.sentenize(fact_text(fact, language)) if keep(s.text)]
     if not sentences:
         return ""
-    stems = {word[:STEM] for word in _content(wanted)}
+    stems = {word[:STEM] for word in content_words(wanted)}
     scored = [(len({w[:STEM] for w in _content_lemmas(s)} & stems), i) for i, s in enumerate(sentences)]
     chosen = sorted(i for score, i in sorted(scored, key=lambda p: -p[0])[:most] if score > 0) or [0]
     return " ".join(sentences[i] for i in chosen)
 
 
 def overlap(words: frozenset[str] | set[str], other: frozenset[str]) -> int:
-    return len(_content(words) & other)
+    return len(content_words(words) & other)
 
 
 def answering_facts(
@@ -431,14 +431,10 @@ def answering_facts(
     the brand's facts use («заказ», «карта») do not count."""
     usual = {word[:STEM] for word in common}
     asked = {word[:STEM] for word in _content_lemmas(question)} - usual
-    names = {name.lower()[:STEM] for name in re.findall(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁ][a-zа-яё]{3,}", question)}
-    names -= usual  # the brand's own name is no anchor
     needed = max(2, round(len(asked) * ANSWER_COVERAGE))
     scored = []
     for fact in facts:
         said = {word[:STEM] for word in fact_lemmas(fact, language)}
-        if names - said:
-            continue  # «вы возите в Мурино?» is answered only by a fact that names Мурино
         shared = len(asked & said) + (fact.id in preferred)  # the situation's own facts need one word less
         if shared >= needed:
             scored.append((shared, fact))
@@ -458,59 +454,7 @@ def common_words(facts: list[Fact], language: str, share: float = COMMON_SHARE) 
 
 
 def _content_lemmas(text: str) -> frozenset[str]:
-    return _content(mention_lemmas(text))
-
-
-def _content(words: frozenset[str] | set[str]) -> frozenset[str]:
-    """Words that carry meaning: four letters or more, not the brand-neutral filler of replies."""
-    return frozenset(w for w in words if len(w) >= 4 and w.isalpha() and w not in _FILLER)
-
-
-_FILLER = frozenset(
-    [
-        "этот",
-        "который",
-        "такой",
-        "весь",
-        "свой",
-        "быть",
-        "мочь",
-        "можно",
-        "нужно",
-        "если",
-        "когда",
-        "чтобы",
-        "только",
-        "также",
-        "есть",
-        "очень",
-        "сейчас",
-        "здравствуйте",
-        "спасибо",
-        "пожалуйста",
-        "подсказать",
-        "скажите",
-        "сказать",
-        "вопрос",
-        "хотеть",
-        "знать",
-        "that",
-        "this",
-        "with",
-        "have",
-        "from",
-        "your",
-        "what",
-        "when",
-        "will",
-        "would",
-        "could",
-        "there",
-        "about",
-        "please",
-        "thanks",
-    ]
-)
+    return content_words(mention_lemmas(text))
 
 
 def _fits_platform(text: str, rules: PlatformRules) -> bool:

@@ -27,6 +27,7 @@ from assistant.models import CheckResult, Fact, MentionKind, ReplyMode, RiskFlag
 from assistant.text.normalize import lemma, lemmas
 from assistant.text.situation import (
     _is_first_name,
+    content_words,
     english_stem,
     given_items,
     nominative,
@@ -138,7 +139,7 @@ class ReplyChecks:
     def irrelevant_fact(self, text: str, request: DraftRequest) -> CheckResult:
         brand, language = request.brand, _language(text)
         common = common_words(brand.public_facts, language) | brand_words(brand)
-        mention = _content(mention_lemmas(request.mention.text)) - common
+        mention = content_words(mention_lemmas(request.mention.text)) - common
         situation = understand(request.mention.text, request.classification, request.decision.reply_mode, brand)
         bearing = set(situation.playbook.facts) if situation.playbook else set()
         unrelated = [
@@ -146,7 +147,7 @@ class ReplyChecks:
             for fact in stated_facts(text, brand.public_facts, language, common)
             if fact.id not in bearing
             and fact.topic not in {*request.classification.topics, *HELP_TOPICS}
-            and not (_content(mention_lemmas(fact_text(fact, language))) & mention)
+            and not (content_words(mention_lemmas(fact_text(fact, language))) & mention)
         ]
         return _result("irrelevant_fact", not unrelated, f"states {', '.join(unrelated)}" if unrelated else "")
 
@@ -161,7 +162,7 @@ class ReplyChecks:
 
     def unanswered_question(self, text: str, request: DraftRequest) -> CheckResult:
         situation = understand(request.mention.text, request.classification, request.decision.reply_mode, request.brand)
-        reply = _content(mention_lemmas(text))
+        reply = content_words(mention_lemmas(text))
         open_questions = [q for q in situation.questions if not _answers(q, reply, (text,))]
         if not open_questions or self._defers(text):
             return _result("unanswered_question", True, "every question answered or honestly deferred")
@@ -189,12 +190,12 @@ class ReplyChecks:
 
     def forbidden_promise(self, text: str, request: DraftRequest) -> CheckResult:
         forbidden = request.brand.profile.must_not_promise
-        note = _content(mention_lemmas(request.operator_note or ""))
+        note = content_words(mention_lemmas(request.operator_note or ""))
         found = []
         for sentence in (s.text for s in razdel.sentenize(text)):
             if any(p.search(sentence) for p in self.lexicon.hedges):
                 continue
-            if note and len(note & _content(mention_lemmas(sentence))) >= 0.6 * len(note):
+            if note and len(note & content_words(mention_lemmas(sentence))) >= 0.6 * len(note):
                 continue  # what the operator's note says was done: the operator's word, not a promise
             words = _sentence_lemmas(sentence)
             found += [
@@ -253,13 +254,13 @@ def stated_facts(text: str, facts: list[Fact], language: str, common: frozenset[
     of the fact's figures if it has any («довезём или заменим» is help offered; «в течение
     60 минут» is the fact)."""
     fact_sentences = [
-        (fact, _content(mention_lemmas(sentence.text)) - common, numbers_in(sentence.text))
+        (fact, content_words(mention_lemmas(sentence.text)) - common, numbers_in(sentence.text))
         for fact in facts
         for sentence in razdel.sentenize(fact_text(fact, language))
     ]
     stated: list[Fact] = []
     for reply_sentence in razdel.sentenize(text):
-        said, figures = _content(mention_lemmas(reply_sentence.text)) - common, numbers_in(reply_sentence.text)
+        said, figures = content_words(mention_lemmas(reply_sentence.text)) - common, numbers_in(reply_sentence.text)
         best: tuple[int, Fact] | None = None
         for fact, words, numbers in fact_sentences:
             shared = len(words & said)
@@ -284,7 +285,7 @@ def _answers(question: str, reply: frozenset[str], reply_texts: tuple[str, ...] 
     """The question's content words are in the reply (one of a short question, three in five of a
     longer one), compared by their first four letters («минимум» and «минимальная», «заказать»
     and «заказ»); a name it asks about («Kudrovo», «Невском») must be there."""
-    asked = {w[:4] for w in _content(mention_lemmas(question))}
+    asked = {w[:4] for w in content_words(mention_lemmas(question))}
     said = {w[:4] for w in reply}
     if asked & TIME_WORDS and re.search(r"\d{1,2}[:.]\d{2}|\b\d{1,2}\s?(am|pm)\b", " ".join(reply_texts)):
         return True  # «Вы работаете круглосуточно?» is answered by the hours
@@ -293,72 +294,6 @@ def _answers(question: str, reply: frozenset[str], reply_texts: tuple[str, ...] 
         return False  # «Do you deliver to Kudrovo?» is not answered without Kudrovo
     needed = 1 if len(asked) <= 2 else min(3, math.ceil(0.6 * len(asked)))
     return not asked or len(asked & said) >= needed
-
-
-def _content(words: set[str] | frozenset[str]) -> frozenset[str]:
-    return frozenset(w for w in words if len(w) >= 4 and w.isalpha() and w not in _FILLER)
-
-
-_FILLER = frozenset(
-    [
-        "этот",
-        "который",
-        "такой",
-        "весь",
-        "свой",
-        "быть",
-        "мочь",
-        "можно",
-        "нужно",
-        "если",
-        "когда",
-        "чтобы",
-        "только",
-        "также",
-        "есть",
-        "очень",
-        "сейчас",
-        "здравствуйте",
-        "спасибо",
-        "пожалуйста",
-        "подсказать",
-        "скажите",
-        "сказать",
-        "вопрос",
-        "хотеть",
-        "знать",
-        "вообще",
-        "какой",
-        "that",
-        "this",
-        "with",
-        "have",
-        "from",
-        "your",
-        "what",
-        "when",
-        "will",
-        "would",
-        "could",
-        "there",
-        "about",
-        "please",
-        "thanks",
-        "сколько",
-        "стать",
-        "надо",
-        "почему",
-        "зачем",
-        "через",
-        "suppos", "question", "though", "still", "вопрос",
-        "несколько",
-        "does",
-        "should",
-        "much",
-        "many",
-        "long",
-    ]
-)
 
 
 def _sentence_lemmas(sentence: str) -> list[str]:
