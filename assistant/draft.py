@@ -334,8 +334,9 @@ class _Composer:
         usable = [v for v in self._variants(move) if self._usable(v)]
         if not usable:  # every playbook variant asks for what the author gave: the voice's own phrases
             usable = [v for v in self._voice_variants(move) if self._usable(v)]
-        if move == "no_answer" and any("{when}" in v for v in usable):
-            usable = [v for v in usable if "{when}" in v]  # who will answer, and when
+        if move == "no_answer":  # who will answer, and when: with the case's result when there is one
+            preferred = "{?case_ref}" if self.request.case else "{when}"
+            usable = [v for v in usable if preferred in v] or usable
         if not usable:
             return Sentence("")
         if self.shortest:
