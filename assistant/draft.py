@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Protocol
 
 import razdel
@@ -42,7 +43,14 @@ from assistant.models import (
     Retrieved,
     VoiceProfile,
 )
-from assistant.text.situation import content_words, given_items, mention_lemmas, requested_items, understand
+from assistant.text.situation import (
+    Situation,
+    content_words,
+    given_items,
+    mention_lemmas,
+    requested_items,
+    understand,
+)
 
 SUPPORTED_LANGUAGES = ("ru", "en")
 
@@ -57,6 +65,12 @@ class DraftRequest:
     case: CaseTicket | None
     operator_note: str | None = None  # a follow-up's note from the operator: it grounds what the follow-up reports
     now: datetime | None = None  # when the reply is written: «сегодня» and «завтра» count from it
+
+    @cached_property
+    def situation(self) -> Situation:
+        """The mention read once per request: the drafter, the model's prompt and the checks share it."""
+        mode = self.decision.reply_mode or ReplyMode.answer
+        return understand(self.mention.text, self.classification, mode, self.brand)
 
     @property
     def written_at(self) -> datetime:
@@ -234,7 +248,7 @@ class _Composer:
         self.language = language
         mode = request.decision.reply_mode or ReplyMode.answer
         self.mode = mode
-        self.situation = understand(request.mention.text, request.classification, mode, request.brand)
+        self.situation = request.situation
         self.voice_key = language if language != "ru" else f"ru_{'ty' if voice.address.value == 'ты' else 'vy'}"
         self.seed = request.mention.id + request.mention.text
         self.values = {

@@ -58,23 +58,20 @@ def spoken_due(due: datetime, now: datetime, timezone: str, language: str) -> st
     zone = ZoneInfo(timezone)
     local, today = due.astimezone(zone), now.astimezone(zone).date()
     days = (local.date() - today).days
-    if language == "ru":
-        clock = f"до {local:%H:%M}"
-        if days == 0:
-            return f"сегодня {clock}"
-        if days == 1:
-            return f"завтра {clock}"
-        if 1 < days < 7:
-            return f"{_WEEKDAYS_RU[local.weekday()]} {clock}"
-        return f"{local.day} {_MONTHS_RU[local.month - 1]} {clock}"
-    clock = f"by {_english_clock(local)}"
-    if days == 0:
-        return f"today {clock}"
-    if days == 1:
-        return f"tomorrow {clock}"
-    if 1 < days < 7:
-        return f"on {_WEEKDAYS_EN[local.weekday()]} {clock}"
-    return f"{clock} on {local.day} {local:%B}"
+    form = 0 if days == 0 else 1 if days == 1 else 2 if 1 < days < 7 else 3
+    russian = language == "ru"
+    return _SPOKEN["ru" if russian else "en"][form].format(
+        clock=f"до {local:%H:%M}" if russian else f"by {_english_clock(local)}",
+        weekday=(_WEEKDAYS_RU if russian else _WEEKDAYS_EN)[local.weekday()],
+        date=f"{local.day} {_MONTHS_RU[local.month - 1]}" if russian else f"{local.day} {local:%B}",
+    )
+
+
+# Today, tomorrow, within the week, later (or already past): how each language says the due time.
+_SPOKEN = {
+    "ru": ("сегодня {clock}", "завтра {clock}", "{weekday} {clock}", "{date} {clock}"),
+    "en": ("today {clock}", "tomorrow {clock}", "on {weekday} {clock}", "{clock} on {date}"),
+}
 
 
 def clock_texts(due: datetime, timezone: str) -> list[str]:

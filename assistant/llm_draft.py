@@ -25,7 +25,6 @@ from assistant.hours import spoken_due
 from assistant.models import Draft, PlatformRules, ReplyMode, Retrieved
 from assistant.prompts import Prompt
 from assistant.structured import Ledger, StructuredCaller
-from assistant.text.situation import understand
 
 FALLBACK = "offline-fallback"
 _TRIM_ORDER = ("approved_replies", "facts")  # what goes first when the prompt is too long
@@ -106,7 +105,7 @@ ROLE_NAMES = {
 
 def situation_brief(request: DraftRequest, mode: ReplyMode) -> dict[str, Any]:
     """What the offline drafter understands of the mention, for the model to write from."""
-    situation = understand(request.mention.text, request.classification, mode, request.brand)
+    situation = request.situation
     playbook, language = situation.playbook, reply_language(request)
     public = {f.id for f in request.brand.public_facts}
     return {

@@ -26,14 +26,13 @@ from assistant.hours import is_within_hours
 from assistant.models import CheckResult, Fact, MentionKind, ReplyMode, RiskFlag
 from assistant.text.normalize import lemma, lemmas
 from assistant.text.situation import (
-    _is_first_name,
     content_words,
     english_stem,
     given_items,
+    is_first_name,
     nominative,
     requested_items,
     tag_values,
-    understand,
 )
 
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2764]")
@@ -116,7 +115,7 @@ class ReplyChecks:
     # --- the checks -------------------------------------------------------------------
 
     def asks_for_given_info(self, text: str, request: DraftRequest) -> CheckResult:
-        again = requested_items(text) & given_items(request.mention.text)
+        again = requested_items(text) & given_items(request.mention.text, request.situation.details)
         detail = ", ".join(NAMES_OF_ITEMS.get(item, item) for item in sorted(again))
         return _result(
             "asks_for_given_info", not again, f"asks again for {detail}" if again else "asks for nothing given"
@@ -140,7 +139,7 @@ class ReplyChecks:
         brand, language = request.brand, _language(text)
         common = common_words(brand.public_facts, language) | brand_words(brand)
         mention = content_words(mention_lemmas(request.mention.text)) - common
-        situation = understand(request.mention.text, request.classification, request.decision.reply_mode, brand)
+        situation = request.situation
         bearing = set(situation.playbook.facts) if situation.playbook else set()
         unrelated = [
             fact.id
@@ -161,7 +160,7 @@ class ReplyChecks:
         return _result("internal_info", not found, "; ".join(f"«{f}»" for f in found))
 
     def unanswered_question(self, text: str, request: DraftRequest) -> CheckResult:
-        situation = understand(request.mention.text, request.classification, request.decision.reply_mode, request.brand)
+        situation = request.situation
         reply = content_words(mention_lemmas(text))
         open_questions = [q for q in situation.questions if not _answers(q, reply, (text,))]
         if not open_questions or self._defers(text):
@@ -228,7 +227,7 @@ def other_people(text: str, request: DraftRequest) -> list[str]:
     )  # the greeting names the author
     for word in re.findall(r"(?<![.!?]\s)(?<!^)\b[А-ЯЁ][а-яё]{2,}\b", body):
         name = nominative(word)
-        if _is_first_name(name) and name not in known_names and name not in found:
+        if is_first_name(name) and name not in known_names and name not in found:
             found.append(name)
     return found
 

@@ -72,7 +72,7 @@ def normalize(text: str, brand: re.Pattern[str] | None = None) -> str:
 
 
 @lru_cache(maxsize=1)
-def _morph() -> pymorphy3.MorphAnalyzer:
+def morph() -> pymorphy3.MorphAnalyzer:
     return pymorphy3.MorphAnalyzer()
 
 
@@ -80,7 +80,7 @@ def _morph() -> pymorphy3.MorphAnalyzer:
 def lemma(word: str) -> str:
     if not re.fullmatch(r"[а-яё\-]+", word):
         return word
-    return _morph().parse(word)[0].normal_form
+    return morph().parse(word)[0].normal_form
 
 
 def lemmas(normalized: str) -> list[str]:

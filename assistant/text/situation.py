@@ -19,7 +19,7 @@ import razdel
 
 from assistant import cues
 from assistant.models import Brand, Classification, Playbook, ReplyMode
-from assistant.text.normalize import lemma, lemmas
+from assistant.text.normalize import lemma, lemmas, morph
 
 # The roles a sentence gives a duration, an amount or a date: the role whose word stands
 # nearest to the detail in its sentence («40 минут в очереди ради операции на 5 минут»).
@@ -301,13 +301,13 @@ def _as_detail(tagged: Tagged) -> Detail | None:
         return Detail(tagged.role, value, tagged.sentence)
     if tagged.kind == "person":
         name = nominative(value.split()[-1])
-        return Detail("employee", name, tagged.sentence) if _is_first_name(name) else None
+        return Detail("employee", name, tagged.sentence) if is_first_name(name) else None
     if tagged.kind in ("place", "date"):
         return Detail(tagged.kind, value, tagged.sentence)
     return None
 
 
-def _is_first_name(word: str) -> bool:
+def is_first_name(word: str) -> bool:
     if re.fullmatch(r"[A-Z][a-z]+", word):
         return True
     return any("Name" in parse.tag for parse in _parses(word))
@@ -331,9 +331,7 @@ def dative(name: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _parses(word: str) -> tuple:
-    from assistant.text.normalize import _morph
-
-    return tuple(_morph().parse(word))
+    return tuple(morph().parse(word))
 
 
 def _asks_us(sentence: str) -> bool:
