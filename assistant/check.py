@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from assistant import cues
-from assistant.draft import DraftRequest, avoided_words, first_name, promised_due, reply_language
+from assistant.draft import DraftRequest, avoided_words, first_name, promised_due, reply_language, reply_voice
 from assistant.hours import clock_texts
 from assistant.models import CheckResult, Draft, DraftStatus, EmojiPolicy, ReplyMode
 from assistant.profanity import Lexicon
@@ -239,12 +239,12 @@ class Checker:
 
     @staticmethod
     def _forbidden_words(text: str, request: DraftRequest) -> CheckResult:
-        found = avoided_words(text, _voice(request).avoid_words)
+        found = avoided_words(text, reply_voice(request).avoid_words)
         return CheckResult(name="forbidden_words", passed=not found, detail=", ".join(found) or "none used")
 
     @staticmethod
     def _register(text: str, request: DraftRequest) -> CheckResult:
-        voice = _voice(request)
+        voice = reply_voice(request)
         if reply_language(request) != "ru":
             return CheckResult(name="register", passed=True, detail="not Russian: no ты/Вы distinction")
         wrong = _FORMAL_RU if voice.address.value == "ты" else _INFORMAL_RU
@@ -256,7 +256,7 @@ class Checker:
 
     @staticmethod
     def _emoji(text: str, request: DraftRequest) -> CheckResult:
-        voice = _voice(request)
+        voice = reply_voice(request)
         count = len(_EMOJI.findall(text))
         limit = {EmojiPolicy.none: 0, EmojiPolicy.sparing: 2, EmojiPolicy.allowed: 10}[voice.emoji]
         return CheckResult(name="emoji", passed=count <= limit, detail=f"{count} emoji, policy {voice.emoji.value}")
@@ -264,7 +264,7 @@ class Checker:
     @staticmethod
     def _length(text: str, request: DraftRequest) -> CheckResult:
         rules = request.brand.profile.rules_for(request.mention.platform)
-        limit = min(rules.max_length, _voice(request).max_length)
+        limit = min(rules.max_length, reply_voice(request).max_length)
         return CheckResult(name="length", passed=len(text) <= limit, detail=f"{len(text)} of {limit} characters")
 
     @staticmethod
@@ -436,10 +436,6 @@ def _brand_text(request: DraftRequest) -> str:
         parts.append(request.case.reference)
     parts += clock_texts(promised_due(request), brand.profile.timezone)
     return "\n".join(parts)
-
-
-def _voice(request: DraftRequest):
-    return request.brand.voice.resolve(request.mention.platform, reply_language(request))
 
 
 def _shown(found: object) -> str:

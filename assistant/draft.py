@@ -45,6 +45,7 @@ from assistant.models import (
 )
 from assistant.text.situation import (
     Situation,
+    brand_words,
     content_words,
     given_items,
     mention_lemmas,
@@ -86,6 +87,12 @@ class Drafter(Protocol):
 def reply_language(request: DraftRequest) -> str:
     language = request.classification.language
     return language if language in SUPPORTED_LANGUAGES and language in request.brand.voice.languages else "ru"
+
+
+def reply_voice(request: DraftRequest) -> VoiceProfile:
+    """The brand's voice for this reply: its platform and language, formal in a crisis."""
+    language = reply_language(request)
+    return request.brand.voice.resolve(request.mention.platform, language, crisis=request.situation.crisis)
 
 
 def avoided_words(text: str, avoid_words: list[str]) -> list[str]:
@@ -191,7 +198,7 @@ class OfflineDrafter:
     def draft(self, request: DraftRequest) -> Draft:
         language = reply_language(request)
         mention, brand = request.mention, request.brand
-        voice = brand.voice.resolve(mention.platform, language)
+        voice = reply_voice(request)
         rules = brand.profile.rules_for(mention.platform)
         limit = min(voice.max_length, rules.max_length)
         composer = _Composer(request, voice, language, rules)
@@ -455,11 +462,6 @@ def answering_facts(
             scored.append((shared, fact))
     top = max((score for score, _ in scored), default=0)
     return [fact for score, fact in scored if score == top][:MAX_FACTS]  # two that answer it equally well
-
-
-def brand_words(brand: Brand) -> frozenset[str]:
-    """The brand's own names: «Кедр Банк» in a fact and in a question makes them no closer."""
-    return frozenset(word for name in brand.profile.names for word in mention_lemmas(name))
 
 
 def common_words(facts: list[Fact], language: str, share: float = COMMON_SHARE) -> frozenset[str]:

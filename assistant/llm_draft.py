@@ -19,6 +19,7 @@ from assistant.draft import (
     first_name,
     promised_due,
     reply_language,
+    reply_voice,
 )
 from assistant.errors import ModelOutputError, ModelUnavailableError, PromptTooLongError
 from assistant.hours import spoken_due
@@ -48,7 +49,7 @@ def reply_values(request: DraftRequest, knowledge: Retrieved) -> dict[str, Any]:
     """The draft prompt's variables: the brand's brief for this mention, and the mention as a value."""
     mention, brand, case = request.mention, request.brand, request.case
     profile, language = brand.profile, reply_language(request)
-    voice = brand.voice.resolve(mention.platform, language)
+    voice = reply_voice(request)
     rules = profile.rules_for(mention.platform)
     mode = request.decision.reply_mode or ReplyMode.answer
     return {
@@ -60,7 +61,10 @@ def reply_values(request: DraftRequest, knowledge: Retrieved) -> dict[str, Any]:
         "five_rules": mode in (ReplyMode.negative, ReplyMode.holding),
         "facts": [{"id": fact.id, "text": fact.text} for fact in knowledge.facts],
         "examples": [{"mention": r.metadata.get("mention", ""), "reply": r.text} for r in knowledge.approved_replies],
-        "case": {"reference": case.reference, "due": spoken_due(case.due, request.written_at, profile.timezone, language)}
+        "case": {
+            "reference": case.reference,
+            "due": spoken_due(case.due, request.written_at, profile.timezone, language),
+        }
         if case
         else None,
         "come_back": spoken_due(promised_due(request), request.written_at, profile.timezone, language),

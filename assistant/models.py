@@ -441,7 +441,7 @@ class WorkingHours(Strict):
 
 
 def _weekday_numbers(key: str) -> list[int]:
-    """"mon-fri" → [0..4]; "sat" → [5]; "daily" → all."""
+    """ "mon-fri" → [0..4]; "sat" → [5]; "daily" → all."""
     if key == "daily":
         return list(range(7))
     first, _, last = key.partition("-")
@@ -527,8 +527,18 @@ class VoiceProfile(Strict):
 
 
 class VoiceOverride(Strict):
-    when: dict[Literal["platform", "language"], str]
+    """Voice fields set when a reply matches: a platform, a language, or a crisis
+    (`situation: crisis`: health, safety, legal, threats get a formal, calm voice on every platform)."""
+
+    when: dict[Literal["platform", "language", "situation"], str]
     set: dict[str, object]
+
+    @field_validator("when")
+    @classmethod
+    def _known_situation(cls, when: dict[str, str]) -> dict[str, str]:
+        if when.get("situation", "crisis") != "crisis":
+            raise ValueError(f"situation: only «crisis» is known, not {when['situation']!r}")
+        return when
 
     @field_validator("set")
     @classmethod
@@ -548,14 +558,16 @@ class VoiceGuide(Strict):
     languages: dict[Language, VoiceProfile] = Field(min_length=1)
     overrides: list[VoiceOverride] = Field(default_factory=list)
 
-    def resolve(self, platform: Platform, language: str) -> VoiceProfile:
+    def resolve(self, platform: Platform, language: str, crisis: bool = False) -> VoiceProfile:
         base = self.languages.get(language) or next(iter(self.languages.values()))
         merged = base.model_dump()
+        situation = "crisis" if crisis else None
         for override in self.overrides:
             wanted = override.when
             if (
                 wanted.get("platform", platform.value) == platform.value
                 and wanted.get("language", language) == language
+                and wanted.get("situation", situation) == situation
             ):
                 merged.update(override.set)
         return VoiceProfile.model_validate(merged)

@@ -21,11 +21,12 @@ import razdel
 import yaml
 
 from assistant.cues import numbers_in
-from assistant.draft import DraftRequest, brand_words, common_words, fact_text, mention_lemmas
+from assistant.draft import DraftRequest, common_words, fact_text, mention_lemmas
 from assistant.hours import is_within_hours
 from assistant.models import CheckResult, Fact, MentionKind, ReplyMode, RiskFlag
 from assistant.text.normalize import lemma, lemmas
 from assistant.text.situation import (
+    brand_words,
     content_words,
     english_stem,
     given_items,

@@ -199,6 +199,21 @@ def test_a_crisis_is_escalated_with_a_holding_reply_that_is_never_ready(componen
     assert any("crisis@obed-express.ru" in reason for reason in result.decision.reasons)
     assert result.draft.status is DraftStatus.needs_review
     assert any("crisis" in warning for warning in result.draft.warnings)
+    # the brand says «ты» on VK, but a crisis gets its formal voice: «Вы», «Здравствуйте», no emoji
+    assert result.draft.text.startswith("Здравствуйте"), result.draft.text
+    assert " Вы" in result.draft.text and not re.search(r"\b(ты|тебе|тебя|твой)\b", result.draft.text, re.I)
+
+
+def test_thanks_name_what_the_review_praised_and_its_remark(components: Components) -> None:
+    text = (
+        "Заказываю в офис раз в неделю. Бизнес-ланчи за 390 ₽ честно сытные. "
+        "Из минусов — маловато вегетарианских позиций."
+    )
+    mention = Mention(brand="obed-express", text=text, platform=Platform.yandex_maps, rating=5, author_name="Андрей")
+    result = run(mention, components)
+    assert result.draft is not None and result.draft.situation == "mixed_review", result.draft
+    assert "про бизнес-ланчи" in result.draft.text
+    assert "про вегетарианские позиции" in result.draft.text
 
 
 @pytest.mark.parametrize(

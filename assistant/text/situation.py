@@ -20,6 +20,7 @@ import razdel
 from assistant import cues
 from assistant.models import Brand, Classification, Playbook, ReplyMode
 from assistant.text.normalize import lemma, lemmas, morph
+from assistant.text.phrases import ReviewPoints, review_points
 
 # The roles a sentence gives a duration, an amount or a date: the role whose word stands
 # nearest to the detail in its sentence («40 минут в очереди ради операции на 5 минут»).
@@ -112,6 +113,7 @@ class Situation:
     lemmas: frozenset[str] = frozenset()
     crisis: bool = False
     text: str = ""
+    points: ReviewPoints | None = None  # what a review praised and its remark (thanks only)
 
     def slots(self, language: str) -> dict[str, str]:
         """The playbook slots the mention fills: {order}, {delay}, {employee}, {employee_dat}, …"""
@@ -122,6 +124,9 @@ class Situation:
             values["employee_dat"] = dative(values["employee"])
         elif "employee" in values:
             values["employee_dat"] = values["employee"]
+        if self.points and language == "ru":
+            values |= {"praised": " и ".join(self.points.praised)} if self.points.praised else {}
+            values |= {"remark": self.points.remark} if self.points.remark else {}
         return values
 
 
@@ -139,7 +144,13 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         lemmas=frozenset(found),
         crisis=crisis,
         text=text,
+        points=review_points(text, brand_words(brand)) if mode is ReplyMode.thanks else None,
     )
+
+
+def brand_words(brand: Brand) -> frozenset[str]:
+    """The brand's own names: «Кедр Банк» in a fact and in a question makes them no closer."""
+    return frozenset(word for name in brand.profile.names for word in mention_lemmas(name))
 
 
 def content_words(words: set[str] | frozenset[str]) -> frozenset[str]:

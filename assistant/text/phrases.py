@@ -1,0 +1,158 @@
+"""What a review is about, in words a reply can say back: the things the author praised and
+the remark they made, as noun phrases put in the case the reply needs.
+
+«Заказала поке с лососем и сырники … Из минусов — маловато вегетарианских позиций» gives
+praised «поке с лососем», «сырники» and the remark «вегетарианские позиции»; a reply says
+«спасибо за тёплые слова про поке с лососем и сырники» without asking the author to repeat.
+pymorphy3 tells nouns, adjectives and cases; razdel splits sentences and words. Only
+Russian: an English review gets the playbook's phrases without these slots.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import razdel
+from pymorphy3.analyzer import Parse
+
+from assistant.text.normalize import morph
+
+# A sentence with one of these is the author's remark, not their praise («из минусов…», «но…»).
+REMARK_WORDS = frozenset([
+    "минус", "но", "однако", "жаль", "хотеться", "единственный", "недостаток", "маловато", "мало", "пожелание",
+])  # fmt: skip
+# Nouns that name no thing a reply could thank for: time, quantity, the order itself, people
+# in general, places, the review, and problems («ни одной задержки» praises, but not the delay).
+GENERIC_NOUNS = frozenset([
+    "раз", "время", "день", "вечер", "утро", "ночь", "неделя", "месяц", "год", "час", "минута", "секунда",
+    "полчаса", "сутки", "выходной", "заказ", "доставка", "сервис", "компания", "служба", "отзыв", "спасибо", "благодарность", "слово",
+    "впечатление", "человек", "люди", "друг", "подруга", "муж", "жена", "ребёнок", "ребенок", "сын", "дочь", "мама",
+    "семья", "коллега", "офис", "дом", "квартира", "адрес", "район", "город", "место", "улица", "работа", "комментарий",
+    "сообщение", "количество", "штука", "рубль", "сумма", "деньга", "цена", "минус", "плюс", "момент", "вещь", "всё",
+    "весь", "раза", "задержка", "опоздание", "проблема", "ошибка", "жалоба", "претензия", "замечание", "недостаток", "итог", "целое",
+    "общее", "вариант", "сторона", "случай", "рождение", "огонь", "бомба", "класс", "супер", "восторг", "кайф", "топ",
+    "шедевр", "пушка", "любовь", "радость", "удовольствие",
+])  # fmt: skip
+# A clause with one of these praises what it names first («бизнес-ланчи честно сытные»).
+PRAISE_WORDS = frozenset([
+    "вкусный", "вкусно", "понравиться", "нравиться", "обожать", "любить", "огонь", "бомба", "отличный", "отлично", "лучший", "шикарный",
+    "супер", "класс", "классный", "удобный", "удобно", "быстрый", "быстро", "свежий", "горячий", "сочный", "сытный", "честно",
+    "честный", "спасибо", "благодарить", "благодарность", "молодец", "рекомендовать", "идеальный", "идеально", "прекрасный", "замечательный", "восторг", "кайф",
+    "топ", "хороший", "хорошо", "приятный", "приятно", "вежливый", "тёплый", "аккуратный", "аккуратно", "нежный", "ароматный", "хрустящий",
+    "выручить", "помочь", "спасти", "порадовать", "радовать", "понятный", "простой", "щедрый",
+])  # fmt: skip
+MAX_PRAISED = 2
+_PREPOSITIONS_WITH = frozenset(["с", "со"])
+_OBLIQUE_ENDING = re.compile(r"(ом|ем|ой|ей|ам|ям|ах|ях|ами|ями|у|ю)$")
+
+
+@dataclass(frozen=True)
+class ReviewPoints:
+    praised: list[str]  # noun phrases in the accusative («про поке с лососем»)
+    remark: str | None  # the first noun phrase of the remark, in the accusative
+
+
+def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> ReviewPoints:
+    """The praised things and the remark of a (mostly positive) review."""
+    praised: list[str] = []
+    remark: str | None = None
+    for sentence in razdel.sentenize(text):
+        parses = [_parse(token.text) for token in razdel.tokenize(sentence.text)]
+        if {p.normal_form for p in parses} & REMARK_WORDS:
+            remark = remark or next((_accusative(p) for p in noun_phrases(parses, brand_words)), None)
+            continue
+        for clause in _clauses(parses):
+            first = next(iter(noun_phrases(clause, brand_words)), None)
+            if first and {p.normal_form for p in clause} & PRAISE_WORDS and _accusative(first) not in praised:
+                praised.append(_accusative(first))
+    return ReviewPoints(praised=praised[:MAX_PRAISED], remark=remark)
+
+
+def _clauses(parses: list[Parse]) -> list[list[Parse]]:
+    """The sentence cut at commas and semicolons (a dash joins «том ям — огонь»)."""
+    clauses: list[list[Parse]] = [[]]
+    for parse in parses:
+        if parse.word in (",", ";"):
+            clauses.append([])
+        else:
+            clauses[-1].append(parse)
+    return [c for c in clauses if c]
+
+
+def noun_phrases(parses: list[Parse], brand_words: frozenset[str] = frozenset()) -> list[list[Parse]]:
+    """Each thing-naming noun with the adjectives before it and a «с …» after it
+    («поке с лососем», «вегетарианских позиций»)."""
+    found: list[list[Parse]] = []
+    taken = -1
+    for index, parse in enumerate(parses):
+        if index <= taken or not _names_a_thing(parse, brand_words):
+            continue
+        start = index
+        while start > 0 and start - 1 > taken and _agrees(parses[start - 1], parse):
+            start -= 1
+        end = index + 1
+        if end + 1 < len(parses) and parses[end].word in _PREPOSITIONS_WITH and _is_noun(parses[end + 1], "ablt"):
+            end += 2
+        found.append(parses[start:end])
+        taken = end - 1
+    return found
+
+
+def _parse(word: str) -> Parse:
+    """The word's likeliest reading, a noun's when it has one."""
+    parses = morph().parse(word)
+    if parses[0].is_known:
+        return next((p for p in parses if "NOUN" in p.tag), parses[0])
+    return next((p for p in parses if p.tag.case in ("nomn", "accs")), parses[0])
+
+
+def _names_a_thing(parse: Parse, brand_words: frozenset[str]) -> bool:
+    """A noun for a thing (a dish, a feature), not a person, a name, a place or a generic word.
+    A word the dictionary does not know is taken only as the author wrote it in the nominative
+    or the accusative («боул»), never inflected by a guess."""
+    tag = parse.tag
+    return (
+        "NOUN" in tag
+        and (parse.is_known or (tag.case in ("nomn", "accs") and not _OBLIQUE_ENDING.search(parse.word)))
+        and not {"Name", "Surn", "Patr", "Geox", "Abbr", "Orgn", "anim"} & tag.grammemes
+        and parse.normal_form not in GENERIC_NOUNS
+        and parse.normal_form not in brand_words
+        and len(parse.word) >= 3
+    )
+
+
+def _is_noun(parse: Parse, case: str) -> bool:
+    return "NOUN" in parse.tag and case in parse.tag
+
+
+def _agrees(adjective: Parse, noun: Parse) -> bool:
+    """An adjective standing before the noun in the same case and number."""
+    return (
+        "ADJF" in adjective.tag
+        and not {"Apro", "Supr"} & adjective.tag.grammemes  # «наш», «лучший»: the reply says its own
+        and adjective.tag.case == noun.tag.case
+        and adjective.tag.number == noun.tag.number
+    )
+
+
+def _accusative(phrase: list[Parse]) -> str:
+    """The phrase as it follows «про»: the head noun and its adjectives in the accusative, the
+    rest («с лососем») as the author wrote it."""
+    head = next(p for p in phrase if "NOUN" in p.tag)
+    number = head.tag.number or "sing"
+    words = []
+    for parse in phrase:
+        if parse is head:
+            words.append(_inflect(parse, {"accs", number}) if parse.is_known else parse.word)
+        elif "ADJF" in parse.tag and phrase.index(parse) < phrase.index(head):
+            wanted = {"accs", number} | ({head.tag.gender} if number == "sing" and head.tag.gender else set())
+            words.append(_inflect(parse, wanted | {head.tag.animacy or "inan"}))
+        else:
+            words.append(parse.word)
+    return " ".join(words)
+
+
+def _inflect(parse: Parse, grammemes: set[str]) -> str:
+    inflected = parse.inflect(grammemes - {None}) or parse.inflect({"accs"})
+    return inflected.word if inflected else parse.word

@@ -1,0 +1,58 @@
+"""What a review praised and its remark, in the case a reply says them back (pymorphy3)."""
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from assistant.models import Platform, VoiceOverride
+from assistant.text.phrases import review_points
+from knowledge.brands import load_brand
+
+BRANDS = Path(__file__).resolve().parents[1] / "knowledge" / "brands"
+
+
+def test_praised_things_come_back_in_the_accusative():
+    points = review_points("Лучшая пицца в городе! Отслеживание курьера на карте очень удобное.")
+    assert points.praised == ["пиццу", "отслеживание"]
+    assert points.remark is None
+
+
+def test_the_remark_is_kept_apart_from_the_praise():
+    points = review_points("Бизнес-ланчи за 390 ₽ честно сытные. Из минусов — маловато вегетарианских позиций.")
+    assert points.praised == ["бизнес-ланчи"]
+    assert points.remark == "вегетарианские позиции"
+
+
+def test_an_adjective_agrees_with_its_noun_after_inflection():
+    assert review_points("Очень понравилась сырная лепёшка.").praised == ["сырную лепёшку"]
+
+
+def test_people_places_time_and_the_brand_are_not_praised_things():
+    points = review_points(
+        "Спасибо менеджеру Дмитрию! Вечер на Павелецкой прошёл отлично, Обед Экспресс лучший.",
+        brand_words=frozenset(["обед", "экспресс"]),
+    )
+    assert points.praised == []
+
+
+def test_a_sentence_without_praise_names_nothing():
+    assert review_points("Курьер поднялся на девятый этаж под дождём.").praised == []
+
+
+def test_an_unknown_word_in_an_oblique_case_is_not_guessed():
+    assert review_points("Пользуюсь кэшбэком уже год, очень удобно.").praised == []
+
+
+def test_a_crisis_gets_the_formal_voice_on_any_platform():
+    voice = load_brand(BRANDS / "obed-express").voice
+    assert voice.resolve(Platform.vk, "ru").address.value == "ты"
+    crisis = voice.resolve(Platform.vk, "ru", crisis=True)
+    assert crisis.address.value == "Вы"
+    assert crisis.greeting.startswith("Здравствуйте")
+    assert crisis.emoji.value == "none"
+
+
+def test_an_override_for_an_unknown_situation_is_refused():
+    with pytest.raises(ValidationError, match="only «crisis»"):
+        VoiceOverride(when={"situation": "holiday"}, set={"emoji": "none"})
