@@ -43,12 +43,12 @@ from assistant.models import (
     Retrieved,
     VoiceProfile,
 )
+from assistant.text.normalize import content_words, mention_lemmas
 from assistant.text.situation import (
     Situation,
     brand_words,
-    content_words,
+    could_be_name,
     given_items,
-    mention_lemmas,
     requested_items,
     understand,
 )
@@ -112,7 +112,7 @@ def first_name(author_name: str | None) -> str | None:
     if not author_name:
         return None
     word = author_name.split()[0].strip("@.,!")
-    return word if word[:1].isupper() and word.isalpha() else None
+    return word if word[:1].isupper() and word.isalpha() and could_be_name(word) else None
 
 
 def choose_channel(brand: Brand, rules: PlatformRules, platform: str) -> ContactChannel:

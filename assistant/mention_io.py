@@ -60,7 +60,9 @@ class MentionBatch:
     mentions: list[Mention]
     errors: list[RowError]
     lines: list[int]  # the file line each mention came from
-    ignored: list[str] = dataclass_field(default_factory=list)  # columns Otklik does not know, set aside (monitoring exports carry many)
+    ignored: list[str] = dataclass_field(
+        default_factory=list
+    )  # columns Otklik does not know, set aside (monitoring exports carry many)
 
     @property
     def rows(self) -> int:

@@ -188,6 +188,8 @@ class MentionKindModel:
 
             def head(name: str) -> LinearHead:
                 classes = tuple(str(c) for c in data[f"{name}_classes"])
-                return LinearHead(classes, data[f"{name}_coef"].astype(np.float32), data[f"{name}_intercept"].astype(np.float64))
+                return LinearHead(
+                    classes, data[f"{name}_coef"].astype(np.float32), data[f"{name}_intercept"].astype(np.float64)
+                )
 
             return cls(head("kind"), head("threat"), crisis)

@@ -17,6 +17,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    RootModel,
     StringConstraints,
     ValidationError,
     field_validator,
@@ -627,6 +628,8 @@ class Playbook(Strict):
     facts: list[Slug] = Field(default_factory=list)  # the facts that bear on it; a reply states at most two
     moves: list[PlaybookMove] = Field(min_length=1)
     phrases: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
+    # mentions in this situation, as people write them: the drafter recognises the situation by them
+    examples: list[str] = Field(default_factory=list)
 
     @field_validator("phrases")
     @classmethod
@@ -638,6 +641,10 @@ class Playbook(Strict):
             if unknown:
                 raise ValueError(f"{voice}: unknown moves {', '.join(unknown)}; moves are {', '.join(_PHRASE_KEYS)}")
         return phrases
+
+
+class SituationExamples(RootModel[dict[Slug, list[str]]]):
+    """`situation_examples.yaml`: example mentions per situation id."""
 
 
 class Playbooks(Strict):

@@ -260,7 +260,8 @@ def build_offline(settings: Settings, embedder: Embedder | None = None) -> Compo
             load_risk_patterns(settings.shared_dir / "risk.yaml"),
             SentimentModel.load(settings.text_models_dir / WEIGHTS_PATH.name),
             MentionKindModel.load(
-                load_crisis_patterns(settings.shared_dir / CRISIS_FILE), settings.text_models_dir / KIND_WEIGHTS_PATH.name
+                load_crisis_patterns(settings.shared_dir / CRISIS_FILE),
+                settings.text_models_dir / KIND_WEIGHTS_PATH.name,
             ),
         ),
         drafter=OfflineDrafter(),

@@ -24,11 +24,9 @@ from assistant.cues import numbers_in
 from assistant.draft import DraftRequest, common_words, fact_text, mention_lemmas
 from assistant.hours import is_within_hours
 from assistant.models import CheckResult, Fact, MentionKind, ReplyMode, RiskFlag
-from assistant.text.normalize import lemma, lemmas
+from assistant.text.normalize import content_words, english_stem, lemma, lemmas
 from assistant.text.situation import (
     brand_words,
-    content_words,
-    english_stem,
     given_items,
     is_first_name,
     nominative,

@@ -95,7 +95,9 @@ def run_slices(cases: Sequence[MentionCase], parts: Components, progress: bool =
                 "decision": _rate([decision_right(c, r) for c, r in rows])[0],
                 "cases": len(rows),
             }
-        report[spec.name]["misread"] = [_misread(c, r) for c, r in mine if is_heldout_case(c) and not decision_right(c, r)]
+        report[spec.name]["misread"] = [
+            _misread(c, r) for c, r in mine if is_heldout_case(c) and not decision_right(c, r)
+        ]
     return report
 
 

@@ -20,6 +20,7 @@ from assistant.models import (
     Playbook,
     Playbooks,
     ReactionMatrix,
+    SituationExamples,
     VoiceGuide,
 )
 
@@ -42,7 +43,9 @@ def load_brand(folder: Path) -> Brand:
         facts=facts,
         approved_replies=_load_jsonl(folder / "approved_replies.jsonl", ApprovedReply),
         examples=_load_jsonl(folder / "examples.jsonl", LabelledMention),
-        playbooks=_load_playbooks(folder / "playbooks.yaml", profile, facts),
+        playbooks=_with_examples(
+            _load_playbooks(folder / "playbooks.yaml", profile, facts), folder / "situation_examples.yaml"
+        ),
     )
 
 
@@ -59,6 +62,17 @@ def _load_playbooks(path: Path, profile: BrandProfile, facts: list[Fact]) -> lis
         if unknown:
             raise BrandFileError(path, f"situation {playbook.id}: no fact or topic {', '.join(unknown)}")
     return playbooks
+
+
+def _with_examples(playbooks: list[Playbook], path: Path) -> list[Playbook]:
+    """The optional example mentions per situation id (`situation_examples.yaml`), added to each playbook."""
+    if not path.exists():
+        return playbooks
+    examples = _validate(path, SituationExamples, yaml.safe_load(_read(path)) or {}).root
+    unknown = sorted(set(examples) - {p.id for p in playbooks})
+    if unknown:
+        raise BrandFileError(path, f"no playbook for situation {', '.join(unknown)}")
+    return [p.model_copy(update={"examples": p.examples + examples.get(p.id, [])}) for p in playbooks]
 
 
 def _load_yaml(path: Path, model: type[Model]) -> Model:

@@ -289,7 +289,10 @@ def _run_all(parts: Components, mentions: list[Mention], concurrency: int) -> li
 
 def _report_row_errors(path: Path, batch: MentionBatch) -> None:
     if batch.ignored:
-        print(f"otklik: {path}: warning: set aside fields Otklik does not know: {', '.join(batch.ignored)}", file=sys.stderr)
+        print(
+            f"otklik: {path}: warning: set aside fields Otklik does not know: {', '.join(batch.ignored)}",
+            file=sys.stderr,
+        )
     for error in batch.errors:
         print(f"otklik: {path}:{error.line}: skipped: {error.message}", file=sys.stderr)
     if not batch.mentions:

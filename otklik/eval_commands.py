@@ -10,9 +10,9 @@ from pathlib import Path
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.pipeline import build_components
-from evals import traps
+from evals import situations, traps
 from evals.compare import compare, load_results
-from evals.datasets import DATASETS_DIR, load_mentions, load_replies, load_slices
+from evals.datasets import DATASETS_DIR, is_heldout_id, load_mentions, load_replies, load_slices
 from evals.gate import THRESHOLDS, failures, load_thresholds
 from evals.judge import make_judge
 from evals.runner import run_eval, write_results
@@ -30,7 +30,12 @@ def add_eval_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, default=Path("out/eval"), help="folder for results.json and report.html")
     parser.add_argument("--gate", action="store_true", help=f"exit {EXIT_BELOW_THRESHOLDS} below evals/thresholds.yaml")
     parser.add_argument("--no-slices", action="store_true", help="leave out the slices (evals/datasets/slices_*.yaml)")
-    parser.add_argument("--no-traps", action="store_true", help="leave out the checks' traps (evals/datasets/traps_*.yaml)")
+    parser.add_argument(
+        "--no-traps", action="store_true", help="leave out the checks' traps (evals/datasets/traps_*.yaml)"
+    )
+    parser.add_argument(
+        "--no-situations", action="store_true", help="leave out the situations (evals/datasets/situations.yaml)"
+    )
     parser.add_argument("--no-progress", action="store_true")
     parser.set_defaults(handler=cmd_eval)
     nested = parser.add_subparsers(dest="eval_command", metavar="compare")
@@ -60,6 +65,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             scores, _ = traps.score(traps.load_traps(), parts)
             results["traps"] = traps.report(scores)
             results["summary"] |= traps.summary_entries(scores)
+        if not args.no_situations:  # the held-out half only: the tuning half is for `python -m evals.situations`
+            heldout = [case for case in situations.load_situations() if is_heldout_id(case.id)]
+            outcomes = [situations.recognise(case, parts) for case in heldout]
+            results["summary"] |= situations.summary_entries(outcomes)
     json_path, html_path = write_results(results, args.out)
     _print_summary(results)
     print(f"wrote {json_path} and {html_path}")

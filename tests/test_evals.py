@@ -304,7 +304,8 @@ def test_otklik_eval_runs_reports_and_compares(tmp_path: Path, monkeypatch, caps
     dataset.write_text(yaml.safe_dump(cases, allow_unicode=True), encoding="utf-8")
     first, second = tmp_path / "a", tmp_path / "b"
     for out in (first, second):
-        assert main(["eval", "--dataset", str(dataset), "--replies", "none", "--out", str(out), "--no-progress"]) == 0
+        argv = ["eval", "--dataset", str(dataset), "--replies", "none", "--out", str(out), "--no-progress"]
+        assert main([*argv, "--no-situations"]) == 0  # the situations have a test of their own
     results = json.loads((first / "results.json").read_text(encoding="utf-8"))
     assert results["meta"]["cases"] == len(cases)
     assert {"sentiment_macro_f1", "decision_correct", "grounding", "genericness"} <= results["summary"].keys()
@@ -324,3 +325,17 @@ def test_eval_errors_are_one_line(tmp_path: Path, capsys) -> None:
     assert main(["eval", "--dataset", str(bad), "--replies", "none"]) != 0
     err = capsys.readouterr().err
     assert "case x" in err and "Traceback" not in err
+
+
+def test_situations_are_scored_on_their_held_out_half(components) -> None:
+    from evals.datasets import is_heldout_id
+    from evals.situations import accuracy, load_situations, recognise, summary_entries
+
+    cases = load_situations()
+    assert {case.situation for case in cases} >= {"late_delivery", "card_blocked", "praise_employee"}
+    sample = [cases[0], cases[1], *[c for c in cases if is_heldout_id(c.id)][:2]]
+    outcomes = [recognise(case, components) for case in sample]
+    assert all(o.chosen is None or isinstance(o.chosen, str) for o in outcomes)
+    entry = summary_entries(outcomes)["situation_accuracy"]
+    assert entry["n"] == sum(is_heldout_id(o.case.id) for o in outcomes)
+    assert entry["value"] == accuracy([o for o in outcomes if is_heldout_id(o.case.id)])

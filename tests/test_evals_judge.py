@@ -78,6 +78,7 @@ def test_otklik_eval_with_a_model_reports_the_judge(server, tmp_path: Path, monk
         "--out",
         str(out),
         "--no-progress",
+        "--no-situations",
     ]
     assert main(argv) == 0
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))

@@ -54,6 +54,7 @@ def test_reingest_removes_facts_deleted_from_the_folder(store: KnowledgeStore, t
     folder = tmp_path / "kedr-bank"
     shutil.copytree(BRANDS_DIR / "kedr-bank", folder)
     (folder / "playbooks.yaml").unlink()  # the playbooks name facts; a deleted one would be a brand-file error
+    (folder / "situation_examples.yaml").unlink()  # and the examples name the playbooks
     store.ingest(load_brand(folder))
     facts = (folder / "facts.md").read_text(encoding="utf-8")
     first_heading = facts.index("\n## ")

@@ -97,3 +97,86 @@ def lemmas(normalized: str) -> list[str]:
             out.append(token.text)
             negated = False
     return out
+
+
+def content_words(words: set[str] | frozenset[str]) -> frozenset[str]:
+    """Words that carry meaning: four letters or more, not the filler of questions and replies."""
+    return frozenset(w for w in words if len(w) >= 4 and w.isalpha() and w not in FILLER)
+
+
+# Words of any question or reply that tell nothing of its subject («подскажите», "please").
+FILLER = frozenset(
+    [
+        "этот",
+        "который",
+        "такой",
+        "весь",
+        "свой",
+        "быть",
+        "мочь",
+        "можно",
+        "нужно",
+        "если",
+        "когда",
+        "чтобы",
+        "только",
+        "также",
+        "есть",
+        "очень",
+        "сейчас",
+        "здравствуйте",
+        "спасибо",
+        "пожалуйста",
+        "подсказать",
+        "скажите",
+        "сказать",
+        "вопрос",
+        "хотеть",
+        "знать",
+        "that",
+        "this",
+        "with",
+        "have",
+        "from",
+        "your",
+        "what",
+        "when",
+        "will",
+        "would",
+        "could",
+        "there",
+        "about",
+        "please",
+        "thanks",
+        "вообще",
+        "какой",
+        "сколько",
+        "стать",
+        "надо",
+        "почему",
+        "зачем",
+        "через",
+        "suppos",
+        "question",
+        "though",
+        "still",
+        "несколько",
+        "does",
+        "should",
+        "much",
+        "many",
+        "long",
+    ]
+)
+
+
+def mention_lemmas(text: str) -> set[str]:
+    """Russian words as pymorphy3 lemmas, English ones lightly stemmed («cards» → «card»)."""
+    return {english_stem(word.removeprefix("не_")) for word in lemmas(text.lower().replace("ё", "е"))}
+
+
+_ENGLISH_SUFFIX = re.compile(r"(?<=[a-z]{3})(?:ies|ied|ing|ed|es|s)$")
+
+
+def english_stem(word: str) -> str:
+    return _ENGLISH_SUFFIX.sub("", word) if word.isascii() else word

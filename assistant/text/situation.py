@@ -10,7 +10,6 @@ sentences, pymorphy3 gives the lemmas); a detail whose role is unclear is not re
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,8 +18,9 @@ import razdel
 
 from assistant import cues
 from assistant.models import Brand, Classification, Playbook, ReplyMode
-from assistant.text.normalize import lemma, lemmas, morph
+from assistant.text.normalize import english_stem, lemma, mention_lemmas, morph
 from assistant.text.phrases import ReviewPoints, review_points
+from assistant.text.playbook_choice import choose_playbook
 
 # The roles a sentence gives a duration, an amount or a date: the role whose word stands
 # nearest to the detail in its sentence («40 минут в очереди ради операции на 5 минут»).
@@ -56,6 +56,7 @@ TREATED = re.compile(
 _EARLIER_CASE = re.compile(r"^(обращени|заявк|claim|request|ticket|тикет)", re.I)
 _CODE = re.compile(r"(\d{4,12}(?:-\d{2,8})*|[A-ZА-Я]{2,4}-\d{2,6}(?:-\d{2,8})*)")
 _LEADING = re.compile(r"^(на|через|почти|больше|более|целых|уже|for|after|over|almost)\s+", re.I)
+_REQUEST = re.compile(r"(подскажите|подскажи|скажите|скажи|расскажите|объясните|уточните|tell me|please advise)\b", re.I)
 _RHETORICAL = re.compile(
     r"\?\s*!|!\s*\?|\?\?|\bиздева\w*|\b(как так|сколько можно(?=\s*[?!.…]|$)|за что|серь[её]зно|это нормально|это сервис|"
     r"где совесть|how is this|are you kidding|seriously)\b",
@@ -153,89 +154,6 @@ def brand_words(brand: Brand) -> frozenset[str]:
     return frozenset(word for name in brand.profile.names for word in mention_lemmas(name))
 
 
-def content_words(words: set[str] | frozenset[str]) -> frozenset[str]:
-    """Words that carry meaning: four letters or more, not the filler of questions and replies."""
-    return frozenset(w for w in words if len(w) >= 4 and w.isalpha() and w not in FILLER)
-
-
-# Words of any question or reply that tell nothing of its subject («подскажите», "please").
-FILLER = frozenset(
-    [
-        "этот",
-        "который",
-        "такой",
-        "весь",
-        "свой",
-        "быть",
-        "мочь",
-        "можно",
-        "нужно",
-        "если",
-        "когда",
-        "чтобы",
-        "только",
-        "также",
-        "есть",
-        "очень",
-        "сейчас",
-        "здравствуйте",
-        "спасибо",
-        "пожалуйста",
-        "подсказать",
-        "скажите",
-        "сказать",
-        "вопрос",
-        "хотеть",
-        "знать",
-        "that",
-        "this",
-        "with",
-        "have",
-        "from",
-        "your",
-        "what",
-        "when",
-        "will",
-        "would",
-        "could",
-        "there",
-        "about",
-        "please",
-        "thanks",
-        "вообще",
-        "какой",
-        "сколько",
-        "стать",
-        "надо",
-        "почему",
-        "зачем",
-        "через",
-        "suppos",
-        "question",
-        "though",
-        "still",
-        "несколько",
-        "does",
-        "should",
-        "much",
-        "many",
-        "long",
-    ]
-)
-
-
-def mention_lemmas(text: str) -> set[str]:
-    """Russian words as pymorphy3 lemmas, English ones lightly stemmed («cards» → «card»)."""
-    return {english_stem(word.removeprefix("не_")) for word in lemmas(text.lower().replace("ё", "е"))}
-
-
-_ENGLISH_SUFFIX = re.compile(r"(?<=[a-z]{3})(?:ies|ied|ing|ed|es|s)$")
-
-
-def english_stem(word: str) -> str:
-    return _ENGLISH_SUFFIX.sub("", word) if word.isascii() else word
-
-
 def find_details(text: str, sentences: Iterable[str] | None = None) -> dict[str, Detail]:
     """The author's details with the role their sentence gives them, the first of each role."""
     details: dict[str, Detail] = {}
@@ -324,6 +242,13 @@ def is_first_name(word: str) -> bool:
     return any("Name" in parse.tag for parse in _parses(word))
 
 
+def could_be_name(word: str) -> bool:
+    """Not a word the dictionary knows only as something else: «Клиент», «Гость» are no names,
+    a name it does not know («Айжан») may be one."""
+    parses = _parses(word)
+    return not parses or not parses[0].is_known or any("Name" in parse.tag for parse in parses)
+
+
 def nominative(name: str) -> str:
     """«Андрею» → «Андрей»: a name as the author declined it, back to its dictionary form."""
     for parse in _parses(name):
@@ -346,7 +271,10 @@ def _parses(word: str) -> tuple:
 
 
 def _asks_us(sentence: str) -> bool:
-    return cues.is_question(sentence) and not _RHETORICAL.search(sentence)
+    """A question the reply owes an answer: asked with «?» or as a request («подскажите, …»);
+    «какой же отстой…» and «когда-то была нормальная доставка» start like questions and are not."""
+    asked = "?" in sentence or bool(_REQUEST.match(sentence.strip()))
+    return asked and not _RHETORICAL.search(sentence)
 
 
 def requested_items(reply: str) -> set[str]:
@@ -372,50 +300,3 @@ def given_items(text: str, details: dict[str, Detail] | None = None) -> set[str]
     given |= {"amount"} & kinds | ({"employee"} if "person" in kinds else set())
     given |= {"date"} & kinds | {"place"} & kinds
     return given | ({"phone"} if cues.has_phone(text) else set()) | ({"device"} if _DEVICE.search(text) else set())
-
-
-# --- choosing the playbook -------------------------------------------------------------
-
-
-def choose_playbook(
-    playbooks: list[Playbook], mode: ReplyMode | None, found: set[str], classification: Classification
-) -> Playbook | None:
-    """The playbook of this reply mode whose cues the mention matches best; None when none matches."""
-    candidates = [p for p in playbooks if p.mode is mode]
-    spread = Counter(cue for p in candidates for cue in set(_cue_lemmas_all(p)))
-    best, best_score = None, 0.0
-    for playbook in candidates:
-        score = _score(playbook, found, classification, spread)
-        if score > best_score:
-            best, best_score = playbook, score
-    return best
-
-
-def _score(playbook: Playbook, found: set[str], classification: Classification, spread: Counter[str]) -> float:
-    """Matched cue words, each weighed by how few playbooks share it («опоздать» says more than
-    «заказ»), plus the classifier's topics and risk flags."""
-    cue = playbook.when
-    words = sum(1 / spread[lemmas_] for lemmas_ in set(_cue_lemmas_all(playbook)) if _cue_matches(lemmas_, found))
-    topics = len(set(cue.topics) & set(classification.topics))
-    flags = len(set(cue.flags) & set(classification.risk_flags))
-    return words + 0.5 * topics + 2 * flags
-
-
-def _cue_lemmas_all(playbook: Playbook) -> list[tuple[str, ...]]:
-    return [_cue_lemmas(word) for word in playbook.when.words]
-
-
-def _cue_matches(cue: tuple[str, ...], found: set[str]) -> bool:
-    """Every word of the cue is among the mention's lemmas (English words by their start)."""
-    return all(_word_matches(word, found) for word in cue)
-
-
-@lru_cache(maxsize=8192)
-def _cue_lemmas(cue: str) -> tuple[str, ...]:
-    return tuple(english_stem(lemma(word)) for word in cue.lower().replace("ё", "е").split())
-
-
-def _word_matches(word: str, found: set[str]) -> bool:
-    if word in found:
-        return True
-    return word.isascii() and len(word) >= 4 and any(f.startswith(word) for f in found if f.isascii())
