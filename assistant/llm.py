@@ -82,6 +82,7 @@ def _gigachat(settings: Settings) -> GigaChat:
         base_url=settings.base_url,
         model=settings.model_name,
         ca_bundle_file=str(settings.gigachat_ca_bundle) if settings.gigachat_ca_bundle else None,
+        verify_ssl_certs=True,  # explicit: the SDK would otherwise take GIGACHAT_VERIFY_SSL_CERTS from the environment
         timeout=settings.request_timeout,
         max_retries=settings.max_retries,
         max_tokens=settings.max_tokens,
