@@ -24,6 +24,13 @@ _URLS = {
 DEFAULT_ENCODING = "o200k_base"
 # Other models' tokenizers spend more tokens than o200k, above all on Russian.
 NON_OPENAI_SAFETY_FACTOR = 1.5
+# The cloud providers' tokenizers are tailored to Russian and, by their own figures, spend
+# fewer tokens than o200k, so o200k's count (factor 1.0, the least allowed) is already safe:
+# Yandex's "Tokens" page counts 86 YandexGPT Pro tokens for a 497-character Russian text that
+# o200k counts as 105 (0.82); langchain-gigachat estimates len(text) / 4.6 tokens, 0.81-0.90
+# of o200k on our prompt snapshots. Neither is measured here: benchmarks/token_factor.py
+# measures it against the provider, and `TokenCounter.observe` raises it from reported counts.
+PROVIDER_TOKEN_FACTORS = {"gigachat": 1.0, "yandexgpt": 1.0}
 CALIBRATION_MARGIN = 1.05  # over the highest ratio a server reported: tool schemas and chat markup vary
 log = logging.getLogger("otklik.tokens")
 

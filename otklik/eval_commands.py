@@ -26,7 +26,7 @@ def add_eval_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("eval", help="run the eval suite (or: eval compare A B)")
     parser.add_argument("--dataset", default="mentions", help="dataset name in evals/datasets or a YAML file")
     parser.add_argument("--replies", default="replies", help="labelled replies for the checker ('none' to skip)")
-    parser.add_argument("--model", choices=["offline", "openai"], help="backend (default: OTKLIK_MODEL)")
+    parser.add_argument("--model", choices=["offline", "openai", "gigachat", "yandexgpt"], help="backend (default: OTKLIK_MODEL)")
     parser.add_argument("--out", type=Path, default=Path("out/eval"), help="folder for results.json and report.html")
     parser.add_argument("--gate", action="store_true", help=f"exit {EXIT_BELOW_THRESHOLDS} below evals/thresholds.yaml")
     parser.add_argument("--no-slices", action="store_true", help="leave out the slices (evals/datasets/slices_*.yaml)")
