@@ -47,7 +47,7 @@ def decide(classification: Classification, brand: Brand, platform: Platform = Pl
         matrix_key=f"{sentiment.value}-{register.value}",
         cell=brand.matrix.cell(sentiment, register),
         reasons=reasons,
-        operator_confirms=classification.mention_kind is MentionKind.crisis and mode is ReplyMode.holding,
+        operator_confirms=mode is ReplyMode.holding,  # escalated: the contact confirms the holding reply
     )
 
 

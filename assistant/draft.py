@@ -46,6 +46,7 @@ from assistant.models import (
 from assistant.text.normalize import content_words, mention_lemmas
 from assistant.text.situation import (
     Situation,
+    answers_question,
     brand_words,
     could_be_name,
     given_items,
@@ -274,11 +275,24 @@ class _Composer:
         self.warnings: list[str] = []
         self.used: set[str] = set()  # sentences already in the reply
         self.said: set[str] = set()  # the author's details already referred to
+        self.deferral: Sentence | None = None  # «уточним и ответим …» for a question no fact answers
 
     def sentences(self) -> list[Sentence]:
-        body = [sentence for move in self._moves() for sentence in self._move(move)]
+        body = self._without_idle_deferral([sentence for move in self._moves() for sentence in self._move(move)])
         sentences = [Sentence(greeting(self.voice, self.values)), *body, Sentence(self.voice.sign_off, priority=3)]
         return [s for s in sentences if s.text]
+
+    def _without_idle_deferral(self, body: list[Sentence]) -> list[Sentence]:
+        """In a complaint, «уточним — ответ будет…» stays only for a question the rest of the
+        reply leaves open: «промокод за опоздание хоть дадите?» is met by the promo-code step."""
+        if self.mode is ReplyMode.answer or self.deferral is None:
+            return body
+        rest = [s for s in body if s is not self.deferral]
+        texts = tuple(s.text for s in rest)
+        said = content_words(mention_lemmas(" ".join(texts)))
+        if all(answers_question(q, said, texts) for q in self.situation.questions):
+            return rest
+        return body
 
     def _moves(self) -> list[PlaybookMove]:
         playbook = self.situation.playbook
@@ -338,7 +352,8 @@ class _Composer:
         sentences = [self._fact_sentence(f, 1 + (i > 0), about=q) for i, (f, q) in enumerate(self.answers)]
         asked = self.situation.questions or self.mode is ReplyMode.answer
         if asked and (self.unanswered or not self.answers):
-            sentences.append(self._pick("no_answer"))  # who will answer, and when: never silence
+            self.deferral = self._pick("no_answer")  # who will answer, and when: never silence
+            sentences.append(self.deferral)
         return sentences
 
     def _fact_sentence(self, fact: Fact, priority: int = 1, about: str = "") -> Sentence:
@@ -415,7 +430,7 @@ class Sentence:
 
 
 DETAIL_SLOTS = frozenset(
-    {"order", "earlier_case", "delay", "hold_time", "charged", "employee", "employee_dat", "place", "date"}
+    {"order", "earlier_case", "delay", "wait", "hold_time", "charged", "employee", "employee_dat", "place", "date"}
 )
 
 

@@ -256,7 +256,7 @@ class Decision(BaseModel):
     matrix_key: str
     cell: MatrixCell
     reasons: list[str] = Field(default_factory=list)
-    operator_confirms: bool = False  # a crisis holding reply: never ready, an operator sends it
+    operator_confirms: bool = False  # an escalated holding reply (crisis, health, legal): never ready
 
     @property
     def replies(self) -> bool:

@@ -135,10 +135,11 @@ def _flow(
 
 
 def _held_for_operator(draft: Draft, decision: Decision) -> Draft:
-    """A crisis holding reply is never ready, whatever its checks say: an operator sends it."""
+    """An escalated holding reply (a crisis, health, legal) is never ready, whatever its checks
+    say: an operator sends it once the responsible contact has seen the mention."""
     if not decision.operator_confirms:
         return draft
-    warning = "crisis: a holding reply only; an operator confirms it with the crisis contact before it goes out"
+    warning = "escalated (crisis, health or legal): a holding reply only; an operator confirms it with the crisis contact before it goes out"
     return draft.model_copy(update={"status": DraftStatus.needs_review, "warnings": [*draft.warnings, warning]})
 
 

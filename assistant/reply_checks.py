@@ -10,7 +10,6 @@ hand-labelled traps written before the checks (evals/traps.py).
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -26,6 +25,7 @@ from assistant.hours import is_within_hours
 from assistant.models import CheckResult, Fact, MentionKind, ReplyMode, RiskFlag
 from assistant.text.normalize import content_words, english_stem, lemma, lemmas
 from assistant.text.situation import (
+    answers_question,
     brand_words,
     given_items,
     is_first_name,
@@ -161,7 +161,7 @@ class ReplyChecks:
     def unanswered_question(self, text: str, request: DraftRequest) -> CheckResult:
         situation = request.situation
         reply = content_words(mention_lemmas(text))
-        open_questions = [q for q in situation.questions if not _answers(q, reply, (text,))]
+        open_questions = [q for q in situation.questions if not answers_question(q, reply, (text,))]
         if not open_questions or self._defers(text):
             return _result("unanswered_question", True, "every question answered or honestly deferred")
         return _result("unanswered_question", False, "not answered: " + " | ".join(f"«{q}»" for q in open_questions))
@@ -268,30 +268,6 @@ def stated_facts(text: str, facts: list[Fact], language: str, common: frozenset[
         if best and best[1] not in stated:
             stated.append(best[1])
     return stated
-
-
-TIME_WORDS = frozenset(
-    w[:4] for w in ("круглосуточно", "круглосуточный", "открываться", "закрываться", "open", "close", "hour")
-)
-
-
-def reply_words(texts: tuple[str, ...]) -> set[str]:
-    return {w.lower() for text in texts for w in re.findall(r"[A-Za-zА-Яа-яЁё]{4,}", text)}
-
-
-def _answers(question: str, reply: frozenset[str], reply_texts: tuple[str, ...] = ()) -> bool:
-    """The question's content words are in the reply (one of a short question, three in five of a
-    longer one), compared by their first four letters («минимум» and «минимальная», «заказать»
-    and «заказ»); a name it asks about («Kudrovo», «Невском») must be there."""
-    asked = {w[:4] for w in content_words(mention_lemmas(question))}
-    said = {w[:4] for w in reply}
-    if asked & TIME_WORDS and re.search(r"\d{1,2}[:.]\d{2}|\b\d{1,2}\s?(am|pm)\b", " ".join(reply_texts)):
-        return True  # «Вы работаете круглосуточно?» is answered by the hours
-    names = {w[:4].lower() for w in re.findall(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁ][a-zа-яё]{3,}", question)}
-    if names - {w[:4] for w in reply_words(reply_texts)}:
-        return False  # «Do you deliver to Kudrovo?» is not answered without Kudrovo
-    needed = 1 if len(asked) <= 2 else min(3, math.ceil(0.6 * len(asked)))
-    return not asked or len(asked & said) >= needed
 
 
 def _sentence_lemmas(sentence: str) -> list[str]:

@@ -204,6 +204,18 @@ def test_a_crisis_is_escalated_with_a_holding_reply_that_is_never_ready(componen
     assert " Вы" in result.draft.text and not re.search(r"\b(ты|тебе|тебя|твой)\b", result.draft.text, re.I)
 
 
+def test_an_escalated_legal_complaint_gets_a_holding_reply_an_operator_confirms(components: Components) -> None:
+    text = (
+        "Заказ 47731: в салате был кусок пластика. Если до пятницы не будет письменного ответа, "
+        "подаю жалобу в Роспотребнадзор и иск в суд."
+    )
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.otzovik), components)
+    assert result.decision.reply_mode is ReplyMode.holding, result.decision
+    assert Action.escalate in result.decision.actions
+    assert result.draft.status is DraftStatus.needs_review
+    assert any("escalated" in warning for warning in result.draft.warnings), result.draft.warnings
+
+
 def test_thanks_name_what_the_review_praised_and_its_remark(components: Components) -> None:
     text = (
         "Заказываю в офис раз в неделю. Бизнес-ланчи за 390 ₽ честно сытные. "

@@ -9,6 +9,7 @@ sentences, pymorphy3 gives the lemmas); a detail whose role is unclear is not re
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ import razdel
 
 from assistant import cues
 from assistant.models import Brand, Classification, Playbook, ReplyMode
-from assistant.text.normalize import english_stem, lemma, mention_lemmas, morph
+from assistant.text.normalize import content_words, english_stem, lemma, mention_lemmas, morph
 from assistant.text.phrases import ReviewPoints, review_points
 from assistant.text.playbook_choice import choose_playbook
 
@@ -33,7 +34,8 @@ ROLE_WORDS: dict[str, dict[str, frozenset[str]]] = {
         "operation": frozenset(["операция", "справка", "обслуживание", "operation"]),
         "ordering": frozenset(["оформить", "оформление", "корзина", "checkout", "place"]),
         "delivery_time": frozenset(["доставка", "доставить", "привезти", "ехать", "delivery", "deliver"]),
-        "delay": frozenset(["ждать", "ожидать", "ожидание", "опоздать", "опоздание", "задержка", "задержать", "задержаться", "позже", "поздно", "поздний", "поздно", "дольше", "late", "wait", "waited", "waiting", "delay", "later"]),
+        "delay": frozenset(["опоздать", "опоздание", "задержка", "задержать", "задержаться", "позже", "поздно", "поздний", "дольше", "late", "delay", "later"]),
+        "wait": frozenset(["ждать", "ожидать", "ожидание", "прождать", "подождать", "wait", "waited", "waiting"]),
         "tenure": frozenset(["пользоваться", "клиент", "заказывать", "customer"]),
     },
     "amount": {
@@ -56,6 +58,7 @@ TREATED = re.compile(
 _EARLIER_CASE = re.compile(r"^(обращени|заявк|claim|request|ticket|тикет)", re.I)
 _CODE = re.compile(r"(\d{4,12}(?:-\d{2,8})*|[A-ZА-Я]{2,4}-\d{2,6}(?:-\d{2,8})*)")
 _LEADING = re.compile(r"^(на|через|почти|больше|более|целых|уже|for|after|over|almost)\s+", re.I)
+_LATER = frozenset(["поздний", "поздно", "долгий", "later", "late"])  # «позже», «дольше» by their lemmas
 _REQUEST = re.compile(
     r"(подскажите|подскажи|скажите|скажи|расскажите|объясните|уточните|tell me|please advise)\b", re.I
 )
@@ -102,7 +105,7 @@ ASKS_OF_AUTHOR: dict[str, frozenset[str]] = {
 
 @dataclass(frozen=True)
 class Detail:
-    role: str  # order, earlier_case, delay, hold_time, symptom_time, deadline, charged, demanded, offered, employee, place, date
+    role: str  # order, earlier_case, delay, wait, hold_time, symptom_time, deadline, charged, demanded, offered, employee, place, date
     text: str  # as a reply writes it: «№ 48213», «час двадцать», «1 290 ₽», «Андрей», «на Тверской, 12»
     sentence: str = ""
 
@@ -204,6 +207,8 @@ def _nearest_role(specific: cues.Specific, tokens: list[tuple[int, int, str]]) -
     first, last = inside[0], inside[-1]
     if specific.kind == "date" and first > 0 and tokens[first - 1][2] in ("от", "from", "dated"):
         return "sent"  # «перевод от 14 мая»: the date it was made
+    if specific.kind == "duration" and last + 1 < len(tokens) and tokens[last + 1][2] in _LATER:
+        return "delay"  # «привезли на 40 минут позже»: the comparative is the detail's own
     best: tuple[int, int, str] | None = None
     for i, (_, _, word) in enumerate(tokens):
         if first <= i <= last and specific.kind != "date":
@@ -277,6 +282,30 @@ def _asks_us(sentence: str) -> bool:
     «какой же отстой…» and «когда-то была нормальная доставка» start like questions and are not."""
     asked = "?" in sentence or bool(_REQUEST.match(sentence.strip()))
     return asked and not _RHETORICAL.search(sentence)
+
+
+TIME_WORDS = frozenset(
+    w[:4] for w in ("круглосуточно", "круглосуточный", "открываться", "закрываться", "open", "close", "hour")
+)
+
+
+def reply_words(texts: tuple[str, ...]) -> set[str]:
+    return {w.lower() for text in texts for w in re.findall(r"[A-Za-zА-Яа-яЁё]{4,}", text)}
+
+
+def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[str, ...] = ()) -> bool:
+    """The question's content words are in the reply (one of a short question, three in five of a
+    longer one), compared by their first four letters («минимум» and «минимальная», «заказать»
+    and «заказ»); a name it asks about («Kudrovo», «Невском») must be there."""
+    asked = {w[:4] for w in content_words(mention_lemmas(question))}
+    said = {w[:4] for w in reply}
+    if asked & TIME_WORDS and re.search(r"\d{1,2}[:.]\d{2}|\b\d{1,2}\s?(am|pm)\b", " ".join(reply_texts)):
+        return True  # «Вы работаете круглосуточно?» is answered by the hours
+    names = {w[:4].lower() for w in re.findall(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁ][a-zа-яё]{3,}", question)}
+    if names - {w[:4] for w in reply_words(reply_texts)}:
+        return False  # «Do you deliver to Kudrovo?» is not answered without Kudrovo
+    needed = 1 if len(asked) <= 2 else min(3, math.ceil(0.6 * len(asked)))
+    return not asked or len(asked & said) >= needed
 
 
 def requested_items(reply: str) -> set[str]:
