@@ -50,6 +50,7 @@ from assistant.text.situation import (
     brand_words,
     could_be_name,
     given_items,
+    instructed,
     requested_items,
     understand,
 )
@@ -359,7 +360,9 @@ class _Composer:
     def _fact_sentence(self, fact: Fact, priority: int = 1, about: str = "") -> Sentence:
         """The fact's sentences that bear on the mention, never one asking for what the author gave."""
         wanted = _content_lemmas(about) if about else self.situation.lemmas
-        excerpt = fact_excerpt(fact, self.language, wanted, keep=lambda s: not (requested_items(s) & self.given))
+        excerpt = fact_excerpt(
+            fact, self.language, wanted, keep=lambda s: not (requested_items(s) & self.given or self._repeats_done(s))
+        )
         return Sentence(excerpt, priority, fact_id=fact.id if excerpt else None)
 
     # --- phrases ---------------------------------------------------------------------
@@ -370,6 +373,7 @@ class _Composer:
         usable = [v for v in self._variants(move) if self._usable(v)]
         if not usable:  # every playbook variant asks for what the author gave: the voice's own phrases
             usable = [v for v in self._voice_variants(move) if self._usable(v)]
+        usable = self._not_repeating_done(move, usable)
         if move == "no_answer":  # who will answer, and when: with the case's result when there is one
             preferred = "{?case_ref}" if self.request.case else "{when}"
             usable = [v for v in usable if preferred in v] or usable
@@ -409,6 +413,18 @@ class _Composer:
             return False
         text = fill(variant, self.values)
         return self._voice_permits(text) and not (requested_items(text) & self.given)
+
+    def _not_repeating_done(self, move: str, variants: list[str]) -> list[str]:
+        """The variants that do not tell the author to do what they did; a next step keeps an
+        invitation to act (rule 4), so when none is left the original choice stands."""
+        fresh = [v for v in variants if not self._repeats_done(fill(v, self.values))]
+        if move == "next_step":
+            fresh = [v for v in fresh if instructed(fill(v, self.values))]
+        return fresh or variants
+
+    def _repeats_done(self, text: str) -> bool:
+        """It tells the author to do what they say they did («заблокируйте карту» to «я заблокировала карту»)."""
+        return bool(instructed(text) & self.situation.done)
 
     def _voice_permits(self, text: str) -> bool:
         """No word the voice guide forbids: such a variant or fact is passed over, not sent to review."""
@@ -506,11 +522,14 @@ def fit_length(sentences: list[Sentence], limit: int) -> str:
 
 
 def fitted(sentences: list[Sentence], limit: int) -> list[Sentence]:
-    """The sentences left once optional ones are dropped (highest priority number first) to fit."""
+    """The sentences left once optional ones are dropped (highest priority number first) to fit;
+    the brand's sign-off goes last of all, after every optional sentence of the body."""
     kept = list(sentences)
     for priority in (3, 2):
-        while len(joined(kept)) > limit and any(s.priority == priority for s in kept):
-            kept.remove(next(s for s in reversed(kept) if s.priority == priority))
+        while len(joined(kept)) > limit and any(s.priority == priority for s in kept[:-1]):
+            kept.remove(next(s for s in reversed(kept[:-1]) if s.priority == priority))
+    if len(joined(kept)) > limit and kept[-1].priority == 3:
+        kept.pop()
     return kept
 
 

@@ -58,6 +58,7 @@ TREATED = re.compile(
 _EARLIER_CASE = re.compile(r"^(обращени|заявк|claim|request|ticket|тикет)", re.I)
 _CODE = re.compile(r"(\d{4,12}(?:-\d{2,8})*|[A-ZА-Я]{2,4}-\d{2,6}(?:-\d{2,8})*)")
 _LEADING = re.compile(r"^(на|через|почти|больше|более|целых|уже|for|after|over|almost)\s+", re.I)
+_OTHERS = frozenset(["он", "она", "они", "вы", "оператор", "бот", "поддержка", "банк", "he", "she", "they"])
 _LATER = frozenset(["поздний", "поздно", "долгий", "later", "late"])  # «позже», «дольше» by their lemmas
 _REQUEST = re.compile(
     r"(подскажите|подскажи|скажите|скажи|расскажите|объясните|уточните|tell me|please advise)\b", re.I
@@ -120,6 +121,7 @@ class Situation:
     crisis: bool = False
     text: str = ""
     points: ReviewPoints | None = None  # what a review praised and its remark (thanks only)
+    done: frozenset[str] = frozenset()  # what the author says they did («заблокировала карту»), by action_key
 
     def slots(self, language: str) -> dict[str, str]:
         """The playbook slots the mention fills: {order}, {delay}, {employee}, {employee_dat}, …"""
@@ -151,6 +153,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         crisis=crisis,
         text=text,
         points=review_points(text, brand_words(brand)) if mode is ReplyMode.thanks else None,
+        done=done_actions(text),
     )
 
 
@@ -306,6 +309,41 @@ def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[st
         return False  # «Do you deliver to Kudrovo?» is not answered without Kudrovo
     needed = 1 if len(asked) <= 2 else min(3, math.ceil(0.6 * len(asked)))
     return not asked or len(asked & said) >= needed
+
+
+def done_actions(text: str) -> frozenset[str]:
+    """The actions the author says they took: verbs in the past tense («написала в чат», «звонил»),
+    unless someone else is their subject in the clause («курьер … написал в чат»)."""
+    done: set[str] = set()
+    for clause in re.split(r"[,;:.!?—]", text):
+        someone_else = False
+        for token in razdel.tokenize(clause):
+            parses = _parses(token.text.lower())
+            if not parses:
+                continue
+            tag = parses[0].tag
+            if {"NOUN", "anim", "nomn"} <= tag.grammemes or token.text.lower() in _OTHERS:
+                someone_else = True
+            elif {"VERB", "past"} <= tag.grammemes and not someone_else:
+                done.add(action_key(parses[0].normal_form))
+    return frozenset(done)
+
+
+def instructed(sentence: str) -> frozenset[str]:
+    """The actions a reply sentence tells the reader to take: its imperatives («напишите», «позвоните»)."""
+    found = set()
+    for token in razdel.tokenize(sentence.lower()):
+        imperative = next((p for p in _parses(token.text) if {"impr", "excl"} <= p.tag.grammemes), None)
+        if imperative:
+            found.add(action_key(imperative.normal_form))
+    return frozenset(found)
+
+
+def action_key(verb: str) -> str:
+    """One key for both aspects of an action: «написать» and «писать», «позвонить» and «звонить»,
+    «обратиться» and «обращаться»."""
+    stem = re.sub(r"^(на|по|за|при)(?=\w{4})", "", verb)
+    return stem[:4]
 
 
 def requested_items(reply: str) -> set[str]:
