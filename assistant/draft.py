@@ -15,12 +15,13 @@ even without its optional sentences: then each move takes its shortest variant.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Protocol
 
 import razdel
@@ -44,6 +45,7 @@ from assistant.models import (
     VoiceProfile,
 )
 from assistant.text.normalize import content_words, mention_lemmas
+from assistant.text.similarity import closeness
 from assistant.text.situation import (
     Situation,
     answers_question,
@@ -241,6 +243,7 @@ VOICE_PHRASES: dict[str, str] = {
 _OPTIONAL_MOVES = {"opening": 2, "details": 2, "fact": 2, "closing": 3, "pass_on": 2}
 MAX_FACTS = 2
 ANSWER_COVERAGE = 0.34  # a fact answers a question when it shares about a third of the question's content words
+QUESTION_CLOSENESS = 0.5  # cosine with the nearest of a fact's questions that makes it the answer
 STEM = 5  # letters that tell a word's family: «опоздание» and «опоздал», «перевести» and «перевод»
 COMMON_SHARE = 0.15  # a word in more of the brand's facts than this is not distinctive
 
@@ -352,10 +355,17 @@ class _Composer:
         # a second fact goes before the first when space is short
         sentences = [self._fact_sentence(f, 1 + (i > 0), about=q) for i, (f, q) in enumerate(self.answers)]
         asked = self.situation.questions or self.mode is ReplyMode.answer
-        if asked and (self.unanswered or not self.answers):
+        if asked and (self.unanswered or not self.answers or self._half_answered(sentences)):
             self.deferral = self._pick("no_answer")  # who will answer, and when: never silence
             sentences.append(self.deferral)
         return sentences
+
+    def _half_answered(self, sentences: list[Sentence]) -> bool:
+        """A fact was found for each question, but its sentences leave one open («кто вернёт
+        деньги или активирует сертификат?» and how refunds are decided)."""
+        texts = tuple(s.text for s in sentences)
+        said = content_words(mention_lemmas(" ".join(texts)))
+        return not all(answers_question(q, said, texts) for q in self.situation.questions)
 
     def _fact_sentence(self, fact: Fact, priority: int = 1, about: str = "") -> Sentence:
         """The fact's sentences that bear on the mention, never one asking for what the author gave."""
@@ -479,20 +489,42 @@ def overlap(words: frozenset[str] | set[str], other: frozenset[str]) -> int:
 def answering_facts(
     question: str, facts: list[Fact], language: str, common: frozenset[str], preferred: frozenset[str] = frozenset()
 ) -> list[Fact]:
-    """The facts sharing the most distinctive words with the question (two at most, equally
-    good): two words at least, and about a third of them, compared by their first letters («перевести» and «перевод»). Words most of
-    the brand's facts use («заказ», «карта») do not count."""
+    """The facts sharing the most distinctive words with the question, in their text or in one of
+    the questions they answer (two facts at most, equally good): two words at least, and about a
+    third of them, compared by their first letters («перевести» and «перевод»). Words most of the
+    brand's facts use («заказ», «карта») do not count."""
     usual = {word[:STEM] for word in common}
     asked = {word[:STEM] for word in _content_lemmas(question)} - usual
     needed = max(2, round(len(asked) * ANSWER_COVERAGE))
     scored = []
     for fact in facts:
         said = {word[:STEM] for word in fact_lemmas(fact, language)}
-        shared = len(asked & said) + (fact.id in preferred)  # the situation's own facts need one word less
+        shared = max([len(asked & said), *(_shared_with_question(asked, q, usual) for q in fact.questions)])
+        shared += fact.id in preferred  # the situation's own facts need one word less
         if shared >= needed:
             scored.append((shared, fact))
     top = max((score for score, _ in scored), default=0)
-    return [fact for score, fact in scored if score == top][:MAX_FACTS]  # two that answer it equally well
+    if scored:
+        return [fact for score, fact in scored if score == top][:MAX_FACTS]  # two that answer it equally well
+    return _closest_by_questions(question, facts)
+
+
+def _shared_with_question(asked: set[str], question: str, usual: set[str]) -> int:
+    """The words shared with one of a fact's own questions, counted only when they are most of
+    that question: «снять наличные» is not «наличные» of a question about cashback."""
+    own = {word[:STEM] for word in _content_lemmas(question)} - usual
+    shared = len(asked & own)
+    return shared if shared >= max(2, math.ceil(0.5 * len(own))) else 0
+
+
+def _closest_by_questions(question: str, facts: list[Fact]) -> list[Fact]:
+    """No fact shares enough words: the fact one of whose customers' questions reads closest,
+    when it is close enough («с какого часа утром можно заказать?» and «во сколько утром
+    начинаете принимать заказы?»)."""
+    examples = tuple((f.id, tuple(f.questions)) for f in facts if f.questions)
+    near = closeness(examples, frozenset(mention_lemmas(question)), unseen_counts=True)
+    best = max(near, key=near.__getitem__, default=None)
+    return [f for f in facts if f.id == best] if best and near[best] >= QUESTION_CLOSENESS else []
 
 
 def common_words(facts: list[Fact], language: str, share: float = COMMON_SHARE) -> frozenset[str]:
@@ -501,6 +533,7 @@ def common_words(facts: list[Fact], language: str, share: float = COMMON_SHARE) 
     return frozenset(word for word, count in counts.items() if count > share * len(facts))
 
 
+@lru_cache(maxsize=16384)
 def _content_lemmas(text: str) -> frozenset[str]:
     return content_words(mention_lemmas(text))
 

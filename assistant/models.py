@@ -599,6 +599,8 @@ class Fact(Strict):
     text: dict[Language, str]
     # Internal facts (rules for staff) inform the checks and never reach a reply.
     audience: Literal["public", "internal"] = "public"
+    # questions it answers, as customers ask them: the drafter finds the fact by them too
+    questions: list[str] = Field(default_factory=list)
 
 
 PlaybookMove = Literal[

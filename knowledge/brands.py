@@ -104,16 +104,19 @@ def _read(path: Path) -> str:
 
 def parse_facts(path: Path) -> list[Fact]:
     """Parse `## <id> · <topic>` sections (`## <id> · <topic> · internal` for a rule for staff,
-    never quoted in a reply): Russian text, then a line `EN: ...`."""
+    never quoted in a reply): Russian text, then a line `EN: ...`, then lines `Q: ...`, the
+    questions it answers in the customers' words."""
     facts: list[Fact] = []
     current: dict | None = None
     for number, line in enumerate(_read(path).splitlines(), start=1):
         heading = _FACT_HEADING.match(line)
         if heading:
-            current = {**heading.groupdict(), "ru": [], "en": [], "line": number}
+            current = {**heading.groupdict(), "ru": [], "en": [], "questions": [], "line": number}
             facts.append(current)  # type: ignore[arg-type]
         elif line.startswith("## "):
             raise BrandFileError(path, f"line {number}: expected '## <fact-id> · <topic-id>'")
+        elif current is not None and line.startswith("Q:"):
+            current["questions"].append(line.removeprefix("Q:").strip())
         elif current is not None and line.strip():
             is_english = line.startswith("EN:")
             current["en" if is_english else "ru"].append(line.removeprefix("EN:").strip())
@@ -126,7 +129,8 @@ def _fact(path: Path, raw: dict) -> Fact:
     if "ru" not in text:
         raise BrandFileError(where, f"fact {raw['id']}: no Russian text")
     audience = raw["audience"] or "public"
-    return _validate(where, Fact, {"id": raw["id"], "topic": raw["topic"], "text": text, "audience": audience})
+    fields = {"id": raw["id"], "topic": raw["topic"], "text": text, "audience": audience, "questions": raw["questions"]}
+    return _validate(where, Fact, fields)
 
 
 def _load_jsonl(path: Path, model: type[Model]) -> list[Model]:

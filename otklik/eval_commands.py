@@ -10,7 +10,7 @@ from pathlib import Path
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.pipeline import build_components
-from evals import situations, traps
+from evals import fact_questions, situations, traps
 from evals.compare import compare, load_results
 from evals.datasets import DATASETS_DIR, is_heldout_id, load_mentions, load_replies, load_slices
 from evals.gate import THRESHOLDS, failures, load_thresholds
@@ -26,7 +26,9 @@ def add_eval_parser(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("eval", help="run the eval suite (or: eval compare A B)")
     parser.add_argument("--dataset", default="mentions", help="dataset name in evals/datasets or a YAML file")
     parser.add_argument("--replies", default="replies", help="labelled replies for the checker ('none' to skip)")
-    parser.add_argument("--model", choices=["offline", "openai", "gigachat", "yandexgpt"], help="backend (default: OTKLIK_MODEL)")
+    parser.add_argument(
+        "--model", choices=["offline", "openai", "gigachat", "yandexgpt"], help="backend (default: OTKLIK_MODEL)"
+    )
     parser.add_argument("--out", type=Path, default=Path("out/eval"), help="folder for results.json and report.html")
     parser.add_argument("--gate", action="store_true", help=f"exit {EXIT_BELOW_THRESHOLDS} below evals/thresholds.yaml")
     parser.add_argument("--no-slices", action="store_true", help="leave out the slices (evals/datasets/slices_*.yaml)")
@@ -35,6 +37,9 @@ def add_eval_parser(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--no-situations", action="store_true", help="leave out the situations (evals/datasets/situations.yaml)"
+    )
+    parser.add_argument(
+        "--no-fact-questions", action="store_true", help="leave out the questions (evals/datasets/fact_questions.yaml)"
     )
     parser.add_argument("--no-progress", action="store_true")
     parser.set_defaults(handler=cmd_eval)
@@ -69,6 +74,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             heldout = [case for case in situations.load_situations() if is_heldout_id(case.id)]
             outcomes = [situations.recognise(case, parts) for case in heldout]
             results["summary"] |= situations.summary_entries(outcomes)
+        if not args.no_fact_questions:  # the held-out half only, like the situations
+            asked = [case for case in fact_questions.load_questions() if is_heldout_id(case.id)]
+            results["summary"] |= fact_questions.summary_entries([fact_questions.answer(c, parts) for c in asked])
     json_path, html_path = write_results(results, args.out)
     _print_summary(results)
     print(f"wrote {json_path} and {html_path}")

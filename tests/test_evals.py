@@ -305,7 +305,7 @@ def test_otklik_eval_runs_reports_and_compares(tmp_path: Path, monkeypatch, caps
     first, second = tmp_path / "a", tmp_path / "b"
     for out in (first, second):
         argv = ["eval", "--dataset", str(dataset), "--replies", "none", "--out", str(out), "--no-progress"]
-        assert main([*argv, "--no-situations"]) == 0  # the situations have a test of their own
+        assert main([*argv, "--no-situations", "--no-fact-questions"]) == 0  # these have tests of their own
     results = json.loads((first / "results.json").read_text(encoding="utf-8"))
     assert results["meta"]["cases"] == len(cases)
     assert {"sentiment_macro_f1", "decision_correct", "grounding", "genericness"} <= results["summary"].keys()
@@ -339,3 +339,16 @@ def test_situations_are_scored_on_their_held_out_half(components) -> None:
     entry = summary_entries(outcomes)["situation_accuracy"]
     assert entry["n"] == sum(is_heldout_id(o.case.id) for o in outcomes)
     assert entry["value"] == accuracy([o for o in outcomes if is_heldout_id(o.case.id)])
+
+
+def test_fact_questions_are_scored_on_their_held_out_half(components) -> None:
+    from evals.datasets import is_heldout_id
+    from evals.fact_questions import answer, figures, load_questions, summary_entries
+
+    cases = load_questions()
+    assert all(case.answers for case in cases)
+    sample = [c for c in cases if is_heldout_id(c.id)][:3]
+    outcomes = [answer(case, components) for case in sample]
+    entries = summary_entries(outcomes)
+    assert entries["fact_question_answered"]["value"] == figures(outcomes)["answered"]
+    assert entries["fact_question_stray"]["higher_is_better"] is False

@@ -79,6 +79,7 @@ def test_otklik_eval_with_a_model_reports_the_judge(server, tmp_path: Path, monk
         str(out),
         "--no-progress",
         "--no-situations",
+        "--no-fact-questions",
     ]
     assert main(argv) == 0
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))

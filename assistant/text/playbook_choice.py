@@ -10,12 +10,12 @@ over lemma weights (idf across all the brand's examples).
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from functools import lru_cache
 
 from assistant.models import Classification, Playbook, ReplyMode
-from assistant.text.normalize import FILLER, english_stem, lemma, mention_lemmas
+from assistant.text.normalize import english_stem, lemma
+from assistant.text.similarity import closeness
 
 EXAMPLE_WEIGHT = 8.0  # the closest example outweighs most cue words: examples say what cues cannot
 MIN_SCORE = 1.0  # below it no playbook fits: the generic plan, and the operator is told
@@ -51,48 +51,9 @@ def cue_score(playbook: Playbook, found: set[str], classification: Classificatio
 
 
 def example_closeness(candidates: list[Playbook], found: frozenset[str]) -> dict[str, float]:
-    """Each playbook's mean cosine with the mention over its NEAREST closest examples («норм»
-    is one word from any example: short mentions count less)."""
-    index = _example_index(tuple((p.id, tuple(p.examples)) for p in candidates if p.examples))
-    words = terms(found)
-    mention = _weighted(words, index.idf)
-    damping = min(1.0, len(words) / SHORT)
-    closeness: dict[str, float] = {}
-    for playbook_id, vectors in index.examples.items():
-        nearest = sorted((_cosine(mention, vector) for vector in vectors), reverse=True)[:NEAREST]
-        closeness[playbook_id] = damping * sum(nearest) / NEAREST
-    return closeness
-
-
-def terms(found: set[str] | frozenset[str]) -> frozenset[str]:
-    """The lemmas that can tell situations apart: words of three letters or more, not filler."""
-    return frozenset(w for w in found if len(w) >= 3 and w.isalpha() and w not in FILLER)
-
-
-class _Index:
-    def __init__(self, examples: dict[str, list[frozenset[str]]]):
-        documents = [words for vectors in examples.values() for words in vectors]
-        counts = Counter(word for words in documents for word in words)
-        self.idf = {word: math.log((1 + len(documents)) / (1 + n)) + 1 for word, n in counts.items()}
-        self.examples = {pid: [_weighted(words, self.idf) for words in vectors] for pid, vectors in examples.items()}
-
-
-@lru_cache(maxsize=64)
-def _example_index(examples: tuple[tuple[str, tuple[str, ...]], ...]) -> _Index:
-    """Built once per set of playbooks (a brand's mode), not per mention."""
-    return _Index({pid: [terms(mention_lemmas(text)) for text in texts] for pid, texts in examples})
-
-
-def _weighted(words: frozenset[str], idf: dict[str, float]) -> dict[str, float]:
-    """Words unseen in any example carry no weight: they cannot bring a playbook closer."""
-    vector = {w: idf[w] for w in words if w in idf}
-    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
-    return {w: v / norm for w, v in vector.items()}
-
-
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    small, large = (a, b) if len(a) < len(b) else (b, a)
-    return sum(v * large.get(w, 0.0) for w, v in small.items())
+    """Each playbook's closeness to the mention through its nearest example mentions."""
+    examples = tuple((p.id, tuple(p.examples)) for p in candidates if p.examples)
+    return closeness(examples, found, nearest=NEAREST, short=SHORT)
 
 
 def _cue_lemmas_all(playbook: Playbook) -> list[tuple[str, ...]]:
