@@ -48,11 +48,11 @@ from assistant.text.normalize import content_words, mention_lemmas
 from assistant.text.similarity import closeness
 from assistant.text.situation import (
     Situation,
-    answers_question,
     brand_words,
     could_be_name,
     given_items,
     instructed,
+    open_questions,
     requested_items,
     understand,
 )
@@ -292,11 +292,7 @@ class _Composer:
         if self.mode is ReplyMode.answer or self.deferral is None:
             return body
         rest = [s for s in body if s is not self.deferral]
-        texts = tuple(s.text for s in rest)
-        said = content_words(mention_lemmas(" ".join(texts)))
-        if all(answers_question(q, said, texts) for q in self.situation.questions):
-            return rest
-        return body
+        return body if open_questions(self.situation.questions, tuple(s.text for s in rest)) else rest
 
     def _moves(self) -> list[PlaybookMove]:
         playbook = self.situation.playbook
@@ -363,9 +359,7 @@ class _Composer:
     def _half_answered(self, sentences: list[Sentence]) -> bool:
         """A fact was found for each question, but its sentences leave one open («кто вернёт
         деньги или активирует сертификат?» and how refunds are decided)."""
-        texts = tuple(s.text for s in sentences)
-        said = content_words(mention_lemmas(" ".join(texts)))
-        return not all(answers_question(q, said, texts) for q in self.situation.questions)
+        return bool(open_questions(self.situation.questions, tuple(s.text for s in sentences)))
 
     def _fact_sentence(self, fact: Fact, priority: int = 1, about: str = "") -> Sentence:
         """The fact's sentences that bear on the mention, never one asking for what the author gave."""

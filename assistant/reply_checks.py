@@ -25,11 +25,11 @@ from assistant.hours import is_within_hours
 from assistant.models import CheckResult, Fact, MentionKind, ReplyMode, RiskFlag
 from assistant.text.normalize import content_words, english_stem, lemma, lemmas
 from assistant.text.situation import (
-    answers_question,
     brand_words,
     given_items,
     is_first_name,
     nominative,
+    open_questions,
     requested_items,
     tag_values,
 )
@@ -159,12 +159,10 @@ class ReplyChecks:
         return _result("internal_info", not found, "; ".join(f"«{f}»" for f in found))
 
     def unanswered_question(self, text: str, request: DraftRequest) -> CheckResult:
-        situation = request.situation
-        reply = content_words(mention_lemmas(text))
-        open_questions = [q for q in situation.questions if not answers_question(q, reply, (text,))]
-        if not open_questions or self._defers(text):
+        unanswered = open_questions(request.situation.questions, (text,))
+        if not unanswered or self._defers(text):
             return _result("unanswered_question", True, "every question answered or honestly deferred")
-        return _result("unanswered_question", False, "not answered: " + " | ".join(f"«{q}»" for q in open_questions))
+        return _result("unanswered_question", False, "not answered: " + " | ".join(f"«{q}»" for q in unanswered))
 
     def crisis_tone(self, text: str, request: DraftRequest) -> CheckResult:
         if not is_crisis(request) and not any(p.search(request.mention.text) for p in self.lexicon.crisis_signals):

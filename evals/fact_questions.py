@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from assistant.models import Mention, Platform
 from assistant.pipeline import Components, run
 from evals.datasets import DATASETS_DIR, is_heldout_id
-from evals.situations import offline_parts
+from evals.offline import halves, offline_parts
 
 
 class LabelledQuestion(BaseModel):
@@ -97,8 +97,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         parts = offline_parts(Path(folder))
         outcomes = [answer(case, parts) for case in load_questions()]
-    for name, heldout in (("tuning", False), ("heldout", True)):
-        half = [o for o in outcomes if is_heldout_id(o.case.id) is heldout]
+    for name, half in halves(outcomes, lambda o: o.case.id):
         measured = figures(half)
         print(f"{name:<8} n={len(half):>3} answered={measured['answered']:.3f} stray={measured['stray_per_reply']:.2f}")
     if args.errors:

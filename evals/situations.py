@@ -19,15 +19,12 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel
 
-from assistant.config import Settings
 from assistant.decide import decide
 from assistant.models import Mention, Platform
-from assistant.pipeline import Components, build_offline
+from assistant.pipeline import Components
 from assistant.text.situation import understand
 from evals.datasets import DATASETS_DIR, is_heldout_id
-from knowledge.brands import load_brand
-
-BRANDS_DIR = Path(__file__).parents[1] / "knowledge" / "brands"
+from evals.offline import halves, offline_parts
 
 
 class LabelledSituation(BaseModel):
@@ -86,13 +83,6 @@ def summary_entries(outcomes: list[Outcome]) -> dict[str, dict[str, object]]:
     }
 
 
-def offline_parts(folder: Path) -> Components:
-    parts = build_offline(Settings(chroma_path=folder))
-    for brand in ("obed-express", "kedr-bank"):
-        parts.store.ingest(load_brand(BRANDS_DIR / brand))
-    return parts
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--errors", action="store_true", help="list the tuning half's mentions recognised wrong")
@@ -100,8 +90,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         parts = offline_parts(Path(folder))
         outcomes = [recognise(case, parts) for case in load_situations()]
-    for name, heldout in (("tuning", False), ("heldout", True)):
-        half = [o for o in outcomes if is_heldout_id(o.case.id) is heldout]
+    for name, half in halves(outcomes, lambda o: o.case.id):
         print(f"{name:<8} n={len(half):>3} accuracy={accuracy(half):.3f}")
     if args.errors:
         for o in outcomes:

@@ -21,13 +21,12 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field
 
-from assistant.config import Settings
 from assistant.decide import decide
 from assistant.draft import DraftRequest
 from assistant.models import CheckResult, Language, Mention, Platform, Retrieved
-from assistant.pipeline import Components, build_offline
+from assistant.pipeline import Components
 from evals.datasets import DATASETS_DIR, is_heldout_id
-from knowledge.brands import load_brand
+from evals.offline import offline_parts
 
 DEFAULT_NOW = datetime(2026, 12, 3, 11, 0, tzinfo=UTC)  # a Thursday, 14:00 in Moscow: inside every brand's hours
 
@@ -132,10 +131,7 @@ def main() -> None:
     parser.add_argument("--errors", action="store_true", help="list the tuning half's traps judged wrong")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        parts = build_offline(Settings(chroma_path=Path(folder)))
-        for brand in ("obed-express", "kedr-bank"):
-            parts.store.ingest(load_brand(Path(__file__).parents[1] / "knowledge" / "brands" / brand))
-        scores, wrong = score(load_traps(), parts)
+        scores, wrong = score(load_traps(), offline_parts(Path(folder)))
     print(f"{'check':<24} {'half':<8} {'n':>3} {'precision':>9} {'recall':>7}")
     for s in scores:
         half = "heldout" if s.heldout else "tuning"

@@ -310,7 +310,8 @@ def cli_env(components: Components, embedder: Embedder, monkeypatch: pytest.Monk
     return monkeypatch
 
 
-def test_cli_drafts_with_otklik_model_gigachat(cli_env, giga: FakeGigaChat, giga_server, capsys) -> None:
+def _use_gigachat(cli_env, giga_server) -> None:
+    """The environment a user sets for GigaChat, pointed at the fake."""
     for name, value in {
         "MODEL": "gigachat",
         "GIGACHAT_CREDENTIALS": GIGA_KEY,
@@ -318,6 +319,10 @@ def test_cli_drafts_with_otklik_model_gigachat(cli_env, giga: FakeGigaChat, giga
         "GIGACHAT_AUTH_URL": giga_server[2],
     }.items():
         cli_env.setenv(f"OTKLIK_{name}", value)
+
+
+def test_cli_drafts_with_otklik_model_gigachat(cli_env, giga: FakeGigaChat, giga_server, capsys) -> None:
+    _use_gigachat(cli_env, giga_server)
     assert main(["draft", "--brand", "obed-express", "--author", "Ирина", "--json", COMPLAINT]) == 0
     result = json.loads(capsys.readouterr().out)
     assert result["draft"]["backend"] == "openai" and result["draft"]["status"] == "ready"
@@ -336,13 +341,7 @@ def test_cli_drafts_with_otklik_model_yandexgpt(cli_env, yandex: FakeYandex, yan
 
 
 def test_the_token_factor_benchmark_measures_a_provider(cli_env, giga: FakeGigaChat, giga_server, capsys) -> None:
-    for name, value in {
-        "MODEL": "gigachat",
-        "GIGACHAT_CREDENTIALS": GIGA_KEY,
-        "BASE_URL": giga_server[1],
-        "GIGACHAT_AUTH_URL": giga_server[2],
-    }.items():
-        cli_env.setenv(f"OTKLIK_{name}", value)
+    _use_gigachat(cli_env, giga_server)
     assert token_factor.main([]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in lines[:3]] == ["draft", "classify", "judge"]

@@ -296,6 +296,13 @@ def reply_words(texts: tuple[str, ...]) -> set[str]:
     return {w.lower() for text in texts for w in re.findall(r"[A-Za-zА-Яа-яЁё]{4,}", text)}
 
 
+def open_questions(questions: list[str], reply_texts: tuple[str, ...]) -> list[str]:
+    """The questions a reply made of these texts leaves unanswered (the drafter and the
+    unanswered-question check judge alike)."""
+    said = content_words(mention_lemmas(" ".join(reply_texts)))
+    return [q for q in questions if not answers_question(q, said, reply_texts)]
+
+
 def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[str, ...] = ()) -> bool:
     """The question's content words are in the reply (one of a short question, three in five of a
     longer one), compared by their first four letters («минимум» and «минимальная», «заказать»
