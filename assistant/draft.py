@@ -45,6 +45,7 @@ from assistant.models import (
     VoiceProfile,
 )
 from assistant.text.normalize import content_words, mention_lemmas
+from assistant.text.reader import for_reader
 from assistant.text.similarity import closeness
 from assistant.text.situation import (
     Situation,
@@ -240,7 +241,7 @@ VOICE_PHRASES: dict[str, str] = {
     "fake": "fake_ask_details",
     "no_answer": "no_answer",
 }
-_OPTIONAL_MOVES = {"opening": 2, "details": 2, "fact": 2, "closing": 3, "pass_on": 2}
+_OPTIONAL_MOVES = {"opening": 2, "details": 2, "also": 2, "fact": 2, "closing": 3, "pass_on": 2}
 MAX_FACTS = 2
 ANSWER_COVERAGE = 0.34  # a fact answers a question when it shares about a third of the question's content words
 QUESTION_CLOSENESS = 0.5  # cosine with the nearest of a fact's questions that makes it the answer
@@ -309,7 +310,7 @@ class _Composer:
             moves = [m for m in moves[:at] if m != "fact"] + ["answer"] + moves[at:]
         if self.mode is ReplyMode.answer and not self.answers:
             moves = [m for m in moves if m != "opening"]  # «с удовольствием поясним» would promise what no fact holds
-        return moves
+        return _with_second_problem(moves) if self.situation.also else moves
 
     def _move(self, move: PlaybookMove) -> list[Sentence]:
         if move == "fact":
@@ -367,6 +368,8 @@ class _Composer:
         excerpt = fact_excerpt(
             fact, self.language, wanted, keep=lambda s: not (requested_items(s) & self.given or self._repeats_done(s))
         )
+        if self.language == "ru":
+            excerpt = for_reader(excerpt, self.voice.address)  # «клиент пишет в чат» → «напишите в чат»
         return Sentence(excerpt, priority, fact_id=fact.id if excerpt else None)
 
     # --- phrases ---------------------------------------------------------------------
@@ -403,6 +406,8 @@ class _Composer:
         return 2 * len(slots - self.said) - len(slots & self.said)
 
     def _variants(self, move: str) -> list[str]:
+        if move == "also":  # the second problem speaks in its own playbook's words, or not at all
+            return self.situation.also.phrases.get(self.voice_key, {}).get("also", []) if self.situation.also else []
         playbook = self.situation.playbook
         own = playbook.phrases.get(self.voice_key, {}).get(move) if playbook else None
         return own or self._voice_variants(move)
@@ -440,6 +445,16 @@ class _Composer:
             if topic_id in topics:
                 return topics[topic_id].label.get(self.language, "")
         return ""
+
+
+def _with_second_problem(moves: list[PlaybookMove]) -> list[PlaybookMove]:
+    """The complaint's second problem gets its sentence after the details of the first (or
+    after the regret, or the acknowledgement), before the next step."""
+    for anchor in ("details", "regret", "acknowledge"):
+        if anchor in moves:
+            at = moves.index(anchor) + 1
+            return [*moves[:at], "also", *moves[at:]]
+    return moves
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,8 @@ PRAISE_WORDS = frozenset([
     "топ", "хороший", "хорошо", "приятный", "приятно", "вежливый", "тёплый", "аккуратный", "аккуратно", "нежный", "ароматный", "хрустящий",
     "выручить", "помочь", "спасти", "порадовать", "радовать", "понятный", "простой", "щедрый",
 ])  # fmt: skip
+# The customer's dealings with support, not a thing that went wrong («обращение открыто»).
+CASE_NOUNS = frozenset(["обращение", "заявка", "ответ", "вопрос", "статус", "запрос"])
 MAX_PRAISED = 2
 _PREPOSITIONS_WITH = frozenset(["с", "со"])
 _OBLIQUE_ENDING = re.compile(r"(ом|ем|ой|ей|ам|ям|ах|ях|ами|ями|у|ю)$")
@@ -67,6 +69,22 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> Revie
             if first and {p.normal_form for p in clause} & PRAISE_WORDS and _accusative(first) not in praised:
                 praised.append(_accusative(first))
     return ReviewPoints(praised=praised[:MAX_PRAISED], remark=remark)
+
+
+def complained_things(sentence: str, known: frozenset[str], brand_words: frozenset[str] = frozenset()) -> str:
+    """What a complaint's sentence is about, in the accusative: the subject of each clause (the
+    first thing-naming noun phrase in the nominative) whose noun the situation's own examples
+    use (`known` lemmas), two at most («суп тыквенный еле тёплый, картошка как резина» → «суп
+    и картошку»; «без звонка» names no thing that went wrong); "" when none."""
+    parses = [_parse(token.text) for token in razdel.tokenize(sentence)]
+    things: list[str] = []
+    for clause in _clauses(parses):
+        first = next(iter(noun_phrases(clause, brand_words)), None)
+        head = next((p for p in first or [] if "NOUN" in p.tag), None)
+        named = head is not None and head.tag.case == "nomn" and head.normal_form in known - CASE_NOUNS
+        if first and named and (thing := _accusative(first)) not in things:
+            things.append(thing)
+    return " и ".join(things[:MAX_PRAISED])
 
 
 def _clauses(parses: list[Parse]) -> list[list[Parse]]:

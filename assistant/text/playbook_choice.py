@@ -21,6 +21,9 @@ EXAMPLE_WEIGHT = 8.0  # the closest example outweighs most cue words: examples s
 MIN_SCORE = 1.0  # below it no playbook fits: the generic plan, and the operator is told
 SHORT = 4  # a mention of fewer distinctive words is close to anything: its closeness counts less
 NEAREST = 1  # the closest example alone: a situation is told in many unlike ways
+SECOND_CLOSE = 0.25  # a sentence this close to a situation's examples, with one of its distinctive cues …
+SECOND_PRIMARY_MAX = 1.0  # … and scoring at most this for the main situation, is a second problem
+GENERIC = "generic_complaint"  # says nothing a main situation's reply does not
 
 
 def choose_playbook(
@@ -44,7 +47,7 @@ def cue_score(playbook: Playbook, found: set[str], classification: Classificatio
     """Matched cue words, each weighed by how few playbooks share it («опоздать» says more than
     «заказ»), plus the classifier's topics and risk flags."""
     cue = playbook.when
-    words = sum(1 / spread[lemmas_] for lemmas_ in set(_cue_lemmas_all(playbook)) if _cue_matches(lemmas_, found))
+    words = _words_score(playbook, found, spread)
     topics = len(set(cue.topics) & set(classification.topics))
     flags = len(set(cue.flags) & set(classification.risk_flags))
     return words + 0.5 * topics + 2 * flags
@@ -74,3 +77,30 @@ def _word_matches(word: str, found: set[str]) -> bool:
     if word in found:
         return True
     return word.isascii() and len(word) >= 4 and any(f.startswith(word) for f in found if f.isascii())
+
+
+def second_issue(
+    playbooks: list[Playbook], primary: Playbook | None, sentences: list[frozenset[str]]
+) -> tuple[Playbook, int] | None:
+    """A complaint's second problem: another negative playbook that one of the mention's
+    sentences matches best, names by a distinctive cue word and reads like an example of,
+    while saying little of the main problem («привезли в 13:15 …» is the delay, «суп еле тёплый» the
+    food). With the sentence's index. A generic main situation has no second one."""
+    if primary is None or primary.mode is not ReplyMode.negative or primary.id == GENERIC:
+        return None
+    candidates = [p for p in playbooks if p.mode is ReplyMode.negative and p.id != GENERIC]
+    spread = Counter(cue for p in candidates for cue in set(_cue_lemmas_all(p)))
+    best: tuple[float, Playbook, int] | None = None
+    for index, found in enumerate(sentences):
+        near = example_closeness(candidates, found)
+        scores = {p.id: _words_score(p, found, spread) + EXAMPLE_WEIGHT * near.get(p.id, 0.0) for p in candidates}
+        top = max(candidates, key=lambda p: scores[p.id])
+        named = _words_score(top, found, spread) >= 1.0 and near.get(top.id, 0.0) >= SECOND_CLOSE
+        about_main = scores.get(primary.id, 0.0) > SECOND_PRIMARY_MAX
+        if top.id != primary.id and named and not about_main and (best is None or scores[top.id] > best[0]):
+            best = (scores[top.id], top, index)
+    return (best[1], best[2]) if best else None
+
+
+def _words_score(playbook: Playbook, found: set[str], spread: Counter[str]) -> float:
+    return sum(1 / spread[cue] for cue in set(_cue_lemmas_all(playbook)) if _cue_matches(cue, found))

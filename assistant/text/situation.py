@@ -20,8 +20,8 @@ import razdel
 from assistant import cues
 from assistant.models import Brand, Classification, Playbook, ReplyMode
 from assistant.text.normalize import content_words, english_stem, lemma, mention_lemmas, morph
-from assistant.text.phrases import ReviewPoints, review_points
-from assistant.text.playbook_choice import choose_playbook
+from assistant.text.phrases import PRAISE_WORDS, ReviewPoints, complained_things, review_points
+from assistant.text.playbook_choice import choose_playbook, second_issue
 
 # The roles a sentence gives a duration, an amount or a date: the role whose word stands
 # nearest to the detail in its sentence («40 минут в очереди ради операции на 5 минут»).
@@ -122,6 +122,8 @@ class Situation:
     text: str = ""
     points: ReviewPoints | None = None  # what a review praised and its remark (thanks only)
     done: frozenset[str] = frozenset()  # what the author says they did («заблокировала карту»), by action_key
+    also: Playbook | None = None  # a complaint's second problem («…и суп еле тёплый»): one sentence of its own
+    things: str = ""  # what the second problem is about, in the accusative («суп и картошку»)
 
     def slots(self, language: str) -> dict[str, str]:
         """The playbook slots the mention fills: {order}, {delay}, {employee}, {employee_dat}, …"""
@@ -132,6 +134,8 @@ class Situation:
             values["employee_dat"] = dative(values["employee"])
         elif "employee" in values:
             values["employee_dat"] = values["employee"]
+        if self.things and language == "ru":
+            values["things"] = self.things
         if self.points and language == "ru":
             values |= {"praised": " и ".join(self.points.praised)} if self.points.praised else {}
             values |= {"remark": self.points.remark} if self.points.remark else {}
@@ -144,8 +148,10 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     found = mention_lemmas(text)
     details = find_details(text, sentences)
     crisis = mode is ReplyMode.holding or classification.mention_kind.value == "crisis"
+    playbook = choose_playbook(brand.playbooks, mode, found, classification)
+    second = second_issue(brand.playbooks, playbook, [_problem_told(s) for s in sentences])
     return Situation(
-        playbook=choose_playbook(brand.playbooks, mode, found, classification),
+        playbook=playbook,
         details=details,
         questions=[q for s in sentences for q in re.split(r"(?<=\?)\s+", s) if _asks_us(q)],
         asks=frozenset(ask for ask, words in ASKS_OF_AUTHOR.items() if words & found),
@@ -154,7 +160,23 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         text=text,
         points=review_points(text, brand_words(brand)) if mode is ReplyMode.thanks else None,
         done=done_actions(text),
+        also=second[0] if second else None,
+        things=_second_things(sentences[second[1]], second[0], brand) if second else "",
     )
+
+
+def _problem_told(sentence: str) -> frozenset[str]:
+    """The sentence's lemmas when it tells of a problem: a question or a word of praise
+    («курьер, надо отдать должное, был вежлив») tells none."""
+    lemmas = frozenset(mention_lemmas(sentence))
+    return frozenset() if "?" in sentence or lemmas & PRAISE_WORDS else lemmas
+
+
+def _second_things(sentence: str, playbook: Playbook, brand: Brand) -> str:
+    """The things a second problem is about, among the nouns its situation's examples use:
+    «суп» and «картошка» are food, «должное» is nothing a reply could name."""
+    known = frozenset(word for text in playbook.examples for word in mention_lemmas(text))
+    return complained_things(sentence, known, brand_words(brand))
 
 
 def brand_words(brand: Brand) -> frozenset[str]:

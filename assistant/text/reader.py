@@ -1,0 +1,155 @@
+"""A fact's sentence said to the reader: the brand's knowledge speaks of «клиент» in the third
+person («Если деньги не дошли, клиент пишет в чат…»), a reply speaks to the author («…Вы
+пишете в чат…»). pymorphy3 gives each word's case, person and number, so the customer becomes
+«Вы» or «ты» in the right case, their verbs agree, and «личность клиента» becomes «Вашу
+личность». Only Russian; other words stay as the brand wrote them.
+"""
+
+from __future__ import annotations
+
+import razdel
+from pymorphy3.analyzer import Parse
+
+from assistant.models import Address
+from assistant.text.normalize import morph
+
+CUSTOMER = frozenset(["клиент", "клиентка", "покупатель", "заказчик"])
+# the customer as a pronoun, by case: formal «Вы» and informal «ты»
+PRONOUN: dict[Address, dict[str, str]] = {
+    Address.formal: {"nomn": "Вы", "gent": "Вас", "accs": "Вас", "datv": "Вам", "ablt": "Вами", "loct": "Вас"},
+    Address.informal: {"nomn": "ты", "gent": "тебя", "accs": "тебя", "datv": "тебе", "ablt": "тобой", "loct": "тебе"},
+}
+HE = {"он": "nomn", "ему": "datv", "нему": "datv", "нём": "loct"}  # «он», once the customer was named, is the customer
+
+
+def for_reader(text: str, address: Address) -> str:
+    """The text with the customer in the third person turned to the reader, sentence by sentence."""
+    return " ".join(_sentence_for_reader(s.text, address) for s in razdel.sentenize(text))
+
+
+def _sentence_for_reader(sentence: str, address: Address) -> str:
+    tokens = list(razdel.tokenize(sentence))
+    parses = [_parse(t.text) for t in tokens]
+    words = [t.text for t in tokens]
+    named = False
+    for i, parse in enumerate(parses):
+        case = _customer_case(parse) or (HE.get(words[i].lower()) if named else None)
+        if case is None:
+            continue
+        if words[i + 1 : i + 3] and words[i + 1] == "," and words[i + 2].lower().startswith("котор"):
+            return sentence  # «клиент, который оплатил…» would need the whole clause rewritten
+        named = True
+        if case == "gent" and i > 0 and "NOUN" in parses[i - 1].tag:
+            noun = _noun_in_context(words, i - 1)  # «личность клиента» → «Вашу личность»
+            words[i - 1], words[i] = _possessive(noun, address, i - 1 == 0), words[i - 1]
+            continue
+        words[i] = _capitalised(PRONOUN[address][case], i == 0)
+        if case == "nomn" and _main_clause_of_condition(words, i):
+            _imperative(parses, words, i, address)  # «Если деньги не дошли, клиент пишет…» → «…напишите»
+        elif case == "nomn":
+            _agree_predicate(parses, words, i, address)
+    return _joined(sentence, tokens, words)
+
+
+def _customer_case(parse: Parse) -> str | None:
+    if parse.normal_form in CUSTOMER and parse.tag.number == "sing" and parse.tag.case in PRONOUN[Address.formal]:
+        return parse.tag.case
+    return None
+
+
+def _main_clause_of_condition(words: list[str], subject: int) -> bool:
+    """The subject stands in the main clause of «Если …, клиент …»: the reader is told what to do."""
+    return words[0].lower() == "если" and "," in words[:subject]
+
+
+def _imperative(parses: list[Parse], words: list[str], subject: int, address: Address) -> None:
+    """The subject's verb as a request to the reader, the subject itself dropped."""
+    number = "plur" if address is Address.formal else "sing"
+    for i in range(subject + 1, len(parses)):
+        if "VERB" in parses[i].tag and parses[i].tag.tense == "pres":
+            imperative = parses[i].inflect({"impr", "excl", number})
+            if imperative:
+                words[i], words[subject] = imperative.word, ""
+            else:
+                _agree_predicate(parses, words, subject, address)
+            return
+        if words[i] in (",", ";", ":", "—"):
+            break
+    _agree_predicate(parses, words, subject, address)
+
+
+def _agree_predicate(parses: list[Parse], words: list[str], subject: int, address: Address) -> None:
+    """The verb or short adjective the customer is the subject of, in the reader's person:
+    the first one in the clause, after the subject or (inverted) before it."""
+    for i in [*range(subject + 1, len(parses)), *range(subject - 1, -1, -1)]:
+        if words[i] in (",", ";", ":", "—", "(", ")") and i > subject:
+            return
+        tag = parses[i].tag
+        if "VERB" in tag and tag.mood == "indc":
+            words[i] = _inflected(parses[i], _verb_grammemes(parses[i], address), words[i])
+            return
+        if "ADJS" in tag and address is Address.formal:
+            words[i] = _inflected(parses[i], {"plur"}, words[i])
+            return
+
+
+def _verb_grammemes(verb: Parse, address: Address) -> set[str]:
+    number = "plur" if address is Address.formal else "sing"
+    if verb.tag.tense == "past":
+        return {"plur"} if address is Address.formal else {verb.tag.gender or "masc", "sing"}
+    return {"2per", number}
+
+
+def _noun_in_context(words: list[str], i: int) -> Parse:
+    """The noun's reading its neighbour decides: after a preposition not the nominative («по
+    желанию»), after a transitive verb the accusative («проверяет личность»)."""
+    parses = morph().parse(words[i])
+    nouns = [p for p in parses if "NOUN" in p.tag] or parses
+    before = morph().parse(words[i - 1])[0] if i > 0 else None
+    if before is not None and "PREP" in before.tag:
+        return next((p for p in nouns if p.tag.case != "nomn"), nouns[0])
+    if before is not None and "VERB" in before.tag and "tran" in before.tag:
+        return next((p for p in nouns if p.tag.case == "accs"), nouns[0])
+    return nouns[0]
+
+
+def _possessive(noun: Parse, address: Address, first: bool) -> str:
+    """«ваш» / «твой» agreeing with the noun it now stands before."""
+    base = "ваш" if address is Address.formal else "твой"
+    tag = noun.tag
+    grammemes = {tag.case, tag.number} | ({tag.gender} if tag.number == "sing" and tag.gender else set())
+    if tag.case == "accs" and (tag.number == "plur" or tag.gender == "masc"):
+        grammemes.add(tag.animacy or "inan")  # «ваш счёт», «вашего сына»: only there does animacy decide
+    word = _inflected(morph().parse(base)[0], grammemes - {None}, base)
+    return word.capitalize() if address is Address.formal or first else word
+
+
+def _inflected(parse: Parse, grammemes: set[str], fallback: str) -> str:
+    inflected = parse.inflect(grammemes)
+    if not inflected:
+        return fallback
+    word = inflected.word.replace("е", "ё") if "ё" in fallback and "ё" not in inflected.word else inflected.word
+    return word.capitalize() if fallback[:1].isupper() else word
+
+
+def _capitalised(word: str, first: bool) -> str:
+    return word[:1].upper() + word[1:] if first else word
+
+
+def _parse(word: str) -> Parse:
+    return morph().parse(word)[0]
+
+
+def _joined(sentence: str, tokens: list, words: list[str]) -> str:
+    """The sentence rebuilt with its own spacing between the (possibly replaced) words; a word
+    replaced by "" goes with the space after it."""
+    out, last = [], 0
+    for token, word in zip(tokens, words, strict=True):
+        out.append(sentence[last : token.start])
+        out.append(word)
+        last = token.stop
+        if not word:
+            rest = sentence[last:]
+            last += len(rest) - len(rest.lstrip())
+    out.append(sentence[last:])
+    return "".join(out)

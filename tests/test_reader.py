@@ -1,0 +1,49 @@
+"""A fact's «клиент» in the third person is said to the reader (pymorphy3)."""
+
+import pytest
+
+from assistant.models import Address
+from assistant.text.reader import for_reader
+
+
+@pytest.mark.parametrize(
+    ("fact", "formal", "informal"),
+    [
+        ("Клиент получает push-уведомление.", "Вы получаете push-уведомление.", "Ты получаешь push-уведомление."),
+        ("Результат банк сообщает клиенту.", "Результат банк сообщает Вам.", "Результат банк сообщает тебе."),
+        ("Карта доставляется в выбранное клиентом отделение.", "Карта доставляется в выбранное Вами отделение.",
+         "Карта доставляется в выбранное тобой отделение."),
+        ("Банк может изменить ставку, уведомив клиента.", "Банк может изменить ставку, уведомив Вас.",
+         "Банк может изменить ставку, уведомив тебя."),
+    ],
+)  # fmt: skip
+def test_the_customer_becomes_the_reader_in_the_right_case(fact: str, formal: str, informal: str) -> None:
+    assert for_reader(fact, Address.formal) == formal
+    assert for_reader(fact, Address.informal) == informal
+
+
+def test_the_customers_noun_becomes_the_readers_own() -> None:
+    text = "Оператор проверяет личность клиента по контрольным вопросам. По желанию клиента заказ оставляют у двери."
+    assert for_reader(text, Address.formal) == (
+        "Оператор проверяет Вашу личность по контрольным вопросам. По Вашему желанию заказ оставляют у двери."
+    )
+
+
+def test_after_a_condition_the_reader_is_asked_to_act() -> None:
+    text = "Если деньги не дошли, клиент пишет в чат приложения с датой и суммой перевода."
+    assert for_reader(text, Address.formal) == "Если деньги не дошли, пишите в чат приложения с датой и суммой перевода."
+    assert for_reader(text, Address.informal).startswith("Если деньги не дошли, пиши в чат")
+
+
+def test_a_short_adjective_and_a_later_pronoun_agree_with_the_reader() -> None:
+    text = "Если клиенту удобнее, специалист может перезвонить ему. Если клиент не согласен со списанием, он пишет нам."
+    formal = for_reader(text, Address.formal)
+    assert formal.startswith("Если Вам удобнее, специалист может перезвонить Вам.")
+    assert "Если Вы не согласны со списанием" in formal
+
+
+def test_text_without_the_customer_or_with_a_clause_about_them_stays_as_written() -> None:
+    plain = "Доставляем в пределах МКАД. Клиентам банка перевод бесплатный."
+    assert for_reader(plain, Address.formal) == plain
+    relative = "Клиент, который оплатил заказ картой, получает чек."
+    assert for_reader(relative, Address.formal) == relative

@@ -1,0 +1,46 @@
+"""A complaint's second problem gets a sentence of its own, from its own playbook."""
+
+from assistant.models import Mention, Platform
+from assistant.pipeline import Components, run
+from assistant.text.phrases import complained_things
+
+
+def _reply(components: Components, brand: str, text: str) -> tuple[str | None, str]:
+    result = run(Mention(brand=brand, text=text, platform=Platform.vk), components)
+    assert result.draft is not None
+    return result.draft.situation, result.draft.text
+
+
+def _also_phrases(components: Components, brand: str, situation: str, voice: str) -> list[str]:
+    playbook = next(p for p in components.store.load_brand(brand).playbooks if p.id == situation)
+    return playbook.phrases[voice]["also"]
+
+
+def _says_one_of(text: str, phrases: list[str]) -> bool:
+    """A phrase's fixed words (its slots aside) are in the text."""
+    return any(all(part.strip(" .,:—") in text for part in phrase.split("{")[0:1]) for phrase in phrases)
+
+
+def test_a_silent_chat_after_a_double_charge_is_answered_too(components: Components) -> None:
+    situation, text = _reply(
+        components, "kedr-bank", "Двойное списание за такси, 890 и 890 в одну и ту же минуту. Поездка была одна. "
+        "Чат приложения молчит с утра.",
+    )  # fmt: skip
+    assert situation == "double_charge"
+    assert _says_one_of(text, _also_phrases(components, "kedr-bank", "support_unreachable", "ru_vy")), text
+
+
+def test_a_question_or_a_word_of_praise_is_no_second_problem(components: Components) -> None:
+    for text in (
+        "Двойное списание за такси, 890 и 890 в одну минуту. Поездка была одна. А чат у вас круглосуточный?",
+        "Двойное списание за такси, 890 и 890 в одну минуту. Поездка была одна. Оператор в чате был вежлив.",
+    ):
+        _, reply = _reply(components, "kedr-bank", text)
+        assert not _says_one_of(reply, _also_phrases(components, "kedr-bank", "support_unreachable", "ru_vy")), reply
+
+
+def test_the_things_complained_of_are_the_subjects_the_situation_knows() -> None:
+    known = frozenset(["суп", "картошка", "звонок"])
+    assert complained_things("Суп тыквенный еле тёплый, картошка как резина.", known) == "суп и картошку"
+    assert complained_things("Без звонка, без объяснений.", known) == ""  # an absence names no thing
+    assert complained_things("Торт помят, коробка мокрая.", known) == ""  # not the situation's words
