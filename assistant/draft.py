@@ -247,6 +247,13 @@ ANSWER_COVERAGE = 0.34  # a fact answers a question when it shares about a third
 QUESTION_CLOSENESS = 0.5  # cosine with the nearest of a fact's questions that makes it the answer
 STEM = 5  # letters that tell a word's family: «опоздание» and «опоздал», «перевести» and «перевод»
 COMMON_SHARE = 0.15  # a word in more of the brand's facts than this is not distinctive
+HOUR = "<hour>"  # what «до скольки …?» asks and «до 22:30» states: the words say neither
+ASKS_HOUR = re.compile(
+    r"\b(до скольки|до какого часа|во сколько|со скольки|с какого часа|в котором часу|until what time|what time|"
+    r"how late|how early|opening hours)\b",
+    re.I,
+)
+CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b", re.I)
 
 
 class _Composer:
@@ -503,11 +510,11 @@ def answering_facts(
     third of them, compared by their first letters («перевести» and «перевод»). Words most of the
     brand's facts use («заказ», «карта») do not count."""
     usual = {word[:STEM] for word in common}
-    asked = {word[:STEM] for word in _content_lemmas(question)} - usual
+    asked = _stems(question, usual)
     needed = max(2, round(len(asked) * ANSWER_COVERAGE))
     scored = []
     for fact in facts:
-        said = {word[:STEM] for word in fact_lemmas(fact, language)}
+        said = _stems(fact_text(fact, language), usual, stating=True)
         shared = max([len(asked & said), *(_shared_with_question(asked, q, usual) for q in fact.questions)])
         shared += fact.id in preferred  # the situation's own facts need one word less
         if shared >= needed:
@@ -518,10 +525,18 @@ def answering_facts(
     return _closest_by_questions(question, facts)
 
 
+def _stems(text: str, usual: set[str], stating: bool = False) -> set[str]:
+    """The text's distinctive words by their first letters, and «which hour» as a word of its
+    own: a question asks it («до скольки», «во сколько»), a fact states it (22:30)."""
+    stems = {word[:STEM] for word in _content_lemmas(text)} - usual
+    hour = CLOCK_TIME.search(text) if stating else ASKS_HOUR.search(text)
+    return stems | {HOUR} if hour else stems
+
+
 def _shared_with_question(asked: set[str], question: str, usual: set[str]) -> int:
     """The words shared with one of a fact's own questions, counted only when they are most of
     that question: «снять наличные» is not «наличные» of a question about cashback."""
-    own = {word[:STEM] for word in _content_lemmas(question)} - usual
+    own = _stems(question, usual)
     shared = len(asked & own)
     return shared if shared >= max(2, math.ceil(0.5 * len(own))) else 0
 

@@ -3,7 +3,9 @@
 from pathlib import Path
 
 from assistant.draft import answering_facts, common_words
-from assistant.models import Fact
+from assistant.models import Fact, Mention, Platform
+from assistant.pipeline import run
+from assistant.text.situation import _asks_us
 from knowledge.brands import load_brand, parse_facts
 
 BRANDS = Path(__file__).resolve().parents[1] / "knowledge" / "brands"
@@ -33,7 +35,7 @@ def _facts(with_questions: bool) -> list[Fact]:
 
 
 def test_a_question_in_other_words_finds_its_fact_through_the_facts_questions():
-    question = "Подскажите, во сколько утром вы начинаете брать заказы?"
+    question = "Подскажите, утром вы рано начинаете брать заказы?"
     assert answering_facts(question, _facts(False), "ru", frozenset()) == []
     found = answering_facts(question, _facts(True), "ru", frozenset())
     assert [f.id for f in found] == ["delivery-hours"]
@@ -44,3 +46,25 @@ def test_the_demo_brands_facts_carry_questions_and_internal_ones_none():
     public = [f for f in facts if f.audience == "public"]
     assert all(len(f.questions) >= 3 for f in public)
     assert common_words(public, "ru")  # the word weights still come from the facts' own text
+
+
+def test_a_question_about_the_hour_finds_the_fact_that_states_one():
+    """«До какого часа…» and «22:30» share no word; the hour asked and the hour stated match."""
+    hours = Fact(id="delivery-hours", topic="delivery", text={"ru": "Заказ к ближайшему времени можно оформить до 22:30."})
+    zones = Fact(id="delivery-zones", topic="delivery", text={"ru": "Доставляем в пределах МКАД и КАД."})
+    found = answering_facts("до какого часа можно оформить заказ", [hours, zones], "ru", frozenset())
+    assert [f.id for f in found] == ["delivery-hours"]
+    assert answering_facts("а оформить можно?", [hours, zones], "ru", frozenset()) == []  # one word, no hour
+
+
+def test_a_second_question_typed_without_its_question_mark_is_answered_too(components):
+    text = "а в Кудрово доставляете? и до какого часа вечером можно заказать, я поздно с работы"
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.telegram), components)
+    assert result.draft is not None
+    assert "Кудрово" in result.draft.text and "22:30" in result.draft.text, result.draft.text
+
+
+def test_an_exclamation_that_starts_like_a_question_asks_nothing():
+    assert not _asks_us("какой же отстой, опять опоздали")
+    assert not _asks_us("когда-то была нормальная доставка")
+    assert _asks_us("и до скольки вы работаете, я поздно освобождаюсь")

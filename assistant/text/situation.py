@@ -63,6 +63,12 @@ _LATER = frozenset(["поздний", "поздно", "долгий", "later", "
 _REQUEST = re.compile(
     r"(подскажите|подскажи|скажите|скажи|расскажите|объясните|уточните|tell me|please advise)\b", re.I
 )
+# A question typed without its «?», as chats do: «и до какого часа можно заказать, я поздно с работы»
+_UNMARKED_QUESTION = re.compile(
+    r"^(?:(?:и|а|ещё|еще|также|и ещё|и еще)\s+)?(?:до скольки|до какого|во сколько|со скольки|с какого|сколько|"
+    r"когда|где|можно ли|есть ли|какой|какая|какое|какие)(?![-\w])(?!\s+же\b)",
+    re.I,
+)
 _RHETORICAL = re.compile(
     r"\?\s*!|!\s*\?|\?\?|\bиздева\w*|\b(как так|сколько можно(?=\s*[?!.…]|$)|за что|серь[её]зно|это нормально|это сервис|"
     r"где совесть|how is this|are you kidding|seriously)\b",
@@ -153,7 +159,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     return Situation(
         playbook=playbook,
         details=details,
-        questions=[q for s in sentences for q in re.split(r"(?<=\?)\s+", s) if _asks_us(q)],
+        questions=[_asked_part(q) for s in sentences for q in re.split(r"(?<=\?)\s+", s) if _asks_us(q)],
         asks=frozenset(ask for ask, words in ASKS_OF_AUTHOR.items() if words & found),
         lemmas=frozenset(found),
         crisis=crisis,
@@ -302,10 +308,19 @@ def _parses(word: str) -> tuple:
     return tuple(morph().parse(word))
 
 
+def _asked_part(question: str) -> str:
+    """A question typed without «?» up to its first comma: «и до какого часа можно заказать» of
+    «…, я поздно с работы»; the rest tells why, it asks nothing."""
+    if "?" in question or not _UNMARKED_QUESTION.match(question.strip()):
+        return question
+    return question.split(",")[0].strip()
+
+
 def _asks_us(sentence: str) -> bool:
     """A question the reply owes an answer: asked with «?» or as a request («подскажите, …»);
     «какой же отстой…» and «когда-то была нормальная доставка» start like questions and are not."""
-    asked = "?" in sentence or bool(_REQUEST.match(sentence.strip()))
+    start = sentence.strip()
+    asked = "?" in sentence or bool(_REQUEST.match(start) or _UNMARKED_QUESTION.match(start))
     return asked and not _RHETORICAL.search(sentence)
 
 
