@@ -50,7 +50,9 @@ def test_the_demo_brands_facts_carry_questions_and_internal_ones_none():
 
 def test_a_question_about_the_hour_finds_the_fact_that_states_one():
     """«До какого часа…» and «22:30» share no word; the hour asked and the hour stated match."""
-    hours = Fact(id="delivery-hours", topic="delivery", text={"ru": "Заказ к ближайшему времени можно оформить до 22:30."})
+    hours = Fact(
+        id="delivery-hours", topic="delivery", text={"ru": "Заказ к ближайшему времени можно оформить до 22:30."}
+    )
     zones = Fact(id="delivery-zones", topic="delivery", text={"ru": "Доставляем в пределах МКАД и КАД."})
     found = answering_facts("до какого часа можно оформить заказ", [hours, zones], "ru", frozenset())
     assert [f.id for f in found] == ["delivery-hours"]

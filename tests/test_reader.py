@@ -31,7 +31,9 @@ def test_the_customers_noun_becomes_the_readers_own() -> None:
 
 def test_after_a_condition_the_reader_is_asked_to_act() -> None:
     text = "Если деньги не дошли, клиент пишет в чат приложения с датой и суммой перевода."
-    assert for_reader(text, Address.formal) == "Если деньги не дошли, пишите в чат приложения с датой и суммой перевода."
+    assert (
+        for_reader(text, Address.formal) == "Если деньги не дошли, пишите в чат приложения с датой и суммой перевода."
+    )
     assert for_reader(text, Address.informal).startswith("Если деньги не дошли, пиши в чат")
 
 
