@@ -372,12 +372,19 @@ class _Composer:
     def _fact_sentence(self, fact: Fact, priority: int = 1, about: str = "") -> Sentence:
         """The fact's sentences that bear on the mention, never one asking for what the author gave."""
         wanted = _content_lemmas(about) if about else self.situation.lemmas
-        excerpt = fact_excerpt(
-            fact, self.language, wanted, keep=lambda s: not (requested_items(s) & self.given or self._repeats_done(s))
-        )
+        excerpt = fact_excerpt(fact, self.language, wanted, keep=self._worth_quoting)
         if self.language == "ru":
             excerpt = for_reader(excerpt, self.voice.address)  # «клиент пишет в чат» → «напишите в чат»
         return Sentence(excerpt, priority, fact_id=fact.id if excerpt else None)
+
+    def _worth_quoting(self, sentence: str) -> bool:
+        """A fact's sentence a reply may quote: never one asking for what the author gave or
+        telling them to do what they did; in a complaint none asking for anything at all, the
+        next step asks in the brand's own words («достаточно прислать номер заказа…» twice)."""
+        asked = requested_items(sentence)
+        if self.mode is ReplyMode.negative and asked:
+            return False
+        return not (asked & self.given or self._repeats_done(sentence))
 
     # --- phrases ---------------------------------------------------------------------
 

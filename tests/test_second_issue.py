@@ -44,3 +44,12 @@ def test_the_things_complained_of_are_the_subjects_the_situation_knows() -> None
     assert complained_things("Суп тыквенный еле тёплый, картошка как резина.", known) == "суп и картошку"
     assert complained_things("Без звонка, без объяснений.", known) == ""  # an absence names no thing
     assert complained_things("Торт помят, коробка мокрая.", known) == ""  # not the situation's words
+
+
+def test_a_complaint_quotes_no_fact_that_asks_what_the_next_step_asks(components: Components) -> None:
+    """«достаточно прислать номер заказа и время списаний» is the next step's to say, once."""
+    _, reply = _reply(
+        components, "obed-express", "Отменил заказ, а деньги всё равно списали, и кажется, что дважды. Безобразие."
+    )
+    assert "достаточно прислать" not in reply, reply
+    assert reply.count("время списаний") == 1, reply
