@@ -53,6 +53,7 @@ from assistant.text.situation import (
     could_be_name,
     given_items,
     instructed,
+    is_patronymic,
     open_questions,
     requested_items,
     understand,
@@ -113,11 +114,14 @@ def _fold(text: str) -> str:
 
 
 def first_name(author_name: str | None) -> str | None:
-    """The name to greet: the first word of a display name, if it looks like a name."""
+    """The name to greet: the first word of a display name, if it looks like a name, with the
+    patronymic when the author signs with one («Галина Петровна» is not greeted «Галина»)."""
     if not author_name:
         return None
-    word = author_name.split()[0].strip("@.,!")
-    return word if word[:1].isupper() and word.isalpha() and could_be_name(word) else None
+    first, *rest = [w.strip("@.,!") for w in author_name.split()]
+    if not (first[:1].isupper() and first.isalpha() and could_be_name(first)):
+        return None
+    return f"{first} {rest[0]}" if rest and is_patronymic(rest[0]) else first
 
 
 def choose_channel(brand: Brand, rules: PlatformRules, platform: str) -> ContactChannel:
@@ -410,6 +414,8 @@ class _Composer:
             return Sentence("")
         self.used.add(text)
         chosen = next(v for v in best if fill(v, self.values) == text)
+        if "order" in self.said and "{order}" in chosen:  # «заказ № 52764» once; then «заказ»
+            text = re.sub(r"\s+(?=[,.;:!?])", "", re.sub(r"\s{2,}", " ", fill(chosen, {**self.values, "order": ""})))
         self.said |= set(re.findall(r"{(\w+)}", chosen)) & DETAIL_SLOTS
         return Sentence(text, priority)
 

@@ -193,11 +193,38 @@ def brand_words(brand: Brand) -> frozenset[str]:
 def find_details(text: str, sentences: Iterable[str] | None = None) -> dict[str, Detail]:
     """The author's details with the role their sentence gives them, the first of each role."""
     details: dict[str, Detail] = {}
+    sentences = list(sentences or [s.text for s in razdel.sentenize(text)])
     for tagged in tag_values(text, sentences):
         detail = _as_detail(tagged)
         if detail and detail.role not in details:
             details[detail.role] = detail
+    if "employee" not in details:
+        named = next((d for d in map(_named_staff, sentences) if d), None)
+        details |= {"employee": named} if named else {}
     return details
+
+
+STAFF = frozenset([
+    "курьер", "оператор", "менеджер", "кассир", "консультант", "сотрудник", "сотрудница", "операционист",
+    "операционистка", "администратор", "специалист", "мастер", "повар", "официант", "водитель", "девушка",
+    "courier", "operator", "manager", "cashier", "consultant", "agent", "driver", "advisor", "clerk",
+])  # fmt: skip
+NAME_REACH = 4  # «оператора горячей линии Дмитрия»: the name a few words after the staff word
+
+
+def _named_staff(sentence: str) -> Detail | None:
+    """A first name a few words after a staff word («сотруднице Екатерине», «оператора горячей
+    линии Дмитрия»), by pymorphy3's name tag, in the nominative."""
+    words = [t.text for t in razdel.tokenize(sentence)]
+    for i, word in enumerate(words):
+        if english_stem(lemma(word.lower())) not in STAFF:
+            continue
+        for name in words[i + 1 : i + 1 + NAME_REACH]:
+            if name[:1].isupper() and is_first_name(nominative(name)):
+                return Detail("employee", nominative(name), sentence)
+            if name in (".", "!", "?", ";"):
+                break
+    return None
 
 
 @dataclass(frozen=True)
@@ -278,6 +305,11 @@ def is_first_name(word: str) -> bool:
     if re.fullmatch(r"[A-Z][a-z]+", word):
         return True
     return any("Name" in parse.tag for parse in _parses(word))
+
+
+def is_patronymic(word: str) -> bool:
+    """«Петровна», «Иванович»: a patronymic by pymorphy3's tag, capitalised as written."""
+    return len(word) > 3 and word[:1].isupper() and any("Patr" in parse.tag for parse in _parses(word))
 
 
 def could_be_name(word: str) -> bool:

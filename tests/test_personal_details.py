@@ -1,0 +1,31 @@
+"""The author's own details said back once and rightly: a named employee, a patronymic, the order number."""
+
+from assistant.draft import first_name
+from assistant.models import Mention, Platform
+from assistant.pipeline import Components, run
+from assistant.text.situation import find_details
+
+
+def test_a_name_a_few_words_after_a_staff_word_is_the_employee():
+    assert find_details("Хочу поблагодарить оператора горячей линии Дмитрия.")["employee"].text == "Дмитрий"
+    assert find_details("Спасибо сотруднице Екатерине из отделения на Тверской.")["employee"].text == "Екатерина"
+    assert "employee" not in find_details("Оператор сказал ждать. Дмитрий Петрович, мой сосед, тоже ждал.")
+
+
+def test_a_patronymic_the_author_signs_with_is_kept_in_the_greeting():
+    assert first_name("Галина Петровна") == "Галина Петровна"
+    assert first_name("Алексей К.") == "Алексей"
+    assert first_name("Ирина Соколова") == "Ирина"
+
+
+def test_thanks_reach_the_employee_named_after_their_role(components: Components) -> None:
+    text = "Хочу поблагодарить оператора горячей линии Дмитрия: помог с зависшим переводом, всё объяснил спокойно."
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.otzovik, rating=5), components)
+    assert result.draft is not None and "Дмитрию" in result.draft.text, result.draft and result.draft.text
+
+
+def test_the_order_number_is_given_once_in_a_reply(components: Components) -> None:
+    text = "Заказ 61999. Заказывала лапшу с говядиной, привезли с курицей, хотя на пакете мой номер."
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.yandex_maps, rating=2), components)
+    assert result.draft is not None
+    assert result.draft.text.count("61999") == 1, result.draft.text
