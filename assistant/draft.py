@@ -45,6 +45,7 @@ from assistant.models import (
     VoiceProfile,
 )
 from assistant.text.normalize import content_words, mention_lemmas
+from assistant.text.phrases import asked_about
 from assistant.text.reader import for_reader
 from assistant.text.similarity import closeness
 from assistant.text.situation import (
@@ -342,14 +343,14 @@ class _Composer:
         scored = [(overlap(wanted, fact_lemmas(f, self.language)), f) for f in listed]
         return [f for score, f in sorted(scored, key=lambda pair: -pair[0]) if score >= 2]
 
-    def _find_answers(self) -> tuple[list[tuple[Fact, str]], bool]:
-        """The fact that answers each question (with the question), and whether one went unanswered."""
+    def _find_answers(self) -> tuple[list[tuple[Fact, str]], list[str]]:
+        """The fact that answers each question (with the question), and the questions none answers."""
         questions = self.situation.questions or [self.request.mention.text]
         answers: dict[str, tuple[Fact, str]] = {}
-        unanswered = False
+        unanswered = []
         for question in questions:
             found = answering_facts(question, self.facts, self.language, self.common, self._playbook_facts())
-            unanswered = unanswered or not found
+            unanswered += [] if found else [question]
             for fact in found:
                 answers.setdefault(fact.id, (fact, question))
         return list(answers.values())[:MAX_FACTS], unanswered
@@ -363,15 +364,18 @@ class _Composer:
         # a second fact goes before the first when space is short
         sentences = [self._fact_sentence(f, 1 + (i > 0), about=q) for i, (f, q) in enumerate(self.answers)]
         asked = self.situation.questions or self.mode is ReplyMode.answer
-        if asked and (self.unanswered or not self.answers or self._half_answered(sentences)):
-            self.deferral = self._pick("no_answer")  # who will answer, and when: never silence
+        still_open = self.unanswered or self._left_open(sentences)
+        if asked and (still_open or not self.answers):
+            # who will answer, and when, naming what («про сдачу уточним…»): never silence
+            self.values["asked"] = asked_about(still_open[0], self.common) if still_open and self.language == "ru" else ""
+            self.deferral = self._pick("no_answer")
             sentences.append(self.deferral)
         return sentences
 
-    def _half_answered(self, sentences: list[Sentence]) -> bool:
+    def _left_open(self, sentences: list[Sentence]) -> list[str]:
         """A fact was found for each question, but its sentences leave one open («кто вернёт
         деньги или активирует сертификат?» and how refunds are decided)."""
-        return bool(open_questions(self.situation.questions, tuple(s.text for s in sentences)))
+        return open_questions(self.situation.questions, tuple(s.text for s in sentences))
 
     def _fact_sentence(self, fact: Fact, priority: int = 1, about: str = "") -> Sentence:
         """The fact's sentences that bear on the mention, never one asking for what the author gave."""

@@ -5,6 +5,7 @@ from pathlib import Path
 from assistant.draft import answering_facts, common_words
 from assistant.models import Fact, Mention, Platform
 from assistant.pipeline import run
+from assistant.text.phrases import asked_about
 from assistant.text.situation import _asks_us
 from knowledge.brands import load_brand, parse_facts
 
@@ -70,3 +71,17 @@ def test_an_exclamation_that_starts_like_a_question_asks_nothing():
     assert not _asks_us("какой же отстой, опять опоздали")
     assert not _asks_us("когда-то была нормальная доставка")
     assert _asks_us("и до скольки вы работаете, я поздно освобождаюсь")
+
+
+def test_a_question_no_fact_answers_is_named_in_the_promise_to_answer(components):
+    """«Уточним это у коллег» says nothing of what «это» is: the deferral names the question's subject."""
+    text = "Подскажите, а сдачу с 5000 курьер даст? Карта заблокирована, буду платить наличными."
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert result.draft is not None
+    assert "Про сдачу уточним" in result.draft.text, result.draft.text
+
+
+def test_the_subject_of_a_question_in_the_accusative():
+    assert asked_about("Можно ли использовать материнский капитал на первый взнос?") == "материнский капитал"
+    assert asked_about("будет ли скидка на день рождения?") == "скидку"
+    assert asked_about("до скольки работаете?") == ""

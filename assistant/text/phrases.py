@@ -87,6 +87,15 @@ def complained_things(sentence: str, known: frozenset[str], brand_words: frozens
     return " и ".join(things[:MAX_PRAISED])
 
 
+def asked_about(question: str, brand_words: frozenset[str] = frozenset()) -> str:
+    """What a question asks about, in the accusative after «про»: its first thing-naming noun
+    phrase («а сдачу с 5000 курьер даст?» → «сдачу», «можно ли с материнским капиталом?» →
+    «материнский капитал»); "" when it names none («до скольки работаете?»)."""
+    parses = [_parse(token.text) for token in razdel.tokenize(question)]
+    first = next(iter(noun_phrases(parses, brand_words)), None)
+    return _accusative(first) if first else ""
+
+
 def _clauses(parses: list[Parse]) -> list[list[Parse]]:
     """The sentence cut at commas and semicolons (a dash joins «том ям — огонь»)."""
     clauses: list[list[Parse]] = [[]]
