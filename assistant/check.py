@@ -61,7 +61,7 @@ RULES: dict[str, list[str]] = {
         r"повод\w*\s+(\w+\s+)?(для\s+)?(\w+\s+)?(недовольств|возмущени|огорчени|расстройств)\w*",
         r"every right|right to be|(makes|make)\s+(total\s+|complete\s+|perfect\s+)?sense|"
         r"understand\w*\s+(your|how|why|the)\s*\w*\s*(frustrat|disappoint|upset|anger|annoy|concern)|"
-        r"(frustrat|disappoint|upset|anger|annoy)\w*\s+is\s+(completely\s+|totally\s+)?(understandable|justified|fair)|"
+        r"(frustrat|disappoint|upset|anger|annoy|indignation|concern|worry)\w*\s+is\s+(completely\s+|totally\s+)?(understandable|justified|fair)|"
         r"you('re| are) right|should(n't| not) have (happened|to)|deserve\w*\s+better|fair\s+to\s+expect|"
         r"(not|below)\s+(the|our)\s+standard|let you down|(is|was)(n't| not) (okay|ok|acceptable)|"
         r"fair to be (upset|annoyed|frustrated|angry|disappointed)|understandable (that|why) you|"

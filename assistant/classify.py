@@ -40,6 +40,7 @@ from knowledge.store import SHARED, KnowledgeStore
 
 SPECIFIC_KINDS = tuple(cues.SPECIFIC_PATTERNS)
 POSITIVE_PROFANITY_CONFIDENCE = 0.8
+FAKE_MIN_WORDS = 12  # praise shorter than this is not suspected of being a fake by its wording alone
 STRONG_DETAILS = {"order", "amount", "date", "place", "duration", "time"}
 
 
@@ -168,7 +169,7 @@ class OfflineClassifier:
         if _is_abuse(hits, sentiment, confidence):
             sentiment = Sentiment.negative
         kind = self._kind(models, row, text, abuse) if sentiment is Sentiment.negative else None
-        fake_signals = self._fake_signals(models, row, text, brand, mention.rating, duplicates)
+        fake_signals = self._fake_signals(models, row, text, brand, mention.rating, duplicates, sentiment)
         suspected = len(fake_signals) >= 3 and kind is not NegativeKind.abusive
         register = Register(models.register.predict(row)[0])
         details = cues.find_specifics(text)
@@ -220,6 +221,7 @@ class OfflineClassifier:
         brand: Brand | None,
         rating: int | None,
         duplicates: Sequence[str],
+        sentiment: Sentiment,
     ) -> list[str]:
         """Several signals must come together: one alone never makes a review a fake."""
         signals = []
@@ -238,7 +240,12 @@ class OfflineClassifier:
             signals.append(f"extreme rating ({rating}★) with superlatives")
         if duplicates:
             signals.append("near-duplicate of other people's mentions: " + ", ".join(duplicates[:3]))
-        return signals if fake_probability >= 0.5 or named or duplicates else []
+        if named or duplicates:
+            return signals
+        # a short thank-you has no room for details or for the overblown praise fakes are made of:
+        # asking its author for an order number insults a real customer
+        short_praise = sentiment is Sentiment.positive and len(text.split()) < FAKE_MIN_WORDS
+        return signals if fake_probability >= 0.5 and not short_praise else []
 
     def backstop(self, classification: Classification, mention: Mention, brand: Brand | None) -> Classification:
         """Apply the exact lexicons to another classifier's result (a language model's): a risk

@@ -252,6 +252,7 @@ ANSWER_COVERAGE = 0.34  # a fact answers a question when it shares about a third
 QUESTION_CLOSENESS = 0.5  # cosine with the nearest of a fact's questions that makes it the answer
 STEM = 5  # letters that tell a word's family: «опоздание» and «опоздал», «перевести» and «перевод»
 COMMON_SHARE = 0.15  # a word in more of the brand's facts than this is not distinctive
+REPEAT_MIN = 4  # shorter words («час», «нам») repeat unnoticed
 HOUR = "<hour>"  # what «до скольки …?» asks and «до 22:30» states: the words say neither
 ASKS_HOUR = re.compile(
     r"\b(до скольки|до какого часа|во сколько|со скольки|с какого часа|в котором часу|until what time|what time|"
@@ -288,9 +289,11 @@ class _Composer:
             if _fits_platform(fact_text(f, language), rules) and self._voice_permits(fact_text(f, language))
         ]
         self.common = common_words(self.facts, language) | brand_words(request.brand)
+        self.brand_stems = {word[:STEM] for word in brand_words(request.brand)}
         self.answers, self.unanswered = self._find_answers()
         self.warnings: list[str] = []
         self.used: set[str] = set()  # sentences already in the reply
+        self.words: set[str] = set()  # their distinctive words, by stem: a second «долго» reads as a template
         self.said: set[str] = set()  # the author's details already referred to
         self.deferral: Sentence | None = None  # «уточним и ответим …» for a question no fact answers
 
@@ -367,7 +370,9 @@ class _Composer:
         still_open = self.unanswered or self._left_open(sentences)
         if asked and (still_open or not self.answers):
             # who will answer, and when, naming what («про сдачу уточним…»): never silence
-            self.values["asked"] = asked_about(still_open[0], self.common) if still_open and self.language == "ru" else ""
+            self.values["asked"] = (
+                asked_about(still_open[0], self.common) if still_open and self.language == "ru" else ""
+            )
             self.deferral = self._pick("no_answer")
             sentences.append(self.deferral)
         return sentences
@@ -383,6 +388,7 @@ class _Composer:
         excerpt = fact_excerpt(fact, self.language, wanted, keep=self._worth_quoting)
         if self.language == "ru":
             excerpt = for_reader(excerpt, self.voice.address)  # «клиент пишет в чат» → «напишите в чат»
+        self.words |= self._stems(excerpt)
         return Sentence(excerpt, priority, fact_id=fact.id if excerpt else None)
 
     def _worth_quoting(self, sentence: str) -> bool:
@@ -411,17 +417,25 @@ class _Composer:
         if self.shortest:
             best = [min(usable, key=lambda v: ("{case_ref}" not in v, len(fill(v, self.values))))]  # rule 5 stays
         else:
-            most = max(self._says(v) for v in usable)
-            best = [v for v in usable if self._says(v) == most]
+            scores = {v: (self._says(v), -self._repeats(v)) for v in usable}  # among equals, the least repetitive
+            best = [v for v in usable if scores[v] == max(scores.values())]
         text = pick_phrase(best, self.values, f"{self.seed}|{move}")
         if text in self.used:
             return Sentence("")
         self.used.add(text)
+        self.words |= self._stems(text)
         chosen = next(v for v in best if fill(v, self.values) == text)
         if "order" in self.said and "{order}" in chosen:  # «заказ № 52764» once; then «заказ»
             text = re.sub(r"\s+(?=[,.;:!?])", "", re.sub(r"\s{2,}", " ", fill(chosen, {**self.values, "order": ""})))
         self.said |= set(re.findall(r"{(\w+)}", chosen)) & DETAIL_SLOTS
         return Sentence(text, priority)
+
+    def _repeats(self, variant: str) -> int:
+        """How many distinctive words of the variant the reply already has (its slots' values aside)."""
+        return len(self._stems(re.sub(r"{\w+}", " ", variant)) & self.words)
+
+    def _stems(self, text: str) -> set[str]:
+        return {word[:STEM] for word in _content_lemmas(text) if len(word) >= REPEAT_MIN} - self.brand_stems
 
     def _says(self, variant: str) -> int:
         """How much a variant says of this case: each slot it fills counts, a detail already

@@ -618,6 +618,8 @@ class SituationCue(Strict):
     topics: list[str] = Field(default_factory=list)
     words: list[str] = Field(default_factory=list)
     flags: list[RiskFlag] = Field(default_factory=list)
+    # only a mention with one of the words fits: a mixed review names its minus («но», «жаль»)
+    words_required: bool = False
 
 
 class Playbook(Strict):

@@ -29,3 +29,15 @@ def test_the_order_number_is_given_once_in_a_reply(components: Components) -> No
     result = run(Mention(brand="obed-express", text=text, platform=Platform.yandex_maps, rating=2), components)
     assert result.draft is not None
     assert result.draft.text.count("61999") == 1, result.draft.text
+
+
+def test_a_thank_you_does_not_say_the_same_word_twice(components: Components) -> None:
+    """Among equally fitting phrases the drafter takes the one whose words the reply has not used yet."""
+    for text in (
+        "Полгода заказываю обеды на работу, ни одного опоздания. Плов всегда одинаково вкусный. Рекомендую.",
+        "Очень вкусные сырники и том ям, заказываю уже не первый раз.",
+    ):
+        for platform in (Platform.otzovik, Platform.vk):
+            result = run(Mention(brand="obed-express", text=text, platform=platform, rating=5), components)
+            assert result.draft is not None
+            assert result.draft.text.lower().count("приятн") <= 1, result.draft.text

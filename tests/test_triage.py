@@ -194,3 +194,17 @@ def test_the_text_models_are_read_from_the_configured_folder(tmp_path: Path) -> 
 
     with pytest.raises(FileNotFoundError):
         build_offline(Settings(data_dir=tmp_path / "data", text_models_dir=tmp_path / "empty"))
+
+
+def test_a_short_five_star_thank_you_is_thanked_not_suspected(components: Components) -> None:
+    """Short praise has no room for details; asking its author for an order number insults a real customer."""
+    mention = Mention(brand="obed-express", text="Лучшая доставка в городе, всегда вкусно и быстро, спасибо!", rating=5)
+    result = run(mention, components)
+    assert not result.classification.suspected_fake
+    assert result.decision.reply_mode is ReplyMode.thanks
+
+
+def test_plain_praise_is_not_answered_as_a_review_with_a_remark(components: Components) -> None:
+    result = run(Mention(brand="obed-express", text="Отличная кухня, рекомендую.", rating=5), components)
+    assert result.draft is not None and result.draft.situation != "mixed_review", result.draft
+    assert "замечани" not in result.draft.text

@@ -31,9 +31,10 @@ def choose_playbook(
 ) -> Playbook | None:
     """The playbook of this reply mode the mention matches best; None when none matches at all."""
     candidates = [p for p in playbooks if p.mode is mode]
+    spread = Counter(cue for p in candidates for cue in set(_cue_lemmas_all(p)))
+    candidates = [p for p in candidates if not p.when.words_required or _words_score(p, found, spread)]
     if not candidates:
         return None
-    spread = Counter(cue for p in candidates for cue in set(_cue_lemmas_all(p)))
     closeness = example_closeness(candidates, frozenset(found))
     scores = {
         p.id: cue_score(p, found, classification, spread) + EXAMPLE_WEIGHT * closeness.get(p.id, 0.0)
