@@ -37,6 +37,11 @@ STYLE_WEIGHT = 1.0  # the style cues against the unit-norm text blocks
 # in doubt costs an operator's minute and missing one costs the brand.
 MIN_PROBABILITY = {MentionKind.media: 0.5, MentionKind.chatter: 0.5, MentionKind.spam: 0.5, MentionKind.crisis: 0.35}
 
+# A text that names no crisis (no injury, death, poisoning, outage, leak…) is one only when the
+# model is this sure: a team lunch that «arrived at 12:55» is not an incident.
+CRISIS_UNNAMED = 0.6
+HINT_GROUPS = frozenset(["mass", "viral"])  # crisis.yaml groups that hint at a crisis without naming one
+
 _FIRST_PERSON = re.compile(
     r"\b(я|мне|меня|мной|мой|моя|моё|мое|мои|моего|моей|мы|нас|нам|наш\w*|i|me|my|we|us|our)\b", re.I
 )
@@ -85,13 +90,29 @@ def promotes_competitor(text: str, competitors: Sequence[str]) -> bool:
     return bool(pattern and pattern.search(folded)) and bool(_PROMO_CODE.search(text) or _GO_THERE.search(folded))
 
 
-def load_crisis_patterns(path: Path) -> list[re.Pattern[str]]:
+@dataclass(frozen=True)
+class CrisisPattern:
+    """One of crisis.yaml's patterns with its group (death, injury, …, mass, viral)."""
+
+    group: str
+    pattern: re.Pattern[str]
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self.pattern.search(text)
+
+    @property
+    def names_incident(self) -> bool:
+        """«everyone», «видео» hint at a crisis; «погиб», «утечка», «сбой» name one."""
+        return self.group not in HINT_GROUPS
+
+
+def load_crisis_patterns(path: Path) -> list[CrisisPattern]:
     """Incident words (death, injury, fire, breach, mass outage, criminal case): one list."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return [re.compile(pattern, re.IGNORECASE) for patterns in data.values() for pattern in patterns]
+    return [CrisisPattern(group, re.compile(p, re.IGNORECASE)) for group, patterns in data.items() for p in patterns]
 
 
-def style_features(text: str, rating: int | None, crisis: Sequence[re.Pattern[str]]) -> np.ndarray:
+def style_features(text: str, rating: int | None, crisis: Sequence[CrisisPattern]) -> np.ndarray:
     """What sets a headline, a joke, an ad and an incident apart from a customer's own words."""
     words = max(len(text.split()), 1)
     folded = fold(text)
@@ -137,7 +158,7 @@ def load_threat_examples(shared_dir: Path) -> list[ThreatExample]:
     return read_examples(shared_dir, THREATS_FILE, ThreatExample)
 
 
-def style_rows(texts: Sequence[str], ratings: Sequence[int | None], crisis: Sequence[re.Pattern[str]]) -> csr_matrix:
+def style_rows(texts: Sequence[str], ratings: Sequence[int | None], crisis: Sequence[CrisisPattern]) -> csr_matrix:
     return csr_matrix(
         np.stack([style_features(t, r, crisis) for t, r in zip(texts, ratings, strict=True)]) * STYLE_WEIGHT
     )
@@ -152,7 +173,7 @@ class MentionKindModel:
 
     head: LinearHead
     threat: LinearHead
-    crisis: Sequence[re.Pattern[str]]
+    crisis: Sequence[CrisisPattern]
 
     def probabilities(self, text: csr_matrix, texts: Sequence[str], ratings: Sequence[int | None]) -> np.ndarray:
         rows = hstack([text, style_rows(texts, ratings, self.crisis)]).tocsr()
@@ -164,16 +185,23 @@ class MentionKindModel:
         return float(np.exp(log_probabilities[self.threat.classes.index("True")])) >= THREAT_MIN_PROBABILITY
 
     def kind_of(self, text: csr_matrix, mention_text: str, rating: int | None) -> tuple[MentionKind, float]:
-        """A crisis when it reaches its bar; else the likeliest other kind that reaches its bar;
-        else customer voice (MIN_PROBABILITY)."""
+        """A crisis when it reaches its bar and names an incident (or is very likely); else the
+        likeliest other kind that reaches its bar; else customer voice (MIN_PROBABILITY)."""
         row = self.probabilities(text, [mention_text], [rating])[0]
         by_kind = {MentionKind(k): float(p) for k, p in zip(self.head.classes, row, strict=True)}
-        if by_kind[MentionKind.crisis] >= MIN_PROBABILITY[MentionKind.crisis]:
-            return MentionKind.crisis, by_kind[MentionKind.crisis]
-        best = max(by_kind, key=by_kind.__getitem__)
+        crisis = by_kind[MentionKind.crisis]
+        if crisis >= MIN_PROBABILITY[MentionKind.crisis] and (
+            crisis >= CRISIS_UNNAMED or self._names_crisis(mention_text)
+        ):
+            return MentionKind.crisis, crisis
+        best = max((k for k in by_kind if k is not MentionKind.crisis), key=by_kind.__getitem__)
         if best is not MentionKind.customer and by_kind[best] < MIN_PROBABILITY[best]:
             return MentionKind.customer, by_kind[MentionKind.customer]
         return best, by_kind[best]
+
+    def _names_crisis(self, text: str) -> bool:
+        folded = fold(text)
+        return any(pattern.names_incident and pattern.search(folded) for pattern in self.crisis)
 
     def save(self, path: Path) -> None:
         arrays = {}
@@ -183,7 +211,7 @@ class MentionKindModel:
         np.savez_compressed(path, **arrays)
 
     @classmethod
-    def load(cls, crisis: Sequence[re.Pattern[str]], path: Path | None = None) -> MentionKindModel:
+    def load(cls, crisis: Sequence[CrisisPattern], path: Path | None = None) -> MentionKindModel:
         with np.load(path or KIND_WEIGHTS_PATH, allow_pickle=False) as data:
 
             def head(name: str) -> LinearHead:

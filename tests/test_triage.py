@@ -208,3 +208,14 @@ def test_plain_praise_is_not_answered_as_a_review_with_a_remark(components: Comp
     result = run(Mention(brand="obed-express", text="Отличная кухня, рекомендую.", rating=5), components)
     assert result.draft is not None and result.draft.situation != "mixed_review", result.draft
     assert "замечани" not in result.draft.text
+
+
+def test_a_word_that_only_hints_at_a_crisis_does_not_make_one(components: Components) -> None:
+    """«cutlery for everyone» matches the mass-incident hint, names no incident: not a crisis."""
+    text = (
+        "Used the pre-order for a team lunch for 9 people last Friday: everything arrived at 12:55 for a 13:00 "
+        "slot, each box labelled with a name, cutlery for everyone. Made me look very organised in front of my manager."
+    )
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.website), components)
+    assert result.classification.mention_kind is not MentionKind.crisis
+    assert Action.escalate not in result.decision.actions

@@ -11,7 +11,6 @@ needs the corpora; the product ships the weights.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 
 from assistant.errors import InputError
-from assistant.mention_kind import KindExampleRow, MentionKindModel, style_rows
+from assistant.mention_kind import CrisisPattern, KindExampleRow, MentionKindModel, style_rows
 from assistant.models import LabelledMention
 from assistant.text.normalize import brand_pattern, normalize
 from assistant.text.sentiment import Inputs, LinearHead, SentimentModel, brand_rows, idf, rating_shift, text_rows
@@ -218,7 +217,7 @@ def fit_kinds(
     threats: Sequence[tuple[str, bool]],
     brand_names: Sequence[str],
     embed_texts: Embed,
-    crisis: Sequence[re.Pattern[str]],
+    crisis: Sequence[CrisisPattern],
 ) -> MentionKindModel:
     """The mention-kind and threat heads over the sentiment model's text features and the style cues."""
     pattern = brand_pattern(brand_names)
