@@ -41,3 +41,14 @@ def test_a_thank_you_does_not_say_the_same_word_twice(components: Components) ->
             result = run(Mention(brand="obed-express", text=text, platform=platform, rating=5), components)
             assert result.draft is not None
             assert result.draft.text.lower().count("приятн") <= 1, result.draft.text
+
+
+def test_an_author_who_told_the_story_is_not_asked_what_happened(components: Components) -> None:
+    text = (
+        "Раньше заказывала у вас каждую неделю и всем советовала. Последние два месяца всё хуже: блюда стали безвкусные, "
+        "доставка то через час, то через два, в поддержке вежливо отвечают, но ничего не меняется. Очень жаль."
+    )
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.otzovik, rating=2), components)
+    assert result.draft is not None
+    assert "что случилось" not in result.draft.text, result.draft.text
+    assert not result.draft.failed_checks, result.draft.failed_checks

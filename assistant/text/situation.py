@@ -55,6 +55,7 @@ TREATED = re.compile(
     r"\bhospital|\bambulance|\ba&e\b|\bER\b|\bdoctor|\bepipen|\bparamedic",
     re.I,
 )
+TOLD_WORDS = 25  # a mention this long has told what happened: «расскажите, что случилось» would not read it
 _EARLIER_CASE = re.compile(r"^(обращени|заявк|claim|request|ticket|тикет)", re.I)
 _CODE = re.compile(r"(\d{4,12}(?:-\d{2,8})*|[A-ZА-Я]{2,4}-\d{2,6}(?:-\d{2,8})*)")
 _LEADING = re.compile(r"^(на|через|почти|больше|более|целых|уже|for|after|over|almost)\s+", re.I)
@@ -136,6 +137,8 @@ class Situation:
         values = {role: detail.text for role, detail in self.details.items()}
         if TREATED.search(self.text):
             values["treated"] = "yes"  # a condition only: the author is already in a doctor's care
+        if len(self.text.split()) >= TOLD_WORDS:
+            values["told"] = "yes"  # a condition only: the author told their story, a reply does not ask for it
         if "employee" in values and language == "ru":
             values["employee_dat"] = dative(values["employee"])
         elif "employee" in values:
