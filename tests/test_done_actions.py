@@ -24,3 +24,8 @@ def test_a_reply_does_not_tell_the_author_to_block_a_card_they_blocked(component
     result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk, author_name="Ирина"), components)
     assert result.draft is not None
     assert "блок" not in instructed(result.draft.text), result.draft.text
+
+
+def test_an_infinitive_after_нужно_is_an_instruction_too():
+    assert instructed("Если звонящий просит код, нужно положить трубку.") == {"ложи"}
+    assert instructed("Заказ можно оформить заранее.") == frozenset()

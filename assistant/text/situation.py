@@ -409,13 +409,21 @@ def done_actions(text: str) -> frozenset[str]:
 
 
 def instructed(sentence: str) -> frozenset[str]:
-    """The actions a reply sentence tells the reader to take: its imperatives («напишите», «позвоните»)."""
+    """The actions a reply sentence tells the reader to take: its imperatives («напишите»,
+    «позвоните») and infinitives after «нужно», «следует» («нужно положить трубку»)."""
     found = set()
-    for token in razdel.tokenize(sentence.lower()):
-        imperative = next((p for p in _parses(token.text) if {"impr", "excl"} <= p.tag.grammemes), None)
-        if imperative:
-            found.add(action_key(imperative.normal_form))
+    words = [token.text for token in razdel.tokenize(sentence.lower())]
+    for i, word in enumerate(words):
+        imperative = next((p for p in _parses(word) if {"impr", "excl"} <= p.tag.grammemes), None)
+        told = imperative or (
+            next((p for p in _parses(word) if "INFN" in p.tag), None) if MODAL & set(words[max(0, i - 2) : i]) else None
+        )
+        if told:
+            found.add(action_key(told.normal_form))
     return frozenset(found)
+
+
+MODAL = frozenset(["нужно", "надо", "следует", "стоит", "необходимо", "должен", "должна", "должны"])
 
 
 def action_key(verb: str) -> str:
