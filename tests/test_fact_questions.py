@@ -85,3 +85,7 @@ def test_the_subject_of_a_question_in_the_accusative():
     assert asked_about("Можно ли использовать материнский капитал на первый взнос?") == "материнский капитал"
     assert asked_about("будет ли скидка на день рождения?") == "скидку"
     assert asked_about("до скольки работаете?") == ""
+
+
+def test_a_pronoun_or_the_question_itself_is_no_subject():
+    assert asked_about("Кому можно написать по этому вопросу?") == ""  # «кому» is not «кома»

@@ -92,8 +92,15 @@ def asked_about(question: str, brand_words: frozenset[str] = frozenset()) -> str
     phrase («а сдачу с 5000 курьер даст?» → «сдачу», «можно ли с материнским капиталом?» →
     «материнский капитал»); "" when it names none («до скольки работаете?»)."""
     parses = [_parse(token.text) for token in razdel.tokenize(question)]
-    first = next(iter(noun_phrases(parses, brand_words)), None)
+    first = next((p for p in noun_phrases(parses, brand_words) if _likely_noun(p)), None)
     return _accusative(first) if first else ""
+
+
+def _likely_noun(phrase: list[Parse]) -> bool:
+    """The phrase's head is a noun by its likeliest reading («кому» is a pronoun, not «кома»)
+    and names a thing, not the asking itself («по этому вопросу»)."""
+    head = next(p for p in phrase if "NOUN" in p.tag)
+    return "NOUN" in morph().parse(head.word)[0].tag and head.normal_form not in CASE_NOUNS
 
 
 def _clauses(parses: list[Parse]) -> list[list[Parse]]:
