@@ -40,6 +40,15 @@ from knowledge.store import SHARED, KnowledgeStore
 
 SPECIFIC_KINDS = tuple(cues.SPECIFIC_PATTERNS)
 POSITIVE_PROFANITY_CONFIDENCE = 0.8
+# Something happened to someone's health: a symptom that began, treatment, a dish that caused it.
+# A question that only names a condition («аллергия на кунжут») is answered, not escalated.
+HEALTH_INCIDENT = re.compile(
+    r"(началас|начал[оа]?\b|появил|обсыпал|отек|отеч|опух|вызва\w*\s+скор|увезл|увез\b|приемн\w*\s+поко|госпитализ|"
+    r"больниц|реанимац|капельниц|рвот|вырвал|стошнил|тошнит|отрав|понос|диаре|температур\w*\s+(под\s+)?\d|"
+    r"после\s+(заказ|блюд|еды|ваш|обед|ужин|салат|суп)|"
+    r"poison|vomit|threw up|hospital|ambulance|a&e|emergency room|swell|swollen|reaction|after (eating|the|your|my))",
+    re.I,
+)
 FAKE_MIN_WORDS = 12  # praise shorter than this is not suspected of being a fake by its wording alone
 STRONG_DETAILS = {"order", "amount", "date", "place", "duration", "time"}
 
@@ -265,6 +274,8 @@ class OfflineClassifier:
         for trigger in brand.profile.escalation_triggers if brand else []:
             if any(_starts_word(stem, folded) for stem in trigger.patterns):
                 flags.add(trigger.flag)
+        if RiskFlag.health in flags and cues.is_question(text) and not HEALTH_INCIDENT.search(folded):
+            flags.discard(RiskFlag.health)  # «у сына аллергия на кунжут — где посмотреть состав?» asks, reports nothing
         return sorted(flags)
 
     @staticmethod

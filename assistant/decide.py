@@ -56,8 +56,14 @@ def _actions(c: Classification, brand: Brand, platform: Platform) -> tuple[list[
     if c.kind is NegativeKind.abusive:
         actions = [Action.hide_and_report] + ([Action.escalate] if RiskFlag.threat in flags else [])
         return actions, None, ["profanity or insults: do not enter a dialogue; hide and report", *_risk_reasons(flags)]
-    if RiskFlag.threat in flags:
+    if RiskFlag.threat in flags and RiskFlag.health not in flags:
         return [Action.escalate, Action.hide_and_report], None, ["a threat: escalate to security, hide"]
+    if RiskFlag.threat in flags:  # «отец в больнице… я этого так не оставлю»: a report of harm is never hidden
+        return (
+            [Action.escalate, Action.reply],
+            ReplyMode.holding,
+            [*_risk_reasons(flags), "someone was harmed: not hidden; a holding reply for an operator to confirm"],
+        )
     if c.mention_kind is MentionKind.crisis:
         contact = brand.profile.crisis_contact or "the brand's crisis team (no crisis_contact in brand.yaml)"
         return (

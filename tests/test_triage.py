@@ -19,6 +19,7 @@ from assistant.models import (
     MentionKind,
     Platform,
     ReplyMode,
+    RiskFlag,
     Sentiment,
 )
 from assistant.pipeline import Components, case_reference, run
@@ -219,3 +220,27 @@ def test_a_word_that_only_hints_at_a_crisis_does_not_make_one(components: Compon
     result = run(Mention(brand="obed-express", text=text, platform=Platform.website), components)
     assert result.classification.mention_kind is not MentionKind.crisis
     assert Action.escalate not in result.decision.actions
+
+
+def test_a_question_naming_an_allergy_is_answered_not_escalated(components: Components) -> None:
+    text = "Здравствуйте! У дочки аллергия на арахис, сильная. Как узнать, в каких блюдах есть орехи?"
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.website), components)
+    assert RiskFlag.health not in result.classification.risk_flags
+    assert result.decision.actions == [Action.reply] and result.decision.reply_mode is ReplyMode.answer
+
+
+def test_an_allergic_reaction_after_a_dish_is_still_escalated(components: Components) -> None:
+    text = "У меня аллергия на орехи, после вашего салата отекло горло. Вы вообще читаете комментарии?"
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert Action.escalate in result.decision.actions
+
+
+def test_a_report_of_harm_with_an_angry_promise_is_escalated_not_hidden(components: Components) -> None:
+    text = (
+        "Вчера в отделении на Тверской охранник толкнул мою маму, она упала и сейчас в больнице с переломом. "
+        "Я этого так не оставлю, вы ещё пожалеете."
+    )
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.yandex_maps, rating=1), components)
+    assert Action.escalate in result.decision.actions
+    assert Action.hide_and_report not in result.decision.actions
+    assert result.draft is not None and result.draft.status.value == "needs_review"
