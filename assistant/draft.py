@@ -353,10 +353,19 @@ class _Composer:
         unanswered = []
         for question in questions:
             found = answering_facts(question, self.facts, self.language, self.common, self._playbook_facts())
+            found = found or self._closest_by_meaning(question)
             unanswered += [] if found else [question]
             for fact in found:
                 answers.setdefault(fact.id, (fact, question))
         return list(answers.values())[:MAX_FACTS], unanswered
+
+    def _closest_by_meaning(self, question: str) -> list[Fact]:
+        """The fact retrieval found for the question by the meaning of its customers' questions;
+        Russian only: the facts' questions are Russian, and across languages the match is loose."""
+        if self.language != "ru":
+            return []
+        wanted = self.request.knowledge.answers.get(question, [])
+        return [f for f in self.facts if f.id in wanted]
 
     def _playbook_facts(self) -> frozenset[str]:
         return frozenset(self.situation.playbook.facts) if self.situation.playbook else frozenset()

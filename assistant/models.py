@@ -277,6 +277,9 @@ class Retrieved(BaseModel):
     facts: list[KnowledgeItem] = Field(default_factory=list)
     approved_replies: list[KnowledgeItem] = Field(default_factory=list)
     tokens: int = 0
+    # each question of the mention → the fact whose customers' questions (facts.md `Q:`) read
+    # closest by sentence embeddings, when close enough: the drafter's answer when no fact shares its words
+    answers: dict[str, list[str]] = Field(default_factory=dict)
 
     @property
     def ids(self) -> list[str]:

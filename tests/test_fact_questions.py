@@ -5,6 +5,7 @@ from pathlib import Path
 from assistant.draft import answering_facts, common_words
 from assistant.models import Fact, Mention, Platform
 from assistant.pipeline import run
+from assistant.retrieve import question_answers
 from assistant.text.phrases import asked_about
 from assistant.text.situation import _asks_us
 from knowledge.brands import load_brand, parse_facts
@@ -89,3 +90,17 @@ def test_the_subject_of_a_question_in_the_accusative():
 
 def test_a_pronoun_or_the_question_itself_is_no_subject():
     assert asked_about("Кому можно написать по этому вопросу?") == ""  # «кому» is not «кома»
+
+
+def test_a_question_finds_its_fact_by_the_meaning_of_the_facts_questions(components):
+    """Sentence embeddings of the question and of the facts' `Q:` lines: no shared word needed."""
+    found = question_answers(components.store, "obed-express", ["а как посмотреть, где сейчас едет мой курьер?"])
+    assert found == {"а как посмотреть, где сейчас едет мой курьер?": ["order-tracking"]}
+    assert question_answers(components.store, "obed-express", ["Какая погода завтра в Москве?"]) == {}
+
+
+def test_a_reply_answers_from_the_fact_found_by_meaning(components):
+    """No word of «как узнать, где курьер сейчас» is distinctive enough; its meaning finds the tracking fact."""
+    text = "оформил обед полчаса назад — как узнать, где курьер сейчас??"
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert result.draft is not None and "order-tracking" in result.draft.cited_ids, result.draft

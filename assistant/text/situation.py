@@ -162,7 +162,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     return Situation(
         playbook=playbook,
         details=details,
-        questions=[_asked_part(q) for s in sentences for q in re.split(r"(?<=\?)\s+", s) if _asks_us(q)],
+        questions=asked_questions(text, sentences),
         asks=frozenset(ask for ask, words in ASKS_OF_AUTHOR.items() if words & found),
         lemmas=frozenset(found),
         crisis=crisis,
@@ -341,6 +341,12 @@ def dative(name: str) -> str:
 @lru_cache(maxsize=4096)
 def _parses(word: str) -> tuple:
     return tuple(morph().parse(word))
+
+
+def asked_questions(text: str, sentences: list[str] | None = None) -> list[str]:
+    """The questions the mention asks of us, one per «?» or request, in its order."""
+    sentences = sentences or [s.text for s in razdel.sentenize(text)] or [text]
+    return [_asked_part(q) for s in sentences for q in re.split(r"(?<=\?)\s+", s) if _asks_us(q)]
 
 
 def _asked_part(question: str) -> str:
