@@ -42,20 +42,25 @@ def retrieve(
                 break
             getattr(retrieved, field).append(item)
             retrieved.tokens += cost
-    retrieved.answers = question_answers(store, mention.brand, asked_questions(mention.text) or [mention.text])
+    questions = asked_questions(mention.text)
+    retrieved.answers = question_answers(store, mention.brand, questions or [mention.text], None if questions else vector)
     return retrieved
 
 
-def question_answers(store: KnowledgeStore, brand_id: str, questions: list[str]) -> dict[str, list[str]]:
+def question_answers(
+    store: KnowledgeStore, brand_id: str, questions: list[str], embedded: np.ndarray | None = None
+) -> dict[str, list[str]]:
     """Each question's answering fact: the one with the customers' question (`Q:` lines) closest
     by the sentence embeddings, at least QUESTION_MATCH. On held-out labelled questions the
-    closest fact is the right one about four times in five, where shared words find one in two."""
+    closest fact is the right one about four times in five, where shared words find one in two.
+    `embedded`: the one question's vector when it is already known (the whole mention's)."""
     if not questions:
         return {}
     ids, vectors = _fact_questions(store, brand_id, tuple(sorted(store.versions(brand_id).items())))
     if not ids:
         return {}
-    similarity = store.embedder.embed(questions) @ vectors.T
+    asked = embedded[None, :] if embedded is not None else store.embedder.embed(questions)
+    similarity = asked @ vectors.T
     answers = {}
     for question, row in zip(questions, similarity, strict=True):
         best = int(row.argmax())

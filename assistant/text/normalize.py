@@ -172,7 +172,13 @@ FILLER = frozenset(
 
 def mention_lemmas(text: str) -> set[str]:
     """Russian words as pymorphy3 lemmas, English ones lightly stemmed («cards» → «card»)."""
-    return {english_stem(word.removeprefix("не_")) for word in lemmas(text.lower().replace("ё", "е"))}
+    return set(_mention_lemmas(text))
+
+
+@lru_cache(maxsize=16384)
+def _mention_lemmas(text: str) -> frozenset[str]:
+    """Once per text: the drafter, its checks and the situation read the same sentences many times."""
+    return frozenset(english_stem(word.removeprefix("не_")) for word in lemmas(text.lower().replace("ё", "е")))
 
 
 _ENGLISH_SUFFIX = re.compile(r"(?<=[a-z]{3})(?:ies|ied|ing|ed|es|s)$")
