@@ -396,8 +396,8 @@ class _Composer:
         wanted = _content_lemmas(about) if about else self.situation.lemmas
         excerpt = fact_excerpt(fact, self.language, wanted, keep=self._worth_quoting)
         if self.language == "ru":
-            excerpt = for_reader(excerpt, self.voice.address)  # «клиент пишет в чат» → «напишите в чат»
-        self.words |= self._stems(excerpt)
+            excerpt = for_reader(excerpt, self.voice.address)  # «клиент пишет в чат» → «пишите в чат»
+        self.words |= self._distinct_words(excerpt)
         return Sentence(excerpt, priority, fact_id=fact.id if excerpt else None)
 
     def _worth_quoting(self, sentence: str) -> bool:
@@ -432,7 +432,7 @@ class _Composer:
         if text in self.used:
             return Sentence("")
         self.used.add(text)
-        self.words |= self._stems(text)
+        self.words |= self._distinct_words(text)
         chosen = next(v for v in best if fill(v, self.values) == text)
         if "order" in self.said and "{order}" in chosen:  # «заказ № 52764» once; then «заказ»
             text = re.sub(r"\s+(?=[,.;:!?])", "", re.sub(r"\s{2,}", " ", fill(chosen, {**self.values, "order": ""})))
@@ -441,9 +441,9 @@ class _Composer:
 
     def _repeats(self, variant: str) -> int:
         """How many distinctive words of the variant the reply already has (its slots' values aside)."""
-        return len(self._stems(re.sub(r"{\w+}", " ", variant)) & self.words)
+        return len(self._distinct_words(re.sub(r"{\w+}", " ", variant)) & self.words)
 
-    def _stems(self, text: str) -> set[str]:
+    def _distinct_words(self, text: str) -> set[str]:
         return {word[:STEM] for word in _content_lemmas(text) if len(word) >= REPEAT_MIN} - self.brand_stems
 
     def _says(self, variant: str) -> int:
