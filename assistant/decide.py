@@ -59,11 +59,7 @@ def _actions(c: Classification, brand: Brand, platform: Platform) -> tuple[list[
     if RiskFlag.threat in flags and RiskFlag.health not in flags:
         return [Action.escalate, Action.hide_and_report], None, ["a threat: escalate to security, hide"]
     if RiskFlag.threat in flags:  # «отец в больнице… я этого так не оставлю»: a report of harm is never hidden
-        return (
-            [Action.escalate, Action.reply],
-            ReplyMode.holding,
-            [*_risk_reasons(flags), "someone was harmed: not hidden; a holding reply for an operator to confirm"],
-        )
+        return _holding(flags, "someone was harmed: not hidden; a holding reply for an operator to confirm")
     if c.mention_kind is MentionKind.crisis:
         contact = brand.profile.crisis_contact or "the brand's crisis team (no crisis_contact in brand.yaml)"
         return (
@@ -87,11 +83,7 @@ def _actions(c: Classification, brand: Brand, platform: Platform) -> tuple[list[
             ["advertising or spam on a platform's page: ask the platform to remove it"],
         )
     if flags & {RiskFlag.legal, RiskFlag.health}:
-        return (
-            [Action.escalate, Action.reply],
-            ReplyMode.holding,
-            [*_risk_reasons(flags), "a holding reply is drafted for an operator to confirm"],
-        )
+        return _holding(flags, "a holding reply is drafted for an operator to confirm")
     if c.suspected_fake:
         return (
             [Action.reply, Action.request_removal],
@@ -102,6 +94,10 @@ def _actions(c: Classification, brand: Brand, platform: Platform) -> tuple[list[
             ],
         )
     return _ordinary(c)
+
+
+def _holding(flags: set[RiskFlag], reason: str) -> tuple[list[Action], ReplyMode | None, list[str]]:
+    return [Action.escalate, Action.reply], ReplyMode.holding, [*_risk_reasons(flags), reason]
 
 
 def _ordinary(c: Classification) -> tuple[list[Action], ReplyMode | None, list[str]]:

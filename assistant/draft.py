@@ -360,10 +360,7 @@ class _Composer:
         return list(answers.values())[:MAX_FACTS], unanswered
 
     def _closest_by_meaning(self, question: str) -> list[Fact]:
-        """The fact retrieval found for the question by the meaning of its customers' questions;
-        Russian only: the facts' questions are Russian, and across languages the match is loose."""
-        if self.language != "ru":
-            return []
+        """The fact retrieval found for the question by the meaning of its customers' questions."""
         wanted = self.request.knowledge.answers.get(question, [])
         return [f for f in self.facts if f.id in wanted]
 

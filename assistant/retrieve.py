@@ -42,8 +42,11 @@ def retrieve(
                 break
             getattr(retrieved, field).append(item)
             retrieved.tokens += cost
-    questions = asked_questions(mention.text)
-    retrieved.answers = question_answers(store, mention.brand, questions or [mention.text], None if questions else vector)
+    if language == "ru":  # the facts' own questions are Russian: across languages the match is loose
+        questions = asked_questions(mention.text)
+        retrieved.answers = question_answers(
+            store, mention.brand, questions or [mention.text], None if questions else vector
+        )
     return retrieved
 
 
