@@ -36,6 +36,7 @@ from assistant.models import (
 from assistant.profanity import Lexicon
 from assistant.text.normalize import brand_pattern, fold, normalize
 from assistant.text.sentiment import Inputs, SentimentModel
+from assistant.text.situation import done_actions
 from knowledge.store import SHARED, KnowledgeStore
 
 SPECIFIC_KINDS = tuple(cues.SPECIFIC_PATTERNS)
@@ -249,8 +250,13 @@ class OfflineClassifier:
             signals.append(f"extreme rating ({rating}★) with superlatives")
         if duplicates:
             signals.append("near-duplicate of other people's mentions: " + ", ".join(duplicates[:3]))
+        lived = done_actions(text) if cues.detect_language(text) == "ru" else None  # pymorphy3: Russian only
+        if lived == frozenset():
+            signals.append("no trace of a customer: tells nothing the author did")
         if named or duplicates:
             return signals
+        if sentiment is Sentiment.negative and lived:
+            return []  # an angry customer who tells what they went through is answered, never reported
         # a short thank-you has no room for details or for the overblown praise fakes are made of:
         # asking its author for an order number insults a real customer
         short_praise = sentiment is Sentiment.positive and len(text.split()) < FAKE_MIN_WORDS

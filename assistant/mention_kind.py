@@ -29,7 +29,7 @@ from knowledge.labelled import read_examples
 KIND_EXAMPLES_GLOB = "mention_kinds*.jsonl"
 CRISIS_FILE = "crisis.yaml"
 KIND_WEIGHTS_PATH = Path(__file__).resolve().parent / "text" / "mention_kind.npz"
-THREATS_FILE = "threats.jsonl"
+THREATS_GLOB = "threats*.jsonl"
 THREAT_MIN_PROBABILITY = 0.5
 STYLE_WEIGHT = 1.0  # the style cues against the unit-norm text blocks
 # Another kind than customer voice needs this much probability: leaving a customer
@@ -155,7 +155,7 @@ class ThreatExample(Strict):
 
 
 def load_threat_examples(shared_dir: Path) -> list[ThreatExample]:
-    return read_examples(shared_dir, THREATS_FILE, ThreatExample)
+    return read_examples(shared_dir, THREATS_GLOB, ThreatExample)
 
 
 def style_rows(texts: Sequence[str], ratings: Sequence[int | None], crisis: Sequence[CrisisPattern]) -> csr_matrix:

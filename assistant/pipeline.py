@@ -50,6 +50,7 @@ from assistant.prompts import load_prompts
 from assistant.reply_checks import ReplyChecks, load_reply_lexicon
 from assistant.retrieve import retrieve
 from assistant.structured import StructuredCaller
+from assistant.text.instructions import split_instructions
 from assistant.text.sentiment import WEIGHTS_PATH, SentimentModel
 from assistant.tokens import TokenCounter
 from knowledge.embeddings import Embedder
@@ -119,16 +120,19 @@ def _flow(
 ) -> Generator[_ModelCall, Any, PipelineResult]:
     """The flow, written once: each `yield` hands a model step to the driver and gets its result."""
     brand, vector, duplicates = _look_up(mention, parts)
-    classification = yield _ModelCall(parts.classifier, "classify", (mention, brand, vector, duplicates))
+    said, said_vector, set_aside = _author_says(mention, vector, parts)
+    classification = yield _ModelCall(parts.classifier, "classify", (said, brand, said_vector, duplicates))
     parts.store.remember_mention(mention, vector)
     decision = decide(classification, brand, mention.platform)
     if not decision.replies:
         return PipelineResult(mention=mention, classification=classification, decision=decision)
-    request = _request(mention, brand, classification, decision, vector, parts, case_ref, now)
+    request = _request(said, brand, classification, decision, said_vector, parts, case_ref, now)
     draft = parts.checker.check((yield _ModelCall(parts.drafter, "draft", (request,))), request)
     if draft.failed_checks and parts.reviser:
         draft = parts.checker.check((yield _ModelCall(parts.reviser, "revise", (draft, request))), request)
     draft = _held_for_operator(draft, decision).model_copy(update={"retrieved_ids": request.knowledge.ids})
+    if set_aside:
+        draft = draft.model_copy(update={"warnings": [*draft.warnings, _set_aside_warning(set_aside)]})
     return PipelineResult(
         mention=mention, classification=classification, decision=decision, draft=draft, case=request.case
     )
@@ -169,6 +173,21 @@ def _look_up(mention: Mention, parts: Components) -> tuple[Brand, np.ndarray, li
     brand = parts.store.load_brand(mention.brand)
     vector = parts.store.embedder.embed_one(mention.text)  # once, for classification and retrieval
     return brand, vector, parts.store.near_duplicates(mention, vector)
+
+
+def _author_says(mention: Mention, vector: np.ndarray, parts: Components) -> tuple[Mention, np.ndarray, list[str]]:
+    """The mention as classified and answered: without the sentences it addresses to the
+    assistant (assistant/text/instructions.py), with its own vector. The stored mention keeps
+    its whole text."""
+    split = split_instructions(mention.text)
+    if not split.instructions:
+        return mention, vector, []
+    return mention.model_copy(update={"text": split.said}), parts.store.embedder.embed_one(split.said), split.instructions
+
+
+def _set_aside_warning(instructions: list[str]) -> str:
+    quoted = " ".join(instructions)
+    return f"the mention gives the assistant instructions, set aside and not followed: «{quoted[:200]}»"
 
 
 def _request(
