@@ -46,7 +46,7 @@ from assistant.models import (
 )
 from assistant.text.normalize import content_words, mention_lemmas
 from assistant.text.phrases import asked_about
-from assistant.text.reader import for_reader
+from assistant.text.reader import for_reader, retold_question
 from assistant.text.similarity import closeness
 from assistant.text.situation import (
     Situation,
@@ -256,7 +256,7 @@ REPEAT_MIN = 4  # shorter words («час», «нам») repeat unnoticed
 HOUR = "<hour>"  # what «до скольки …?» asks and «до 22:30» states: the words say neither
 ASKS_HOUR = re.compile(
     r"\b(до скольки|до какого часа|во сколько|со скольки|с какого часа|в котором часу|until what time|what time|"
-    r"how late|how early|opening hours)\b",
+    r"how late|how early|opening hours|круглосуточн\w*|24/7|24 часа|around the clock|open late)\b",
     re.I,
 )
 CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b", re.I)
@@ -279,7 +279,7 @@ class _Composer:
         self.seed = request.mention.id + request.mention.text
         self.values = {
             **placeholders(request, rules, language),
-            **self.situation.slots(language),
+            **self.situation.slots(language, voice.address),
             "topic": self._topic_label(),
         }
         self.given = given_items(request.mention.text, self.situation.details)
@@ -308,7 +308,7 @@ class _Composer:
         if self.mode is ReplyMode.answer or self.deferral is None:
             return body
         rest = [s for s in body if s is not self.deferral]
-        return body if open_questions(self.situation.questions, tuple(s.text for s in rest)) else rest
+        return body if self._open_questions(rest) else rest
 
     def _moves(self) -> list[PlaybookMove]:
         playbook = self.situation.playbook
@@ -373,25 +373,33 @@ class _Composer:
         # a second fact goes before the first when space is short
         sentences = [self._fact_sentence(f, 1 + (i > 0), about=q) for i, (f, q) in enumerate(self.answers)]
         asked = self.situation.questions or self.mode is ReplyMode.answer
-        still_open = self.unanswered or self._left_open(sentences)
+        still_open = self.unanswered or self._open_questions(sentences)
         if asked and (still_open or not self.answers):
             # who will answer, and when, naming what («про сдачу уточним…»): never silence
-            self.values["asked"] = (
-                asked_about(still_open[0], self.common) if still_open and self.language == "ru" else ""
-            )
+            self.values |= self._what_is_deferred(still_open[0] if still_open else "")
             self.deferral = self._pick("no_answer")
             sentences.append(self.deferral)
         return sentences
 
-    def _left_open(self, sentences: list[Sentence]) -> list[str]:
-        """A fact was found for each question, but its sentences leave one open («кто вернёт
-        деньги или активирует сертификат?» and how refunds are decided)."""
-        return open_questions(self.situation.questions, tuple(s.text for s in sentences))
+    def _what_is_deferred(self, question: str) -> dict[str, str]:
+        """{asked}: what the open question is about («про сдачу»); failing that, {question}: the
+        question retold («уточним, обязан ли курьер подниматься на этаж»). Russian only."""
+        if not question or self.language != "ru":
+            return {"asked": "", "question": ""}
+        asked = asked_about(question, self.common)
+        return {"asked": asked, "question": "" if asked else retold_question(question, self.voice.address)}
+
+    def _open_questions(self, sentences: list[Sentence]) -> list[str]:
+        """The questions these sentences leave open, as the unanswered-question check counts
+        them: a fact was found for each question, but its sentences may leave one open («кто
+        вернёт деньги или активирует сертификат?» and how refunds are decided)."""
+        everyday = everyday_words(self.request.brand, self.language)
+        return open_questions(self.situation.questions, tuple(s.text for s in sentences), everyday)
 
     def _fact_sentence(self, fact: Fact, priority: int = 1, about: str = "") -> Sentence:
         """The fact's sentences that bear on the mention, never one asking for what the author gave."""
         wanted = _content_lemmas(about) if about else self.situation.lemmas
-        excerpt = fact_excerpt(fact, self.language, wanted, keep=self._worth_quoting)
+        excerpt = fact_excerpt(fact, self.language, wanted, keep=self._worth_quoting, common=self.common)
         if self.language == "ru":
             excerpt = for_reader(excerpt, self.voice.address)  # «клиент пишет в чат» → «пишите в чат»
         self.words |= self._distinct_words(excerpt)
@@ -522,17 +530,29 @@ def fact_lemmas(fact: Fact, language: str) -> frozenset[str]:
 
 
 def fact_excerpt(
-    fact: Fact, language: str, wanted: frozenset[str], most: int = 2, keep: Callable[[str], bool] = lambda _: True
+    fact: Fact,
+    language: str,
+    wanted: frozenset[str],
+    most: int = 2,
+    keep: Callable[[str], bool] = lambda _: True,
+    common: frozenset[str] = frozenset(),
 ) -> str:
     """The fact's sentences that bear on what the author wrote (at most two, in their order);
-    its first sentence when none does: a reply quotes what answers, not the whole paragraph."""
+    its first sentence when none does: a reply quotes what answers, not the whole paragraph.
+    A sentence bears by a word of the mention that is not one of the brand's everyday `common`
+    ones (a second sentence sharing only «карта» is padding); by any word when none does."""
     sentences = [s.text for s in razdel.sentenize(fact_text(fact, language)) if keep(s.text)]
     if not sentences:
         return ""
-    stems = {word[:STEM] for word in content_words(wanted)}
-    scored = [(len({w[:STEM] for w in _content_lemmas(s)} & stems), i) for i, s in enumerate(sentences)]
-    chosen = sorted(i for score, i in sorted(scored, key=lambda p: -p[0])[:most] if score > 0) or [0]
+    words = content_words(wanted)
+    distinctive = {word[:STEM] for word in words - common}
+    chosen = _bearing(sentences, distinctive, most) or _bearing(sentences, {w[:STEM] for w in words}, most) or [0]
     return " ".join(sentences[i] for i in chosen)
+
+
+def _bearing(sentences: list[str], stems: set[str], most: int) -> list[int]:
+    scored = [(len({w[:STEM] for w in _content_lemmas(s)} & stems), i) for i, s in enumerate(sentences)]
+    return sorted(i for score, i in sorted(scored, key=lambda p: -p[0])[:most] if score > 0)
 
 
 def overlap(words: frozenset[str] | set[str], other: frozenset[str]) -> int:
@@ -586,6 +606,11 @@ def _closest_by_questions(question: str, facts: list[Fact]) -> list[Fact]:
     near = closeness(examples, frozenset(mention_lemmas(question)), unseen_counts=True)
     best = max(near, key=near.__getitem__, default=None)
     return [f for f in facts if f.id == best] if best and near[best] >= QUESTION_CLOSENESS else []
+
+
+def everyday_words(brand: Brand, language: str) -> frozenset[str]:
+    """The brand's everyday words: common to its public facts, or its own names."""
+    return common_words(brand.public_facts, language) | brand_words(brand)
 
 
 def common_words(facts: list[Fact], language: str, share: float = COMMON_SHARE) -> frozenset[str]:

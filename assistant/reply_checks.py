@@ -20,12 +20,11 @@ import razdel
 import yaml
 
 from assistant.cues import numbers_in
-from assistant.draft import DraftRequest, common_words, fact_text, mention_lemmas
+from assistant.draft import DraftRequest, everyday_words, fact_text, mention_lemmas
 from assistant.hours import is_within_hours
 from assistant.models import CheckResult, Fact, MentionKind, ReplyMode, RiskFlag
 from assistant.text.normalize import content_words, english_stem, lemma, lemmas
 from assistant.text.situation import (
-    brand_words,
     given_items,
     is_first_name,
     nominative,
@@ -136,7 +135,7 @@ class ReplyChecks:
 
     def irrelevant_fact(self, text: str, request: DraftRequest) -> CheckResult:
         brand, language = request.brand, _language(text)
-        common = common_words(brand.public_facts, language) | brand_words(brand)
+        common = everyday_words(brand, language)
         mention = content_words(mention_lemmas(request.mention.text)) - common
         situation = request.situation
         bearing = set(situation.playbook.facts) if situation.playbook else set()
@@ -159,7 +158,8 @@ class ReplyChecks:
         return _result("internal_info", not found, "; ".join(f"«{f}»" for f in found))
 
     def unanswered_question(self, text: str, request: DraftRequest) -> CheckResult:
-        unanswered = open_questions(request.situation.questions, (text,))
+        everyday = everyday_words(request.brand, _language(text))
+        unanswered = open_questions(request.situation.questions, (text,), everyday)
         if not unanswered or self._defers(text):
             return _result("unanswered_question", True, "every question answered or honestly deferred")
         return _result("unanswered_question", False, "not answered: " + " | ".join(f"«{q}»" for q in unanswered))

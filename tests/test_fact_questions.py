@@ -104,3 +104,11 @@ def test_a_reply_answers_from_the_fact_found_by_meaning(components):
     text = "оформил обед полчаса назад — как узнать, где курьер сейчас??"
     result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
     assert result.draft is not None and "order-tracking" in result.draft.cited_ids, result.draft
+
+
+def test_a_question_naming_no_thing_is_retold_in_the_promise_to_answer(components):
+    """«Кому можно написать?» names no thing for «про …»: the promise retells the question."""
+    text = "Нам нужна доставка обедов на 25 человек в офис три раза в неделю. Кому можно написать по этому вопросу?"
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.telegram), components)
+    assert result.draft is not None
+    assert ", кому можно написать по этому вопросу, и ответим" in result.draft.text, result.draft.text

@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.models import Address
-from assistant.text.reader import for_reader
+from assistant.text.reader import for_reader, retold_question
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,27 @@ def test_text_without_the_customer_or_with_a_clause_about_them_stays_as_written(
     assert for_reader(plain, Address.formal) == plain
     relative = "Клиент, который оплатил заказ картой, получает чек."
     assert for_reader(relative, Address.formal) == relative
+
+
+@pytest.mark.parametrize(
+    ("question", "formal", "informal"),
+    [
+        ("Курьер обязан подниматься на этаж?", "обязан ли курьер подниматься на этаж", None),
+        ("а вы возите в Мурино?", "возим ли мы в Мурино", None),
+        ("где мой заказ?", "где Ваш заказ", "где твой заказ"),
+        ("Я могу забрать карту в воскресенье?", "можете ли Вы забрать карту в воскресенье", "можешь ли ты забрать карту в воскресенье"),
+        ("До скольки работает отделение на Ленина?", "до скольки работает отделение на Ленина", None),
+        ("Подскажите, у вас есть детское меню?", "есть ли у нас детское меню", None),
+    ],
+)
+def test_a_question_retold_by_the_brand(question: str, formal: str, informal: str | None) -> None:
+    assert retold_question(question, Address.formal) == formal
+    assert retold_question(question, Address.informal) == (informal or formal)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["Это платно?", "Я заказал вчера в 19:00 роллы. Где они, почему их до сих пор нет, кто за это ответит и когда?"],
+)
+def test_a_question_not_retold_when_its_shape_is_unsure(question: str) -> None:
+    assert retold_question(question, Address.formal) == ""

@@ -113,6 +113,13 @@ def _noun_in_context(words: list[str], i: int) -> Parse:
     return nouns[0]
 
 
+def yours(noun: str, address: Address, case: str, plural: bool = False) -> str:
+    """The reader's own person in a case, with «Ваш» or «твой» agreeing: «Вашей дочери», «твоему сыну»."""
+    parse = next((p for p in morph().parse(noun) if "NOUN" in p.tag), morph().parse(noun)[0])
+    form = parse.inflect({case, "plur" if plural else "sing"}) or parse
+    return f"{_possessive(form, address, False)} {form.word}"
+
+
 def _possessive(noun: Parse, address: Address, first: bool) -> str:
     """«ваш» / «твой» agreeing with the noun it now stands before."""
     base = "ваш" if address is Address.formal else "твой"
@@ -153,3 +160,72 @@ def _joined(sentence: str, tokens: list, words: list[str]) -> str:
             last += len(rest) - len(rest.lstrip())
     out.append(sentence[last:])
     return "".join(out)
+
+
+# --- a question retold -------------------------------------------------------------------
+
+QUESTION_WORDS = frozenset(
+    {"кто", "что", "где", "когда", "почему", "зачем", "как", "сколько", "какой", "чей", "куда", "откуда", "ли"}
+)
+# «Вы» of the author is the brand: «вы возите в Мурино?» is retold «возим ли мы в Мурино»
+BRAND_PRONOUN = {"вы": "мы", "вас": "нас", "вам": "нам", "вами": "нами"}
+MAX_RETOLD_WORDS = 12
+_LEADING = frozenset({"а", "и", "ну", "так", "вот", "подскажите", "скажите", "пожалуйста", "ребят", "ребята"})
+_YES_NO_HEADS = frozenset({"VERB", "PRED", "ADJS", "PRTS", "INFN"})
+
+
+def retold_question(question: str, address: Address) -> str:
+    """A question as a brand retells it after «уточним, …»: «Курьер обязан подниматься на
+    этаж?» → «обязан ли курьер подниматься на этаж», «а вы возите в Мурино?» → «возим ли мы в
+    Мурино», «где мой заказ?» → «где Ваш заказ». The author's «я» and «мой» become the reader's,
+    their «вы» the brand's «мы». "" when the question is long or its shape is not one of these."""
+    tokens = [t.text for t in razdel.tokenize(question.split("?")[0])]
+    while tokens and (tokens[0] in (",", "—", "-") or tokens[0].lower() in _LEADING):
+        tokens = tokens[1:]
+    words = [t for t in tokens if t.isalpha()]
+    if not words or len(words) > MAX_RETOLD_WORDS or any(t in (".", "!", ";", ":") for t in tokens):
+        return ""
+    parses = [_parse(t) for t in tokens]
+    if not _keeps_capital(tokens[0], parses[0]):
+        tokens[0] = tokens[0][:1].lower() + tokens[0][1:]
+    retold = [_retold_word(t, p, address) for t, p in zip(tokens, parses, strict=True)]
+    if not any(p.normal_form in QUESTION_WORDS for p in parses[:3]) and "ли" not in (t.lower() for t in tokens):
+        retold = _with_li(retold, parses)
+    return _joined_words(retold) if retold else ""
+
+
+def _retold_word(token: str, parse: Parse, address: Address) -> str:
+    lower = token.lower()
+    if lower in BRAND_PRONOUN:
+        return BRAND_PRONOUN[lower]
+    if "NPRO" in parse.tag and parse.tag.person == "1per" and parse.tag.number == "sing":
+        return PRONOUN[address].get(parse.tag.case or "nomn", token)
+    if parse.normal_form in ("мой", "ваш") and "ADJF" in parse.tag:
+        base = "ваш" if parse.normal_form == "мой" else "наш"
+        if base == "ваш" and address is Address.informal:
+            base = "твой"
+        word = _inflected(morph().parse(base)[0], {g for g in (parse.tag.case, parse.tag.number, parse.tag.gender) if g}, base)
+        return word.capitalize() if base == "ваш" else word
+    if "VERB" in parse.tag and parse.tag.person == "1per" and parse.tag.number == "sing":
+        return _inflected(parse, {"2per", "plur" if address is Address.formal else "sing"}, token)
+    if "VERB" in parse.tag and parse.tag.person == "2per" and parse.tag.number == "plur":
+        return _inflected(parse, {"1per", "plur"}, token)
+    return token
+
+
+def _with_li(words: list[str], parses: list[Parse]) -> list[str]:
+    """A yes-or-no question takes «ли» after its predicate, brought to the front: «можно ли
+    оплатить», «возим ли мы», «есть ли у нас»; [] when there is no predicate to front."""
+    for i, parse in enumerate(parses):
+        if parse.tag.POS in _YES_NO_HEADS or parse.normal_form in ("можно", "нужно", "надо", "нельзя", "есть"):
+            return [words[i], "ли", *words[:i], *words[i + 1 :]]
+    return []
+
+
+def _keeps_capital(token: str, parse: Parse) -> bool:
+    return token[:1].isupper() and ({"Name", "Geox", "Surn", "Orgn"} & set(parse.tag.grammemes) or (token.isupper() and len(token) > 1))
+
+
+def _joined_words(words: list[str]) -> str:
+    text = " ".join(words)
+    return text.replace(" ,", ",").replace(" .", ".").replace("« ", "«").replace(" »", "»")

@@ -18,10 +18,11 @@ from functools import lru_cache
 import razdel
 
 from assistant import cues
-from assistant.models import Brand, Classification, Playbook, ReplyMode
+from assistant.models import Address, Brand, Classification, Playbook, ReplyMode, Sentiment
 from assistant.text.normalize import content_words, english_stem, lemma, mention_lemmas, morph
 from assistant.text.phrases import PRAISE_WORDS, ReviewPoints, complained_things, review_points
 from assistant.text.playbook_choice import choose_playbook, second_issue
+from assistant.text.reader import PRONOUN, yours
 
 # The roles a sentence gives a duration, an amount or a date: the role whose word stands
 # nearest to the detail in its sentence («40 минут в очереди ради операции на 5 минут»).
@@ -55,6 +56,15 @@ TREATED = re.compile(
     r"\bhospital|\bambulance|\ba&e\b|\bER\b|\bdoctor|\bepipen|\bparamedic",
     re.I,
 )
+# The author's close people: a reply to «у дочки после вашего обеда сыпь» names her, not «Вас».
+# Spouses and children are the author's; other kin only with «мой», «наш» before them: «с
+# дедушкой в очереди» is a stranger.
+CLOSE_PEOPLE = frozenset({"дочь", "дочка", "сын", "сынок", "муж", "жена", "супруг", "супруга"})
+KIN = frozenset(
+    {"ребенок", "малыш", "малышка", "мама", "мать", "папа", "отец", "бабушка", "дедушка", "внук", "внучка"}
+    | {"брат", "сестра"}
+)
+_AUTHOR = frozenset({"меня", "мне"})  # «у меня», «мне плохо»: «я заказала» harms nobody
 TOLD_WORDS = 25  # a mention this long has told what happened: «расскажите, что случилось» would not read it
 _EARLIER_CASE = re.compile(r"^(обращени|заявк|claim|request|ticket|тикет)", re.I)
 _CODE = re.compile(r"(\d{4,12}(?:-\d{2,8})*|[A-ZА-Я]{2,4}-\d{2,6}(?:-\d{2,8})*)")
@@ -131,10 +141,21 @@ class Situation:
     done: frozenset[str] = frozenset()  # what the author says they did («заблокировала карту»), by action_key
     also: Playbook | None = None  # a complaint's second problem («…и суп еле тёплый»): one sentence of its own
     things: str = ""  # what the second problem is about, in the accusative («суп и картошку»)
+    harmed: tuple[str, bool, bool] | None = None  # the close person it happened to: lemma, plural, the author too
+    praise: bool = False  # the mention praises: a suspected fake of praise is not met with «если что-то пошло не так»
 
-    def slots(self, language: str) -> dict[str, str]:
-        """The playbook slots the mention fills: {order}, {delay}, {employee}, {employee_dat}, …"""
+
+    def slots(self, language: str, address: Address = Address.formal) -> dict[str, str]:
+        """The playbook slots the mention fills: {order}, {delay}, {employee}, {employee_dat},
+        {harmed} (the close person it happened to, in the dative: «Вашей дочери»), …"""
         values = {role: detail.text for role, detail in self.details.items()}
+        if self.praise:
+            values["praise"] = "yes"  # a condition only: {?praise}, {!praise}
+        if self.harmed and language == "ru":
+            person, plural, author_too = self.harmed
+            values["harmed"] = yours(person, address, "datv", plural=plural)
+            if author_too:  # «Вам и Вашему мужу»
+                values["harmed"] = f"{PRONOUN[address]['datv']} и {values['harmed']}"
         if TREATED.search(self.text):
             values["treated"] = "yes"  # a condition only: the author is already in a doctor's care
         if len(self.text.split()) >= TOLD_WORDS:
@@ -171,7 +192,32 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         done=done_actions(text),
         also=second[0] if second else None,
         things=_second_things(sentences[second[1]], second[0], brand) if second else "",
+        harmed=close_person(text),
+        praise=classification.sentiment is Sentiment.positive,
     )
+
+
+def _ye(word: str) -> str:
+    return word.replace("ё", "е")
+
+
+def close_person(text: str) -> tuple[str, bool, bool] | None:
+    """The first of the author's close people the mention names: lemma, whether many («у
+    детей»; «у дочки» is one, a singular reading wins) and whether the author was harmed with
+    them («у мужа и у меня рвота»: «меня», «мне» in the same sentence); None when it names none."""
+    for sentence in razdel.sentenize(text):
+        words = [t.text.lower() for t in razdel.tokenize(sentence.text)]
+        for i, word in enumerate(words):
+            mine = i > 0 and _parses(words[i - 1])[0].normal_form in ("мой", "наш")
+            people = [p for p in _parses(word) if "NOUN" in p.tag and _is_close(_ye(p.normal_form), mine)]
+            if people:
+                plural = all(p.tag.number == "plur" for p in people)
+                return people[0].normal_form, plural, bool(_AUTHOR & set(words))
+    return None
+
+
+def _is_close(lemma: str, mine: bool) -> bool:
+    return lemma in CLOSE_PEOPLE or (mine and lemma in KIN)
 
 
 def _problem_told(sentence: str) -> frozenset[str]:
@@ -374,11 +420,28 @@ def reply_words(texts: tuple[str, ...]) -> set[str]:
     return {w.lower() for text in texts for w in re.findall(r"[A-Za-zА-Яа-яЁё]{4,}", text)}
 
 
-def open_questions(questions: list[str], reply_texts: tuple[str, ...]) -> list[str]:
+def open_questions(
+    questions: list[str], reply_texts: tuple[str, ...], common: frozenset[str] = frozenset()
+) -> list[str]:
     """The questions a reply made of these texts leaves unanswered (the drafter and the
-    unanswered-question check judge alike)."""
+    unanswered-question check judge alike). A question is answered when the reply has most of
+    its words, or a third of its own ones (not the brand's everyday `common` words): «можно
+    погасить досрочно без штрафов?» is met by «досрочно … без комиссии», and «уточним» after
+    that reads as a contradiction (the blind reviews' repetitive tag)."""
     said = content_words(mention_lemmas(" ".join(reply_texts)))
-    return [q for q in questions if not answers_question(q, said, reply_texts)]
+    stems = {w[:4] for w in said}
+    everyday = {w[:4] for w in common}
+    return [
+        q
+        for q in questions
+        if not answers_question(q, said, reply_texts) and not _third_said(q, stems, everyday)
+    ]
+
+
+def _third_said(question: str, said: set[str], everyday: set[str]) -> bool:
+    """A third of the question's own words (not the brand's everyday ones) are in the reply."""
+    own = {w[:4] for w in content_words(mention_lemmas(question))} - everyday
+    return bool(own) and len(own & said) >= math.ceil(len(own) / 3)
 
 
 def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[str, ...] = ()) -> bool:
