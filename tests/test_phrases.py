@@ -24,6 +24,16 @@ def test_the_remark_is_kept_apart_from_the_praise():
     assert points.remark == "вегетарианские позиции"
 
 
+def test_a_remark_named_as_one_wins_over_a_but():
+    """«…но сами прислали промокод» is praise with a «но»; «из пожеланий — …» is the remark."""
+    points = review_points(
+        "Любимое — тыквенный крем-суп. Один раз опоздали на час, но сами прислали промокод. "
+        "Из пожеланий — добавьте побольше блюд без глютена."
+    )
+    assert points.praised == ["тыквенный крем-суп"]
+    assert points.remark == "блюда без глютена"
+
+
 def test_an_adjective_agrees_with_its_noun_after_inflection():
     assert review_points("Очень понравилась сырная лепёшка.").praised == ["сырную лепёшку"]
 

@@ -18,10 +18,13 @@ from pymorphy3.analyzer import Parse
 
 from assistant.text.normalize import morph
 
-# A sentence with one of these is the author's remark, not their praise («из минусов…», «но…»).
+# A sentence with one of these is the author's remark, not their praise («из минусов…», «но…»);
+# a remark named as one («из пожеланий — …») wins over a «но» («опоздали, но сами прислали промокод»).
 REMARK_WORDS = frozenset([
-    "минус", "но", "однако", "жаль", "хотеться", "единственный", "недостаток", "маловато", "мало", "пожелание",
+    "минус", "жаль", "хотеться", "единственный", "недостаток", "маловато", "мало", "пожелание",
+    "добавить", "пожелать",
 ])  # fmt: skip
+BUT_WORDS = frozenset(["но", "однако"])
 # Nouns that name no thing a reply could thank for: time, quantity, the order itself, people
 # in general, places, the review, and problems («ни одной задержки» praises, but not the delay).
 GENERIC_NOUNS = frozenset([
@@ -31,6 +34,7 @@ GENERIC_NOUNS = frozenset([
     "семья", "коллега", "офис", "дом", "квартира", "адрес", "район", "город", "место", "улица", "работа", "комментарий",
     "сообщение", "количество", "штука", "рубль", "сумма", "деньга", "цена", "минус", "плюс", "момент", "вещь", "всё",
     "весь", "раза", "задержка", "опоздание", "проблема", "ошибка", "жалоба", "претензия", "замечание", "недостаток", "итог", "целое",
+    "пожелание",
     "общее", "вариант", "сторона", "случай", "рождение", "огонь", "бомба", "класс", "супер", "восторг", "кайф", "топ",
     "шедевр", "пушка", "любовь", "радость", "удовольствие",
 ])  # fmt: skip
@@ -40,12 +44,12 @@ PRAISE_WORDS = frozenset([
     "супер", "класс", "классный", "удобный", "удобно", "быстрый", "быстро", "свежий", "горячий", "сочный", "сытный", "честно",
     "честный", "спасибо", "благодарить", "благодарность", "молодец", "рекомендовать", "идеальный", "идеально", "прекрасный", "замечательный", "восторг", "кайф",
     "топ", "хороший", "хорошо", "приятный", "приятно", "вежливый", "тёплый", "аккуратный", "аккуратно", "нежный", "ароматный", "хрустящий",
-    "выручить", "помочь", "спасти", "порадовать", "радовать", "понятный", "простой", "щедрый",
+    "выручить", "помочь", "спасти", "порадовать", "радовать", "понятный", "простой", "щедрый", "любимый",
 ])  # fmt: skip
 # The customer's dealings with support, not a thing that went wrong («обращение открыто»).
 CASE_NOUNS = frozenset(["обращение", "заявка", "ответ", "вопрос", "статус", "запрос"])
 MAX_PRAISED = 2
-_PREPOSITIONS_WITH = frozenset(["с", "со"])
+_PREPOSITIONS_WITH = {"с": "ablt", "со": "ablt", "без": "gent"}  # «поке с лососем», «блюда без глютена»
 _OBLIQUE_ENDING = re.compile(r"(ом|ем|ой|ей|ам|ям|ах|ях|ами|ями|у|ю)$")
 
 
@@ -58,17 +62,20 @@ class ReviewPoints:
 def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> ReviewPoints:
     """The praised things and the remark of a (mostly positive) review."""
     praised: list[str] = []
-    remark: str | None = None
+    remarks: dict[bool, str | None] = {True: None, False: None}  # named as a remark, or after «но»
     for sentence in razdel.sentenize(text):
         parses = [_parse(token.text) for token in razdel.tokenize(sentence.text)]
-        if {p.normal_form for p in parses} & REMARK_WORDS:
-            remark = remark or next((_accusative(p) for p in noun_phrases(parses, brand_words)), None)
+        lemmas = {p.normal_form for p in parses}
+        if lemmas & (REMARK_WORDS | BUT_WORDS):
+            named = bool(lemmas & REMARK_WORDS)
+            found = next((_accusative(p) for p in noun_phrases(parses, brand_words)), None)
+            remarks[named] = remarks[named] or found
             continue
         for clause in _clauses(parses):
             first = next(iter(noun_phrases(clause, brand_words)), None)
             if first and {p.normal_form for p in clause} & PRAISE_WORDS and _accusative(first) not in praised:
                 praised.append(_accusative(first))
-    return ReviewPoints(praised=praised[:MAX_PRAISED], remark=remark)
+    return ReviewPoints(praised=praised[:MAX_PRAISED], remark=remarks[True] or remarks[False])
 
 
 def complained_things(sentence: str, known: frozenset[str], brand_words: frozenset[str] = frozenset()) -> str:
@@ -115,8 +122,8 @@ def _clauses(parses: list[Parse]) -> list[list[Parse]]:
 
 
 def noun_phrases(parses: list[Parse], brand_words: frozenset[str] = frozenset()) -> list[list[Parse]]:
-    """Each thing-naming noun with the adjectives before it and a «с …» after it
-    («поке с лососем», «вегетарианских позиций»)."""
+    """Each thing-naming noun with the adjectives before it and a «с …» or «без …» after it
+    («поке с лососем», «вегетарианских позиций», «блюд без глютена»)."""
     found: list[list[Parse]] = []
     taken = -1
     for index, parse in enumerate(parses):
@@ -126,7 +133,8 @@ def noun_phrases(parses: list[Parse], brand_words: frozenset[str] = frozenset())
         while start > 0 and start - 1 > taken and _agrees(parses[start - 1], parse):
             start -= 1
         end = index + 1
-        if end + 1 < len(parses) and parses[end].word in _PREPOSITIONS_WITH and _is_noun(parses[end + 1], "ablt"):
+        with_case = _PREPOSITIONS_WITH.get(parses[end].word) if end + 1 < len(parses) else None
+        if with_case and _is_noun(parses[end + 1], with_case):
             end += 2
         found.append(parses[start:end])
         taken = end - 1
