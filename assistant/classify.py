@@ -250,7 +250,8 @@ class OfflineClassifier:
             signals.append(f"extreme rating ({rating}★) with superlatives")
         if duplicates:
             signals.append("near-duplicate of other people's mentions: " + ", ".join(duplicates[:3]))
-        lived = done_actions(text) if cues.detect_language(text) == "ru" else None  # pymorphy3: Russian only
+        # what the author did, «быть» aside («худшее, что со мной было» tells nothing); pymorphy3: Russian only
+        lived = done_actions(text) - {"быть"} if cues.detect_language(text) == "ru" else None
         if lived == frozenset():
             signals.append("no trace of a customer: tells nothing the author did")
         if named or duplicates:

@@ -383,11 +383,19 @@ class _Composer:
 
     def _what_is_deferred(self, question: str) -> dict[str, str]:
         """{asked}: what the open question is about («про сдачу»); failing that, {question}: the
-        question retold («уточним, обязан ли курьер подниматься на этаж»). Russian only."""
+        question retold («уточним, обязан ли курьер подниматься на этаж»), only in words the
+        brand's facts use. Russian only."""
         if not question or self.language != "ru":
             return {"asked": "", "question": ""}
         asked = asked_about(question, self.common)
-        return {"asked": asked, "question": "" if asked else retold_question(question, self.voice.address)}
+        retold = "" if asked else retold_question(question, self.voice.address)
+        return {"asked": asked, "question": retold if self._in_own_words(retold) else ""}
+
+    def _in_own_words(self, text: str) -> bool:
+        """Every word of it is one the brand's own facts use: a question retold in a public reply
+        never carries what an injection put in it («служебный промокод», another brand's name)."""
+        vocabulary = frozenset().union(*(fact_lemmas(f, self.language) for f in self.facts))
+        return _content_lemmas(text) <= vocabulary
 
     def _open_questions(self, sentences: list[Sentence]) -> list[str]:
         """The questions these sentences leave open, as the unanswered-question check counts

@@ -172,6 +172,7 @@ BRAND_PRONOUN = {"вы": "мы", "вас": "нас", "вам": "нам", "вам
 MAX_RETOLD_WORDS = 12
 _LEADING = frozenset({"а", "и", "ну", "так", "вот", "подскажите", "скажите", "пожалуйста", "ребят", "ребята"})
 _YES_NO_HEADS = frozenset({"VERB", "PRED", "ADJS", "PRTS", "INFN"})
+_OURS = frozenset({"мой", "ваш", "наш", "можно", "нужно", "надо", "нельзя", "обязанный", "обязать", "должный"})
 
 
 def retold_question(question: str, address: Address) -> str:
@@ -186,12 +187,21 @@ def retold_question(question: str, address: Address) -> str:
     if not words or len(words) > MAX_RETOLD_WORDS or any(t in (".", "!", ";", ":") for t in tokens):
         return ""
     parses = [_parse(t) for t in tokens]
+    if not any(_speaks_of_us(p) for p in parses):
+        return ""  # «кто уже пробовал?» asks other readers, not the brand
     if not _keeps_capital(tokens[0], parses[0]):
         tokens[0] = tokens[0][:1].lower() + tokens[0][1:]
     retold = [_retold_word(t, p, address) for t, p in zip(tokens, parses, strict=True)]
     if not any(p.normal_form in QUESTION_WORDS for p in parses[:3]) and "ли" not in (t.lower() for t in tokens):
         retold = _with_li(retold, parses)
     return _joined_words(retold) if retold else ""
+
+
+def _speaks_of_us(parse: Parse) -> bool:
+    """A word that puts the author or the brand in the question: «я», «вы», «мой», a verb in
+    the first or second person, or what one may or must do («можно», «обязан»)."""
+    personal = parse.tag.person in ("1per", "2per") and ("NPRO" in parse.tag or "VERB" in parse.tag)
+    return personal or parse.normal_form in _OURS
 
 
 def _retold_word(token: str, parse: Parse, address: Address) -> str:

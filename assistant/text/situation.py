@@ -20,7 +20,7 @@ import razdel
 from assistant import cues
 from assistant.models import Address, Brand, Classification, Playbook, ReplyMode, Sentiment
 from assistant.text.normalize import content_words, english_stem, lemma, mention_lemmas, morph
-from assistant.text.phrases import PRAISE_WORDS, ReviewPoints, complained_things, review_points
+from assistant.text.phrases import PRAISE_WORDS, ReviewPoints, asked_about, complained_things, review_points
 from assistant.text.playbook_choice import choose_playbook, second_issue
 from assistant.text.reader import PRONOUN, yours
 
@@ -439,9 +439,12 @@ def open_questions(
 
 
 def _third_said(question: str, said: set[str], everyday: set[str]) -> bool:
-    """A third of the question's own words (not the brand's everyday ones) are in the reply."""
+    """A third of the question's own words (not the brand's everyday ones) are in the reply, and
+    the thing it asks about: «можно ли внести материнский капитал как первоначальный взнос?» is
+    not answered by «первоначальный взнос — от 20%»."""
     own = {w[:4] for w in content_words(mention_lemmas(question))} - everyday
-    return bool(own) and len(own & said) >= math.ceil(len(own) / 3)
+    subject = {w[:4] for w in content_words(mention_lemmas(asked_about(question)))}
+    return bool(own) and len(own & said) >= math.ceil(len(own) / 3) and subject <= said
 
 
 def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[str, ...] = ()) -> bool:
