@@ -13,6 +13,7 @@ when the draft cites it (`Draft.cited_ids`: its sentences are in the reply).
 from __future__ import annotations
 
 import argparse
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,10 +35,15 @@ class LabelledQuestion(BaseModel):
     answers: list[str] = Field(min_length=1)
 
 
+# A promise to find out and answer later («Уточним у коллег…», "We'll check this…").
+DEFERRAL = re.compile(r"\bуточним\b|передали (Ваш )?вопрос|we'?ll check (this|it)|we will check", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Answered:
     case: LabelledQuestion
     cited: tuple[str, ...]
+    deferred: bool = False  # the reply also promises to find out and answer later
 
     @property
     def found(self) -> bool:
@@ -57,7 +63,8 @@ def load_questions(path: Path = DATASETS_DIR / "fact_questions.yaml") -> list[La
 def answer(case: LabelledQuestion, parts: Components) -> Answered:
     mention = Mention(id=case.id, brand=case.brand, platform=case.platform, text=case.text)
     result = run(mention, parts)
-    return Answered(case, tuple(result.draft.cited_ids) if result.draft else ())
+    draft = result.draft
+    return Answered(case, tuple(draft.cited_ids) if draft else (), bool(draft and DEFERRAL.search(draft.text)))
 
 
 def figures(outcomes: list[Answered]) -> dict[str, float]:
@@ -100,6 +107,11 @@ def main() -> None:
     for name, half in halves(outcomes, lambda o: o.case.id):
         measured = figures(half)
         print(f"{name:<8} n={len(half):>3} answered={measured['answered']:.3f} stray={measured['stray_per_reply']:.2f}")
+        # the two ways a deferral misleads: «уточним» after the right answer, and none after a wrong one
+        right_deferred = sum(o.found and o.deferred for o in half)
+        wrong_silent = sum(not o.found and not o.deferred for o in half)
+        print(f"{'':<8} answered yet deferred {right_deferred}/{sum(o.found for o in half)}, "
+              f"not answered and not deferred {wrong_silent}/{sum(not o.found for o in half)}")
     if args.errors:
         for o in outcomes:
             if not o.found and not is_heldout_id(o.case.id):
