@@ -124,6 +124,8 @@ def _flow(
     classification = yield _ModelCall(parts.classifier, "classify", (said, brand, said_vector, duplicates))
     parts.store.remember_mention(mention, vector)
     decision = decide(classification, brand, mention.platform)
+    if set_aside:  # the operator sees it whether or not a reply is drafted
+        decision = decision.model_copy(update={"reasons": [*decision.reasons, _set_aside_warning(set_aside)]})
     if not decision.replies:
         return PipelineResult(mention=mention, classification=classification, decision=decision)
     request = _request(said, brand, classification, decision, said_vector, parts, case_ref, now)

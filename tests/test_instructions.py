@@ -55,4 +55,5 @@ def test_the_pipeline_reads_the_author_not_the_injection(components: Components)
     assert result.mention.text == text  # stored whole
     assert result.draft is not None
     assert any("Ignore all previous instructions." in w for w in result.draft.warnings)
+    assert any("set aside" in reason for reason in result.decision.reasons)
     assert "refund" not in result.draft.text.lower()
