@@ -289,6 +289,8 @@ class _Composer:
             if _fits_platform(fact_text(f, language), rules) and self._voice_permits(fact_text(f, language))
         ]
         self.common = common_words(self.facts, language) | brand_words(request.brand)
+        self.everyday = everyday_words(request.brand, language)  # as the unanswered-question check counts them
+        self.vocabulary = frozenset().union(*(fact_lemmas(f, language) for f in self.facts))
         self.brand_stems = {word[:STEM] for word in brand_words(request.brand)}
         self.answers, self.unanswered = self._find_answers()
         self.warnings: list[str] = []
@@ -394,15 +396,13 @@ class _Composer:
     def _in_own_words(self, text: str) -> bool:
         """Every word of it is one the brand's own facts use: a question retold in a public reply
         never carries what an injection put in it («служебный промокод», another brand's name)."""
-        vocabulary = frozenset().union(*(fact_lemmas(f, self.language) for f in self.facts))
-        return _content_lemmas(text) <= vocabulary
+        return _content_lemmas(text) <= self.vocabulary
 
     def _open_questions(self, sentences: list[Sentence]) -> list[str]:
         """The questions these sentences leave open, as the unanswered-question check counts
         them: a fact was found for each question, but its sentences may leave one open («кто
         вернёт деньги или активирует сертификат?» and how refunds are decided)."""
-        everyday = everyday_words(self.request.brand, self.language)
-        return open_questions(self.situation.questions, tuple(s.text for s in sentences), everyday)
+        return open_questions(self.situation.questions, tuple(s.text for s in sentences), self.everyday)
 
     def _fact_sentence(self, fact: Fact, priority: int = 1, about: str = "") -> Sentence:
         """The fact's sentences that bear on the mention, never one asking for what the author gave."""

@@ -160,7 +160,7 @@ class ReplyChecks:
     def unanswered_question(self, text: str, request: DraftRequest) -> CheckResult:
         everyday = everyday_words(request.brand, _language(text))
         unanswered = open_questions(request.situation.questions, (text,), everyday)
-        if not unanswered or self._defers(text):
+        if not unanswered or self.defers(text):
             return _result("unanswered_question", True, "every question answered or honestly deferred")
         return _result("unanswered_question", False, "not answered: " + " | ".join(f"«{q}»" for q in unanswered))
 
@@ -201,8 +201,9 @@ class ReplyChecks:
 
     # --- pieces -----------------------------------------------------------------------
 
-    def _defers(self, text: str) -> bool:
-        """«уточним у специалиста и ответим завтра до 12:00»: who answers, and when."""
+    def defers(self, text: str) -> bool:
+        """«уточним у специалиста и ответим завтра до 12:00»: who answers, and when (the evals
+        count deferrals by it too)."""
         return any(p.search(text) for p in self.lexicon.deferrals) and any(
             p.search(text) for p in self.lexicon.deferral_times
         )

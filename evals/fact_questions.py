@@ -13,7 +13,6 @@ when the draft cites it (`Draft.cited_ids`: its sentences are in the reply).
 from __future__ import annotations
 
 import argparse
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,15 +34,11 @@ class LabelledQuestion(BaseModel):
     answers: list[str] = Field(min_length=1)
 
 
-# A promise to find out and answer later («Уточним у коллег…», "We'll check this…").
-DEFERRAL = re.compile(r"\bуточним\b|передали (Ваш )?вопрос|we'?ll check (this|it)|we will check", re.IGNORECASE)
-
-
 @dataclass(frozen=True)
 class Answered:
     case: LabelledQuestion
     cited: tuple[str, ...]
-    deferred: bool = False  # the reply also promises to find out and answer later
+    deferred: bool = False  # the reply also promises who will answer and when (the unanswered-question check's reading)
 
     @property
     def found(self) -> bool:
@@ -64,7 +59,8 @@ def answer(case: LabelledQuestion, parts: Components) -> Answered:
     mention = Mention(id=case.id, brand=case.brand, platform=case.platform, text=case.text)
     result = run(mention, parts)
     draft = result.draft
-    return Answered(case, tuple(draft.cited_ids) if draft else (), bool(draft and DEFERRAL.search(draft.text)))
+    deferred = bool(draft and parts.checker.reply_checks.defers(draft.text))
+    return Answered(case, tuple(draft.cited_ids) if draft else (), deferred)
 
 
 def figures(outcomes: list[Answered]) -> dict[str, float]:

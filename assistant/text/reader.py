@@ -172,7 +172,8 @@ BRAND_PRONOUN = {"вы": "мы", "вас": "нас", "вам": "нам", "вам
 MAX_RETOLD_WORDS = 12
 _LEADING = frozenset({"а", "и", "ну", "так", "вот", "подскажите", "скажите", "пожалуйста", "ребят", "ребята"})
 _YES_NO_HEADS = frozenset({"VERB", "PRED", "ADJS", "PRTS", "INFN"})
-_OURS = frozenset({"мой", "ваш", "наш", "можно", "нужно", "надо", "нельзя", "обязанный", "обязать", "должный"})
+_MODALS = frozenset({"можно", "нужно", "надо", "нельзя"})
+_OURS = _MODALS | {"мой", "ваш", "наш", "обязанный", "обязать", "должный"}
 
 
 def retold_question(question: str, address: Address) -> str:
@@ -210,12 +211,10 @@ def _retold_word(token: str, parse: Parse, address: Address) -> str:
         return BRAND_PRONOUN[lower]
     if "NPRO" in parse.tag and parse.tag.person == "1per" and parse.tag.number == "sing":
         return PRONOUN[address].get(parse.tag.case or "nomn", token)
-    if parse.normal_form in ("мой", "ваш") and "ADJF" in parse.tag:
-        base = "ваш" if parse.normal_form == "мой" else "наш"
-        if base == "ваш" and address is Address.informal:
-            base = "твой"
-        word = _inflected(morph().parse(base)[0], {g for g in (parse.tag.case, parse.tag.number, parse.tag.gender) if g}, base)
-        return word.capitalize() if base == "ваш" else word
+    if parse.normal_form == "мой" and "ADJF" in parse.tag:
+        return _possessive(parse, address, False)  # «мой заказ» → «Ваш заказ», «твой заказ»
+    if parse.normal_form == "ваш" and "ADJF" in parse.tag:
+        return _inflected(morph().parse("наш")[0], {g for g in (parse.tag.case, parse.tag.number, parse.tag.gender) if g}, "наш")
     if "VERB" in parse.tag and parse.tag.person == "1per" and parse.tag.number == "sing":
         return _inflected(parse, {"2per", "plur" if address is Address.formal else "sing"}, token)
     if "VERB" in parse.tag and parse.tag.person == "2per" and parse.tag.number == "plur":
@@ -227,7 +226,7 @@ def _with_li(words: list[str], parses: list[Parse]) -> list[str]:
     """A yes-or-no question takes «ли» after its predicate, brought to the front: «можно ли
     оплатить», «возим ли мы», «есть ли у нас»; [] when there is no predicate to front."""
     for i, parse in enumerate(parses):
-        if parse.tag.POS in _YES_NO_HEADS or parse.normal_form in ("можно", "нужно", "надо", "нельзя", "есть"):
+        if parse.tag.POS in _YES_NO_HEADS or parse.normal_form in _MODALS | {"есть"}:
             return [words[i], "ли", *words[:i], *words[i + 1 :]]
     return []
 

@@ -19,7 +19,7 @@ import razdel
 
 from assistant import cues
 from assistant.models import Address, Brand, Classification, Playbook, ReplyMode, Sentiment
-from assistant.text.normalize import content_words, english_stem, lemma, mention_lemmas, morph
+from assistant.text.normalize import content_words, english_stem, fold, lemma, mention_lemmas, morph
 from assistant.text.phrases import PRAISE_WORDS, ReviewPoints, asked_about, complained_things, review_points
 from assistant.text.playbook_choice import choose_playbook, second_issue
 from assistant.text.reader import PRONOUN, yours
@@ -197,10 +197,6 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     )
 
 
-def _ye(word: str) -> str:
-    return word.replace("ё", "е")
-
-
 def close_person(text: str) -> tuple[str, bool, bool] | None:
     """The first of the author's close people the mention names: lemma, whether many («у
     детей»; «у дочки» is one, a singular reading wins) and whether the author was harmed with
@@ -209,7 +205,7 @@ def close_person(text: str) -> tuple[str, bool, bool] | None:
         words = [t.text.lower() for t in razdel.tokenize(sentence.text)]
         for i, word in enumerate(words):
             mine = i > 0 and _parses(words[i - 1])[0].normal_form in ("мой", "наш")
-            people = [p for p in _parses(word) if "NOUN" in p.tag and _is_close(_ye(p.normal_form), mine)]
+            people = [p for p in _parses(word) if "NOUN" in p.tag and _is_close(fold(p.normal_form), mine)]
             if people:
                 plural = all(p.tag.number == "plur" for p in people)
                 return people[0].normal_form, plural, bool(_AUTHOR & set(words))
@@ -443,8 +439,14 @@ def _third_said(question: str, said: set[str], everyday: set[str]) -> bool:
     the thing it asks about: «можно ли внести материнский капитал как первоначальный взнос?» is
     not answered by «первоначальный взнос — от 20%»."""
     own = {w[:4] for w in content_words(mention_lemmas(question))} - everyday
-    subject = {w[:4] for w in content_words(mention_lemmas(asked_about(question)))}
-    return bool(own) and len(own & said) >= math.ceil(len(own) / 3) and subject <= said
+    return bool(own) and len(own & said) >= math.ceil(len(own) / 3) and _subject(question) <= said
+
+
+@lru_cache(maxsize=4096)
+def _subject(question: str) -> frozenset[str]:
+    """The stems of what the question asks about; once per question (the drafter and the
+    unanswered-question check ask for it several times per reply)."""
+    return frozenset(w[:4] for w in content_words(mention_lemmas(asked_about(question))))
 
 
 def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[str, ...] = ()) -> bool:
