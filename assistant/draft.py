@@ -246,6 +246,8 @@ VOICE_PHRASES: dict[str, str] = {
     "fake": "fake_ask_details",
     "no_answer": "no_answer",
 }
+# A reply sentence with one of these says someone will call the author back
+CALL_WORDS = frozenset(["перезвонить", "позвонить", "связаться", "звонок", "call", "contact"])
 _OPTIONAL_MOVES = {"opening": 2, "details": 2, "also": 2, "fact": 2, "closing": 3, "pass_on": 2}
 MAX_FACTS = 2
 ANSWER_COVERAGE = 0.34  # a fact answers a question when it shares about a third of the question's content words
@@ -327,7 +329,17 @@ class _Composer:
             moves = [m for m in moves[:at] if m != "fact"] + ["answer"] + moves[at:]
         if self.mode is ReplyMode.answer and not self.answers:
             moves = [m for m in moves if m != "opening"]  # «с удовольствием поясним» would promise what no fact holds
+        if self._unanswered_remark(moves):
+            moves.insert(moves.index("thanks") + 1, "remark")
         return _with_second_problem(moves) if self.situation.also else moves
+
+    def _unanswered_remark(self, moves: list[PlaybookMove]) -> bool:
+        """Praise with a remark («не хватает тёмной темы») whose playbook has no words for one."""
+        points, playbook = self.situation.points, self.situation.playbook
+        if not (points and points.remark and playbook and "thanks" in moves):
+            return False
+        own = playbook.phrases.get(self.voice_key, {})
+        return not any("{remark}" in variant for move in moves for variant in own.get(move, []))
 
     def _move(self, move: PlaybookMove) -> list[Sentence]:
         if move == "fact":
@@ -431,6 +443,8 @@ class _Composer:
         if not usable:  # every playbook variant asks for what the author gave: the voice's own phrases
             usable = [v for v in self._voice_variants(move) if self._usable(v)]
         usable = self._not_repeating_done(move, usable)
+        if self.situation.call and move in ("next_step", "follow_up"):  # «перезвоните мне»: say who calls
+            usable = [v for v in usable if CALL_WORDS & mention_lemmas(fill(v, self.values))] or usable
         if move == "no_answer":  # who will answer, and when: with the case's result when there is one
             preferred = "{?case_ref}" if self.request.case else "{when}"
             usable = [v for v in usable if preferred in v] or usable
@@ -460,14 +474,20 @@ class _Composer:
         return {word[:STEM] for word in _content_lemmas(text) if len(word) >= REPEAT_MIN} - self.brand_stems
 
     def _says(self, variant: str) -> int:
-        """How much a variant says of this case: each slot it fills counts, a detail already
-        said in the reply counts against it (one «на Красном проспекте, 30» is enough)."""
+        """How much a variant says of this case: each slot it fills counts, and each condition
+        that holds (`{?call}`) counts half; a detail already said in the reply counts against it
+        (one «на Красном проспекте, 30» is enough)."""
         slots = set(re.findall(r"{(?!name\b)(\w+)}", variant))
-        return 2 * len(slots - self.said) - len(slots & self.said)
+        conditions = len(re.findall(r"{[?]\w+}", variant))  # written for a case like this one
+        return 2 * len(slots - self.said) - len(slots & self.said) + conditions
 
     def _variants(self, move: str) -> list[str]:
         if move == "also":  # the second problem speaks in its own playbook's words, or not at all
             return self.situation.also.phrases.get(self.voice_key, {}).get("also", []) if self.situation.also else []
+        if move == "remark":  # in the words the brand's praise playbooks have for a remark
+            thanks = [p for p in self.request.brand.playbooks if p.mode is ReplyMode.thanks]
+            phrases = [p.phrases.get(self.voice_key, {}) for p in thanks]
+            return [v for moves in phrases for variants in moves.values() for v in variants if "{remark}" in v]
         playbook = self.situation.playbook
         own = playbook.phrases.get(self.voice_key, {}).get(move) if playbook else None
         return own or self._voice_variants(move)

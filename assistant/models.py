@@ -610,6 +610,7 @@ PlaybookMove = Literal[
     "opening", "acknowledge", "regret", "details", "fact", "answer",
     "next_step", "follow_up", "holding", "thanks", "pass_on", "fake", "closing",
     "also",  # this situation as a complaint's second problem: the drafter inserts it into another's reply
+    "remark",  # a review's remark when the praise it follows has no words for one (the drafter inserts it)
 ]  # fmt: skip
 _PHRASE_KEYS = (*PlaybookMove.__args__, "no_answer")  # no_answer: the answer move when no fact answers
 _VOICE_KEY = re.compile(r"^[a-z]{2}(_ty|_vy)?$")

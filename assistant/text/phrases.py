@@ -22,7 +22,7 @@ from assistant.text.normalize import morph
 # a remark named as one («из пожеланий — …») wins over a «но» («опоздали, но сами прислали промокод»).
 REMARK_WORDS = frozenset([
     "минус", "жаль", "хотеться", "единственный", "недостаток", "маловато", "мало", "пожелание",
-    "добавить", "пожелать",
+    "добавить", "пожелать", "хватать",  # «не хватает тёмной темы»
 ])  # fmt: skip
 BUT_WORDS = frozenset(["но", "однако"])
 # Nouns that name no thing a reply could thank for: time, quantity, the order itself, people

@@ -143,6 +143,7 @@ class Situation:
     things: str = ""  # what the second problem is about, in the accusative («суп и картошку»)
     harmed: tuple[str, bool, bool] | None = None  # the close person it happened to: lemma, plural, the author too
     praise: bool = False  # the mention praises: a suspected fake of praise is not met with «если что-то пошло не так»
+    call: bool = False  # the author asks to be called: the reply says who calls and when
 
 
     def slots(self, language: str, address: Address = Address.formal) -> dict[str, str]:
@@ -158,6 +159,8 @@ class Situation:
                 values["harmed"] = f"{PRONOUN[address]['datv']} и {values['harmed']}"
         if TREATED.search(self.text):
             values["treated"] = "yes"  # a condition only: the author is already in a doctor's care
+        if self.call:
+            values["call"] = "yes"  # a condition only: the author asks to be called
         if len(self.text.split()) >= TOLD_WORDS:
             values["told"] = "yes"  # a condition only: the author told their story, a reply does not ask for it
         if "employee" in values and language == "ru":
@@ -194,6 +197,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         things=_second_things(sentences[second[1]], second[0], brand) if second else "",
         harmed=close_person(text),
         praise=classification.sentiment is Sentiment.positive,
+        call=wants_call(text),
     )
 
 
@@ -218,9 +222,18 @@ def _is_close(lemma: str, mine: bool) -> bool:
 
 def _problem_told(sentence: str) -> frozenset[str]:
     """The sentence's lemmas when it tells of a problem: a question or a word of praise
-    («курьер, надо отдать должное, был вежлив») tells none."""
+    («курьер, надо отдать должное, был вежлив») tells none; a praise word played down
+    («суп еле тёплый», «не горячий») is no praise."""
     lemmas = frozenset(mention_lemmas(sentence))
-    return frozenset() if "?" in sentence or lemmas & PRAISE_WORDS else lemmas
+    return frozenset() if "?" in sentence or _praises(sentence) else lemmas
+
+
+_PLAYED_DOWN = frozenset(["не", "еле", "чуть", "едва", "ни", "недостаточно", "слегка"])
+
+
+def _praises(sentence: str) -> bool:
+    words = [token.text.lower() for token in razdel.tokenize(sentence)]
+    return any(lemma(word) in PRAISE_WORDS and (i == 0 or words[i - 1] not in _PLAYED_DOWN) for i, word in enumerate(words))
 
 
 def _second_things(sentence: str, playbook: Playbook, brand: Brand) -> str:
@@ -498,6 +511,19 @@ def instructed(sentence: str) -> frozenset[str]:
 
 
 MODAL = frozenset(["нужно", "надо", "следует", "стоит", "необходимо", "должен", "должна", "должны"])
+CALL_VERBS = frozenset(["перезвонить", "позвонить", "связаться"])
+_CALL_REQUEST = re.compile(
+    r"\b(прошу|просим|просьба|жду|ждём|ждем|хочу)\s+(мне\s+|срочно\s+)?(перезвон\w*|позвон\w*|звонк\w*|связат\w*)"
+    r"|\b(call me( back)?|give me a call|(need|want|expect) a call( back)?)\b",
+    re.IGNORECASE,
+)
+
+
+def wants_call(text: str) -> bool:
+    """The author asks to be called («перезвоните мне сегодня», «жду звонка», "call me back"),
+    not just tells of calling («звоню третий раз»)."""
+    asked = {action_key(verb) for verb in CALL_VERBS}
+    return bool(instructed(text) & asked) or bool(_CALL_REQUEST.search(text))
 
 
 def action_key(verb: str) -> str:
