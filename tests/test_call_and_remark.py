@@ -1,9 +1,10 @@
-"""The author's request to be called, and a review's remark, are answered in the reply."""
+"""The author's request to be called, a review's remark and what a praised employee did
+are answered in the reply."""
 
-from assistant.models import Mention, Platform
+from assistant.models import Address, Mention, Platform
 from assistant.pipeline import Components, run
 from assistant.text.phrases import review_points
-from assistant.text.situation import wants_call
+from assistant.text.situation import find_details, staff_deed, wants_call
 
 
 def _reply(components: Components, brand: str, text: str, platform: Platform = Platform.vk) -> str:
@@ -41,3 +42,25 @@ def test_praise_with_a_remark_answers_the_remark_even_when_its_situation_has_no_
     assert "роллы" in text and "про соус" in text, text
     plain = _reply(components, "obed-express", "Очень вкусные роллы и быстрая доставка!")
     assert "замечани" not in plain.lower(), plain
+
+
+def _deed(text: str, address: Address = Address.formal) -> str:
+    employee = find_details(text)["employee"]
+    return staff_deed(employee, address)
+
+
+def test_what_a_praised_employee_did_is_retold_to_the_reader() -> None:
+    assert _deed("Курьер Алексей поднялся на 9 этаж пешком, лифт не работал.") == "поднялся на 9 этаж пешком"
+    assert _deed("Спасибо менеджеру Екатерине: терпеливо объяснила условия вклада.") == "терпеливо объяснила условия вклада"
+    assert _deed("Благодарю оператора Ольгу, которая быстро помогла мне.", Address.informal) == "быстро помогла тебе"
+
+
+def test_no_deed_is_retold_from_a_complaint_a_negation_or_the_authors_own_things() -> None:
+    assert _deed("Курьер Иван опоздал на час, но извинился.") == ""
+    assert _deed("Курьер Олег не опоздал ни разу.") == ""
+    assert _deed("Оператор Дмитрий разблокировал мою карту за 4 минуты.") == ""  # «мою» is not turned yet
+
+
+def test_thanks_for_a_courier_say_what_the_courier_did(components: Components) -> None:
+    text = _reply(components, "obed-express", "Курьер Алексей поднялся на 9 этаж пешком, лифт не работал. Дайте ему премию!")
+    assert "поднялся на 9 этаж пешком" in text, text

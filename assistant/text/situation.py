@@ -20,7 +20,15 @@ import razdel
 from assistant import cues
 from assistant.models import Address, Brand, Classification, Playbook, ReplyMode, Sentiment
 from assistant.text.normalize import content_words, english_stem, fold, lemma, mention_lemmas, morph
-from assistant.text.phrases import PRAISE_WORDS, ReviewPoints, asked_about, complained_things, review_points
+from assistant.text.phrases import (
+    BUT_WORDS,
+    PRAISE_WORDS,
+    REMARK_WORDS,
+    ReviewPoints,
+    asked_about,
+    complained_things,
+    review_points,
+)
 from assistant.text.playbook_choice import choose_playbook, second_issue
 from assistant.text.reader import PRONOUN, yours
 
@@ -148,7 +156,7 @@ class Situation:
 
     def slots(self, language: str, address: Address = Address.formal) -> dict[str, str]:
         """The playbook slots the mention fills: {order}, {delay}, {employee}, {employee_dat},
-        {harmed} (the close person it happened to, in the dative: «Вашей дочери»), …"""
+        {deed} (what the praised employee did: «поднялся на 9 этаж пешком»), {harmed} (the close person it happened to, in the dative: «Вашей дочери»), …"""
         values = {role: detail.text for role, detail in self.details.items()}
         if self.praise:
             values["praise"] = "yes"  # a condition only: {?praise}, {!praise}
@@ -169,6 +177,8 @@ class Situation:
             values["employee_dat"] = values["employee"]
         if self.things and language == "ru":
             values["things"] = self.things
+        if self.points is not None and "employee" in self.details and language == "ru":  # thanks only
+            values |= {"deed": deed} if (deed := staff_deed(self.details["employee"], address)) else {}
         if self.points and language == "ru":
             values |= {"praised": " и ".join(self.points.praised)} if self.points.praised else {}
             values |= {"remark": self.points.remark} if self.points.remark else {}
@@ -283,6 +293,50 @@ def _named_staff(sentence: str) -> Detail | None:
             if name in (".", "!", "?", ";"):
                 break
     return None
+
+
+DEED_WORDS = (2, 9)  # «всё объяснила» … «поднялся на 9 этаж пешком»: longer is a story, not a deed
+_WHO = frozenset(["который", "которая", "которые", "кто"])
+_ME = {"мне": "datv", "меня": "accs", "нам": "datv", "нас": "accs", "мной": "ablt", "нами": "ablt"}
+_STOP = frozenset([".", "!", "?", ";", ",", ":", "—", "–", "(", ")", "а", "но", "и"])
+
+
+def staff_deed(employee: Detail, address: Address = Address.formal) -> str:
+    """What the named employee did, in the author's words turned to the reader («Алексей
+    поднялся на 9 этаж пешком» → «поднялся на 9 этаж пешком»; «Дарье…, которая всё объяснила
+    мне» → «всё объяснила Вам»): the first clause after the name that tells it with a verb in the
+    past; "" when none does, when the sentence has a «но» or a remark, when the deed has a «не»,
+    or when it speaks of the author's own things («мою карту»)."""
+    words = [t.text for t in razdel.tokenize(employee.sentence)]
+    if {lemma(w.lower()) for w in words} & (BUT_WORDS | REMARK_WORDS):
+        return ""  # «опоздал на час, но извинился» is no deed to thank for
+    at = next((i for i, w in enumerate(words) if nominative(w) == employee.text), None)
+    clauses: list[list[str]] = [[]]
+    for word in words[at + 1 :] if at is not None else []:
+        if word in _STOP:
+            if word not in ",:—–" or clauses[-1]:
+                clauses.append([])
+            if word in ".!?;":
+                break
+        else:
+            clauses[-1].append(word)
+    for clause in (c for c in clauses[:2] if c):
+        clause = clause[1:] if clause[0].lower() in _WHO else clause
+        if any(_past(w) for w in clause):
+            fits = DEED_WORDS[0] <= len(clause) <= DEED_WORDS[1] and "не" not in (w.lower() for w in clause)
+            return _turned_to_reader(clause, address) if fits else ""
+    return ""
+
+
+def _past(word: str) -> bool:
+    return any({"VERB", "past", "indc"} <= p.tag.grammemes for p in _parses(word.lower()))
+
+
+def _turned_to_reader(words: list[str], address: Address) -> str:
+    lowered = [w.lower() for w in words]
+    if {"я", "мы"} & set(lowered) or any(lemma(w) in ("мой", "наш") for w in lowered):
+        return ""
+    return " ".join(PRONOUN[address][_ME[w]] if w in _ME else word for w, word in zip(lowered, words, strict=True))
 
 
 @dataclass(frozen=True)
