@@ -244,3 +244,38 @@ def test_a_report_of_harm_with_an_angry_promise_is_escalated_not_hidden(componen
     assert Action.escalate in result.decision.actions
     assert Action.hide_and_report not in result.decision.actions
     assert result.draft is not None and result.draft.status.value == "needs_review"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Кто придумал комиссию 1 500 за СБП, к тому я лично приду и объясню, что бывает с жадными.",
+        "Fourth time your ATM swallowed my card. Next time I bring a crowbar and open it myself.",
+        "Third cold order this week. Next time I'm burning the whole place down, I swear.",
+    ],
+)
+def test_a_threat_without_obscenity_is_escalated_and_hidden(components: Components, text: str) -> None:
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
+    assert RiskFlag.threat in result.classification.risk_flags
+    assert result.decision.actions == [Action.escalate, Action.hide_and_report]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Вчера у дочки после ваших наггетсов высыпало на щеках, дали антигистаминное.",
+        "Курьер на самокате сбил мою маму на тротуаре. Перелом руки, ей 71 год.",
+        "My father collapsed in your branch and staff didn't call an ambulance for several minutes.",
+    ],
+)
+def test_a_reaction_or_an_injury_is_a_health_risk(components: Components, text: str) -> None:
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert RiskFlag.health in result.classification.risk_flags
+    assert Action.escalate in result.decision.actions
+
+
+def test_breaking_someones_legs_is_a_threat_not_an_injury(components: Components) -> None:
+    text = "Если ваш курьер ещё раз въедет самокатом в мою машину — ноги ему переломаю, так и передайте."
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert RiskFlag.health not in result.classification.risk_flags
+    assert result.decision.actions == [Action.escalate, Action.hide_and_report]
