@@ -239,6 +239,7 @@ VOICE_PHRASES: dict[str, str] = {
     "opening": "thanks_negative",
     "acknowledge": "acknowledge",
     "regret": "regret",
+    "again": "again",
     "next_step": "help",
     "follow_up": "follow_up",
     "holding": "holding",
@@ -248,7 +249,7 @@ VOICE_PHRASES: dict[str, str] = {
 }
 # A reply sentence with one of these says someone will call the author back
 CALL_WORDS = frozenset(["перезвонить", "позвонить", "связаться", "звонок", "call", "contact"])
-_OPTIONAL_MOVES = {"opening": 2, "details": 2, "also": 2, "fact": 2, "closing": 3, "pass_on": 2}
+_OPTIONAL_MOVES = {"opening": 2, "details": 2, "also": 2, "again": 2, "fact": 2, "closing": 3, "pass_on": 2}
 MAX_FACTS = 2
 ANSWER_COVERAGE = 0.34  # a fact answers a question when it shares about a third of the question's content words
 QUESTION_CLOSENESS = 0.5  # cosine with the nearest of a fact's questions that makes it the answer
@@ -329,6 +330,8 @@ class _Composer:
             moves = [m for m in moves[:at] if m != "fact"] + ["answer"] + moves[at:]
         if self.mode is ReplyMode.answer and not self.answers:
             moves = [m for m in moves if m != "opening"]  # «с удовольствием поясним» would promise what no fact holds
+        if self.situation.again and self.mode is ReplyMode.negative and "regret" in moves:
+            moves.insert(moves.index("regret") + 1, "again")
         if self._unanswered_remark(moves):
             moves.insert(moves.index("thanks") + 1, "remark")
         return _with_second_problem(moves) if self.situation.also else moves
@@ -443,7 +446,7 @@ class _Composer:
         if not usable:  # every playbook variant asks for what the author gave: the voice's own phrases
             usable = [v for v in self._voice_variants(move) if self._usable(v)]
         usable = self._not_repeating_done(move, usable)
-        if self.situation.call and move in ("next_step", "follow_up"):  # «перезвоните мне»: say who calls
+        if "callback" in self.situation.asks and move in ("next_step", "follow_up"):  # «перезвоните мне»: say who calls
             usable = [v for v in usable if CALL_WORDS & mention_lemmas(fill(v, self.values))] or usable
         if move == "no_answer":  # who will answer, and when: with the case's result when there is one
             preferred = "{?case_ref}" if self.request.case else "{when}"

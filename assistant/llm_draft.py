@@ -119,6 +119,7 @@ def situation_brief(request: DraftRequest, mode: ReplyMode) -> dict[str, Any]:
         "details": [{"role": ROLE_NAMES.get(d.role, d.role), "text": d.text} for d in situation.details.values()],
         "questions": situation.questions,
         "asks": sorted(situation.asks),
+        "happened_before": situation.again,
         "crisis": situation.crisis,
     }
 

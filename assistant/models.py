@@ -498,6 +498,7 @@ class Phrases(Strict):
     thanks_negative: list[str] = Field(default_factory=list)
     acknowledge: list[str] = Field(default_factory=list)
     regret: list[str] = Field(default_factory=list)
+    again: list[str] = Field(default_factory=list)  # the author says it happened before («опять», «в третий раз»)
     help: list[str] = Field(default_factory=list)
     follow_up: list[str] = Field(default_factory=list)
     thanks_positive: list[str] = Field(default_factory=list)
@@ -611,6 +612,7 @@ PlaybookMove = Literal[
     "next_step", "follow_up", "holding", "thanks", "pass_on", "fake", "closing",
     "also",  # this situation as a complaint's second problem: the drafter inserts it into another's reply
     "remark",  # a review's remark when the praise it follows has no words for one (the drafter inserts it)
+    "again",  # a complaint about something that happened before (the drafter inserts it after the regret)
 ]  # fmt: skip
 _PHRASE_KEYS = (*PlaybookMove.__args__, "no_answer")  # no_answer: the answer move when no fact answers
 _VOICE_KEY = re.compile(r"^[a-z]{2}(_ty|_vy)?$")

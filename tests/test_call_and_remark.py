@@ -1,10 +1,10 @@
-"""The author's request to be called, a review's remark and what a praised employee did
+"""The author's request to be called, a repeat, a review's remark and what a praised employee did
 are answered in the reply."""
 
 from assistant.models import Address, Mention, Platform
 from assistant.pipeline import Components, run
 from assistant.text.phrases import review_points
-from assistant.text.situation import find_details, staff_deed, wants_call
+from assistant.text.situation import find_details, happened_before, staff_deed, wants_call
 
 
 def _reply(components: Components, brand: str, text: str, platform: Platform = Platform.vk) -> str:
@@ -64,3 +64,18 @@ def test_no_deed_is_retold_from_a_complaint_a_negation_or_the_authors_own_things
 def test_thanks_for_a_courier_say_what_the_courier_did(components: Components) -> None:
     text = _reply(components, "obed-express", "Курьер Алексей поднялся на 9 этаж пешком, лифт не работал. Дайте ему премию!")
     assert "поднялся на 9 этаж пешком" in text, text
+
+
+def test_it_happened_before_is_told_from_a_first_time() -> None:
+    for again in ("В третий раз за месяц не кладут напиток.", "Опять холодный суп", "Уже не первый раз такое", "third time"):
+        assert happened_before(again), again
+    for first in ("Первый раз заказала, не понравилось.", "Раз в неделю заказываем", "Суп холодный."):
+        assert not happened_before(first), first
+
+
+def test_a_complaint_about_a_repeat_owns_that_it_repeats(components: Components) -> None:
+    voice = components.store.load_brand("obed-express").voice.resolve(Platform.vk, "ru")
+    again = _reply(components, "obed-express", "В третий раз за месяц не кладут напиток. Сегодня морс, до этого компот.")
+    assert any(variant in again for variant in voice.phrases.again), again
+    once = _reply(components, "obed-express", "Сегодня не положили морс, хотя в чеке он есть.")
+    assert not any(variant in once for variant in voice.phrases.again), once

@@ -124,7 +124,6 @@ _ASKING = re.compile(
 )
 ASKS_OF_AUTHOR: dict[str, frozenset[str]] = {
     "refund": frozenset(["вернуть", "возврат", "refund", "money"]),
-    "callback": frozenset(["перезвонить", "позвонить", "звонок", "callback"]),
     "replacement": frozenset(["заменить", "замена", "переделать", "довезти", "привезти", "replace", "replacement"]),
 }
 
@@ -151,7 +150,7 @@ class Situation:
     things: str = ""  # what the second problem is about, in the accusative («суп и картошку»)
     harmed: tuple[str, bool, bool] | None = None  # the close person it happened to: lemma, plural, the author too
     praise: bool = False  # the mention praises: a suspected fake of praise is not met with «если что-то пошло не так»
-    call: bool = False  # the author asks to be called: the reply says who calls and when
+    again: bool = False  # the author says it happened before: the reply owns that it repeats
 
 
     def slots(self, language: str, address: Address = Address.formal) -> dict[str, str]:
@@ -167,7 +166,7 @@ class Situation:
                 values["harmed"] = f"{PRONOUN[address]['datv']} и {values['harmed']}"
         if TREATED.search(self.text):
             values["treated"] = "yes"  # a condition only: the author is already in a doctor's care
-        if self.call:
+        if "callback" in self.asks:
             values["call"] = "yes"  # a condition only: the author asks to be called
         if len(self.text.split()) >= TOLD_WORDS:
             values["told"] = "yes"  # a condition only: the author told their story, a reply does not ask for it
@@ -197,7 +196,9 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         playbook=playbook,
         details=details,
         questions=asked_questions(text, sentences),
-        asks=frozenset(ask for ask, words in ASKS_OF_AUTHOR.items() if words & found),
+        asks=frozenset(ask for ask, words in ASKS_OF_AUTHOR.items() if words & found) | (
+            {"callback"} if wants_call(text) else set()  # «перезвоните мне», not «звоню третий раз»
+        ),
         lemmas=frozenset(found),
         crisis=crisis,
         text=text,
@@ -207,7 +208,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         things=_second_things(sentences[second[1]], second[0], brand) if second else "",
         harmed=close_person(text),
         praise=classification.sentiment is Sentiment.positive,
-        call=wants_call(text),
+        again=happened_before(text),
     )
 
 
@@ -571,6 +572,30 @@ _CALL_REQUEST = re.compile(
     r"|\b(call me( back)?|give me a call|(need|want|expect) a call( back)?)\b",
     re.IGNORECASE,
 )
+
+
+_AGAIN = frozenset(["опять", "снова", "повторно", "again"])
+_AGAIN_EN = re.compile(r"\b(second|third|fourth|fifth|\d+(nd|rd|th)|another) time\b|\bnot the first time\b", re.I)
+
+
+def happened_before(text: str) -> bool:
+    """The author says it is not the first time: «опять», «снова», «в третий раз», «уже не
+    первый раз», "third time", "again"."""
+    words = [token.text.lower() for token in razdel.tokenize(text)]
+    if _AGAIN & set(words) or _AGAIN_EN.search(text):
+        return True
+    for i, word in enumerate(words[1:], start=1):
+        before = words[i - 1]
+        if word == "раз" and (_ordinal_after_first(before) or (before == "первый" and words[i - 2 : i - 1] == ["не"])):
+            return True
+    return False
+
+
+def _ordinal_after_first(word: str) -> bool:
+    """«второй», «третий», «5-й»: an ordinal past the first."""
+    if re.fullmatch(r"\d+-?й", word):
+        return not word.startswith("1-") and word not in ("1й",)
+    return any("Anum" in p.tag and p.normal_form != "первый" for p in _parses(word))
 
 
 def wants_call(text: str) -> bool:
