@@ -35,6 +35,7 @@ from assistant.models import (
 )
 from assistant.profanity import Lexicon
 from assistant.text.normalize import brand_pattern, fold, normalize
+from assistant.text.phrases import plus_and_minus
 from assistant.text.sentiment import Inputs, SentimentModel
 from assistant.text.situation import done_actions
 from knowledge.store import SHARED, KnowledgeStore
@@ -183,12 +184,15 @@ class OfflineClassifier:
         suspected = len(fake_signals) >= 3 and kind is not NegativeKind.abusive
         register = Register(models.register.predict(row)[0])
         details = cues.find_specifics(text)
+        praises, criticism = plus_and_minus(text)
         return Classification(
             sentiment=sentiment,
             mention_kind=mention_kind,
             kind=kind,
             register=register,
             is_question=_probability(models.question, row, "True") >= 0.5 or "?" in text,
+            praises=praises,
+            criticism=criticism,
             suspected_fake=suspected,
             fake_signals=fake_signals if suspected else [],
             risk_flags=self._risk_flags(text, brand, threatens),
@@ -267,7 +271,8 @@ class OfflineClassifier:
         """Apply the exact lexicons to another classifier's result (a language model's): a risk
         it missed is added, and profanity makes the mention abusive, as it would offline."""
         flags = sorted(set(classification.risk_flags) | set(self._risk_flags(mention.text, brand)))
-        update: dict[str, object] = {"risk_flags": flags}
+        praises, criticism = plus_and_minus(mention.text)
+        update: dict[str, object] = {"risk_flags": flags, "praises": praises, "criticism": criticism}
         if _is_abuse(self._profanity.find(mention.text), classification.sentiment, classification.confidence):
             update |= {"sentiment": Sentiment.negative, "kind": NegativeKind.abusive}
         return classification.model_copy(update=update)

@@ -108,7 +108,11 @@ def _ordinary(c: Classification) -> tuple[list[Action], ReplyMode | None, list[s
         return [Action.reply], ReplyMode.thanks, ["positive: thank personally"]
     if c.is_question:
         return [Action.reply], ReplyMode.answer, ["a question: answer from the brand's facts"]
-    return [Action.no_action], None, ["neutral mention without a question: nothing to answer"]
+    if c.criticism and c.praises:  # «приложение удобное, но тёмной темы нет»: thanks, and the remark is taken
+        return [Action.reply], ReplyMode.thanks, ["a mixed review: thank for its plus and take its minus"]
+    if c.criticism:  # «обслуживание среднее, но очередь полчаса»: silence would leave the minus unanswered
+        return [Action.reply], ReplyMode.negative, ["a calm complaint: answer its minus by the five rules"]
+    return [Action.no_action], None, ["neutral mention without a question or a minus: nothing to answer"]
 
 
 def _risk_reasons(flags: set[RiskFlag]) -> list[str]:

@@ -339,7 +339,7 @@ class _Composer:
     def _unanswered_remark(self, moves: list[PlaybookMove]) -> bool:
         """Praise with a remark («не хватает тёмной темы») whose playbook has no words for one."""
         points, playbook = self.situation.points, self.situation.playbook
-        if not (points and points.remark and playbook and "thanks" in moves):
+        if not (points and points.remark is not None and playbook and "thanks" in moves):
             return False
         own = playbook.phrases.get(self.voice_key, {})
         return not any("{remark}" in variant for move in moves for variant in own.get(move, []))
@@ -489,8 +489,8 @@ class _Composer:
             return self.situation.also.phrases.get(self.voice_key, {}).get("also", []) if self.situation.also else []
         if move == "remark":  # in the words the brand's praise playbooks have for a remark
             thanks = [p for p in self.request.brand.playbooks if p.mode is ReplyMode.thanks]
-            phrases = [p.phrases.get(self.voice_key, {}) for p in thanks]
-            return [v for moves in phrases for variants in moves.values() for v in variants if "{remark}" in v]
+            phrases = [p.phrases.get(self.voice_key, {}) for p in thanks]  # the lists that speak of a remark
+            return [v for moves in phrases for variants in moves.values() if any("{remark}" in v for v in variants) for v in variants]
         playbook = self.situation.playbook
         own = playbook.phrases.get(self.voice_key, {}).get(move) if playbook else None
         return own or self._voice_variants(move)

@@ -212,6 +212,8 @@ class Classification(BaseModel):
     kind: NegativeKind | None = None
     register: Register = Register.rational
     is_question: bool = False
+    criticism: bool = False  # names a minus («…, но курьер опоздал», «из минусов…»): a mixed review is answered
+    praises: bool = False  # names something the author liked («приложение в целом удобное»)
     suspected_fake: bool = False
     fake_signals: list[str] = Field(default_factory=list)
     risk_flags: list[RiskFlag] = Field(default_factory=list)

@@ -3,7 +3,7 @@ are answered in the reply."""
 
 from assistant.models import Address, Mention, Platform
 from assistant.pipeline import Components, run
-from assistant.text.phrases import review_points
+from assistant.text.phrases import ReviewPoints, review_points
 from assistant.text.situation import find_details, happened_before, staff_deed, wants_call
 
 
@@ -16,7 +16,7 @@ def _reply(components: Components, brand: str, text: str, platform: Platform = P
 def test_a_request_to_be_called_is_told_from_a_story_of_calling() -> None:
     for asked in ("Перезвоните мне сегодня!", "Прошу перезвонить.", "Жду звонка от менеджера", "Please call me back"):
         assert wants_call(asked), asked
-    for told in ("Звоню на горячую линию третий раз.", "Не могу позвонить в банк", "I called twice"):
+    for told in ("Звоню на горячую линию третий раз.", "Не могу позвонить в банк", "I called twice", "при оплате ужина"):
         assert not wants_call(told), told
 
 
@@ -33,6 +33,12 @@ def test_a_request_to_be_called_is_passed_on_in_the_reply(components: Components
 def test_a_missing_dark_theme_is_a_remark() -> None:
     points = review_points("Приложение быстрое, вклад открыл за минуту. Не хватает тёмной темы.")
     assert points.remark == "тёмную тему"
+
+
+def test_the_remark_is_what_follows_the_but_and_a_word_of_trouble_names_nothing() -> None:
+    assert review_points("Роллы свежие, но соус забыли положить.") == ReviewPoints(["роллы"], "соус")
+    assert review_points("Роллы свежие, но курьер опоздал.").remark == ""  # a remark, no thing to name
+    assert review_points("Приложение удобное. Но с кэшбэком какая-то беда.").remark == ""
 
 
 def test_praise_with_a_remark_answers_the_remark_even_when_its_situation_has_no_words_for_one(

@@ -14,6 +14,7 @@ from assistant.mention_io import read_mentions
 from assistant.mention_kind import promotes_competitor
 from assistant.models import (
     Action,
+    Brand,
     Classification,
     Mention,
     MentionKind,
@@ -25,9 +26,11 @@ from assistant.models import (
 from assistant.pipeline import Components, case_reference, run
 from assistant.text import training
 from assistant.text.normalize import BRAND_TOKEN, URL_TOKEN, USER_TOKEN, brand_pattern, lemmas, normalize
+from assistant.text.phrases import plus_and_minus
 from assistant.text.sentiment import Inputs, LinearHead, SentimentModel
 from evals.datasets import is_heldout_case, load_sample_expectations, load_slices, slice_of
 from evals.slices import SLICES, run_slices, summary_entries
+from knowledge.brands import load_brand
 from otklik.cli import main
 
 SAMPLES = REPO_ROOT / "samples" / "mentions.jsonl"
@@ -279,3 +282,23 @@ def test_breaking_someones_legs_is_a_threat_not_an_injury(components: Components
     result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
     assert RiskFlag.health not in result.classification.risk_flags
     assert result.decision.actions == [Action.escalate, Action.hide_and_report]
+
+
+def test_a_calm_review_with_a_minus_is_answered_and_one_without_is_not() -> None:
+    brand_free = Classification(sentiment=Sentiment.neutral)
+    assert decide(brand_free, _any_brand()).actions == [Action.no_action]
+    mixed = decide(Classification(sentiment=Sentiment.neutral, criticism=True, praises=True), _any_brand())
+    assert mixed.actions == [Action.reply] and mixed.reply_mode is ReplyMode.thanks
+    calm = decide(Classification(sentiment=Sentiment.neutral, criticism=True), _any_brand())
+    assert calm.actions == [Action.reply] and calm.reply_mode is ReplyMode.negative
+
+
+def test_a_but_or_a_remark_is_a_minus_and_plain_news_is_not() -> None:
+    assert plus_and_minus("Роллы свежие, но курьер снова опоздал.") == (True, True)
+    assert plus_and_minus("Обслуживание среднее, но очередь около получаса.")[1]
+    assert plus_and_minus("Приложение удобное. Из минусов — нет тёмной темы.") == (True, True)
+    assert plus_and_minus("Обычная доставка, как все. Ничего особенного.") == (False, False)
+
+
+def _any_brand() -> Brand:
+    return load_brand(REPO_ROOT / "knowledge" / "brands" / "obed-express")

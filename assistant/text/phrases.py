@@ -36,7 +36,7 @@ GENERIC_NOUNS = frozenset([
     "весь", "раза", "задержка", "опоздание", "проблема", "ошибка", "жалоба", "претензия", "замечание", "недостаток", "итог", "целое",
     "пожелание",
     "общее", "вариант", "сторона", "случай", "рождение", "огонь", "бомба", "класс", "супер", "восторг", "кайф", "топ",
-    "шедевр", "пушка", "любовь", "радость", "удовольствие",
+    "шедевр", "пушка", "любовь", "радость", "удовольствие", "беда", "ерунда", "ужас", "кошмар", "косяк", "засада",
 ])  # fmt: skip
 # A clause with one of these praises what it names first («бизнес-ланчи честно сытные»).
 PRAISE_WORDS = frozenset([
@@ -56,7 +56,7 @@ _OBLIQUE_ENDING = re.compile(r"(ом|ем|ой|ей|ам|ям|ах|ях|ами|�
 @dataclass(frozen=True)
 class ReviewPoints:
     praised: list[str]  # noun phrases in the accusative («про поке с лососем»)
-    remark: str | None  # the first noun phrase of the remark, in the accusative
+    remark: str | None  # the remark's first thing, in the accusative; "" when it names none («но курьер опоздал»)
 
 
 def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> ReviewPoints:
@@ -66,16 +66,28 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> Revie
     for sentence in razdel.sentenize(text):
         parses = [_parse(token.text) for token in razdel.tokenize(sentence.text)]
         lemmas = {p.normal_form for p in parses}
-        if lemmas & (REMARK_WORDS | BUT_WORDS):
+        but = next((i for i, p in enumerate(parses) if p.normal_form in BUT_WORDS), None)
+        if lemmas & REMARK_WORDS or but is not None:
             named = bool(lemmas & REMARK_WORDS)
-            found = next((_accusative(p) for p in noun_phrases(parses, brand_words)), None)
+            after = parses if named or but is None else parses[but + 1 :]  # «роллы свежие, но курьер опоздал»
+            found = next((_accusative(p) for p in noun_phrases(after, brand_words)), "")  # «но курьер опоздал»: no thing
             remarks[named] = remarks[named] or found
-            continue
+            if named or but is None:
+                continue
+            parses = parses[:but]  # what comes before the «но» may praise
         for clause in _clauses(parses):
             first = next(iter(noun_phrases(clause, brand_words)), None)
             if first and {p.normal_form for p in clause} & PRAISE_WORDS and _accusative(first) not in praised:
                 praised.append(_accusative(first))
-    return ReviewPoints(praised=praised[:MAX_PRAISED], remark=remarks[True] or remarks[False])
+    remark = remarks[True] or remarks[False] or next((r for r in remarks.values() if r is not None), None)
+    return ReviewPoints(praised=praised[:MAX_PRAISED], remark=remark)
+
+
+def plus_and_minus(text: str) -> tuple[bool, bool]:
+    """Whether the mention praises something, and whether it criticises something, however
+    calmly: a «но», «однако» or a remark («из минусов…»)."""
+    points = review_points(text)
+    return bool(points.praised), points.remark is not None
 
 
 def complained_things(sentence: str, known: frozenset[str], brand_words: frozenset[str] = frozenset()) -> str:

@@ -601,8 +601,9 @@ def _ordinal_after_first(word: str) -> bool:
 def wants_call(text: str) -> bool:
     """The author asks to be called («перезвоните мне сегодня», «жду звонка», "call me back"),
     not just tells of calling («звоню третий раз»)."""
-    asked = {action_key(verb) for verb in CALL_VERBS}
-    return bool(instructed(text) & asked) or bool(_CALL_REQUEST.search(text))
+    words = [token.text.lower() for token in razdel.tokenize(text)]
+    asked = any({"impr", "excl"} <= p.tag.grammemes and p.normal_form in CALL_VERBS for w in words for p in _parses(w))
+    return asked or bool(_CALL_REQUEST.search(text))
 
 
 def action_key(verb: str) -> str:
