@@ -13,6 +13,7 @@ from assistant.models import (
     Classification,
     Decision,
     MentionKind,
+    Minus,
     NegativeKind,
     Platform,
     ReplyMode,
@@ -108,9 +109,9 @@ def _ordinary(c: Classification) -> tuple[list[Action], ReplyMode | None, list[s
         return [Action.reply], ReplyMode.thanks, ["positive: thank personally"]
     if c.is_question:
         return [Action.reply], ReplyMode.answer, ["a question: answer from the brand's facts"]
-    if c.criticism and c.praises:  # «приложение удобное, но тёмной темы нет»: thanks, and the remark is taken
-        return [Action.reply], ReplyMode.thanks, ["a mixed review: thank for its plus and take its minus"]
-    if c.criticism:  # «обслуживание среднее, но очередь полчаса»: silence would leave the minus unanswered
+    if c.criticism is Minus.remark and c.praises:  # «приложение удобное, но тёмной темы нет»: thanks, remark taken
+        return [Action.reply], ReplyMode.thanks, ["a mixed review: thank for its plus and take its remark"]
+    if c.criticism:  # «…, но кэшбэк пришёл 280 ₽ вместо 1 000»: a problem to solve, not a remark to pass on
         return [Action.reply], ReplyMode.negative, ["a calm complaint: answer its minus by the five rules"]
     return [Action.no_action], None, ["neutral mention without a question or a minus: nothing to answer"]
 

@@ -206,13 +206,21 @@ class ModelCall(BaseModel):
     outcome: str = "ok"  # ok | invalid_output | unavailable | circuit_open | context_overflow | configuration
 
 
+class Minus(StrEnum):
+    """What a calm mention's «но» or remark is: a wish («но тёмной темы нет») or a problem
+    told with its figures («но кэшбэк пришёл 280 ₽ вместо 1 000»)."""
+
+    remark = "remark"
+    problem = "problem"
+
+
 class Classification(BaseModel):
     sentiment: Sentiment  # toward the brand, not the author's mood
     mention_kind: MentionKind = MentionKind.customer
     kind: NegativeKind | None = None
     register: Register = Register.rational
     is_question: bool = False
-    criticism: bool = False  # names a minus («…, но курьер опоздал», «из минусов…»): a mixed review is answered
+    criticism: Minus | None = None  # the minus it names, if any: a mixed review is answered
     praises: bool = False  # names something the author liked («приложение в целом удобное»)
     suspected_fake: bool = False
     fake_signals: list[str] = Field(default_factory=list)

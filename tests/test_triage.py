@@ -18,6 +18,7 @@ from assistant.models import (
     Classification,
     Mention,
     MentionKind,
+    Minus,
     Platform,
     ReplyMode,
     RiskFlag,
@@ -285,19 +286,29 @@ def test_breaking_someones_legs_is_a_threat_not_an_injury(components: Components
 
 
 def test_a_calm_review_with_a_minus_is_answered_and_one_without_is_not() -> None:
-    brand_free = Classification(sentiment=Sentiment.neutral)
-    assert decide(brand_free, _any_brand()).actions == [Action.no_action]
-    mixed = decide(Classification(sentiment=Sentiment.neutral, criticism=True, praises=True), _any_brand())
+    plain = Classification(sentiment=Sentiment.neutral)
+    assert decide(plain, _any_brand()).actions == [Action.no_action]
+    mixed = decide(Classification(sentiment=Sentiment.neutral, criticism=Minus.remark, praises=True), _any_brand())
     assert mixed.actions == [Action.reply] and mixed.reply_mode is ReplyMode.thanks
-    calm = decide(Classification(sentiment=Sentiment.neutral, criticism=True), _any_brand())
-    assert calm.actions == [Action.reply] and calm.reply_mode is ReplyMode.negative
+    for minus, praises in ((Minus.remark, False), (Minus.problem, True), (Minus.problem, False)):
+        calm = decide(Classification(sentiment=Sentiment.neutral, criticism=minus, praises=praises), _any_brand())
+        assert calm.actions == [Action.reply] and calm.reply_mode is ReplyMode.negative, (minus, praises)
 
 
-def test_a_but_or_a_remark_is_a_minus_and_plain_news_is_not() -> None:
-    assert plus_and_minus("Роллы свежие, но курьер снова опоздал.") == (True, True)
-    assert plus_and_minus("Обслуживание среднее, но очередь около получаса.")[1]
-    assert plus_and_minus("Приложение удобное. Из минусов — нет тёмной темы.") == (True, True)
-    assert plus_and_minus("Обычная доставка, как все. Ничего особенного.") == (False, False)
+def test_a_but_or_a_remark_is_a_minus_told_with_figures_a_problem() -> None:
+    assert plus_and_minus("Роллы свежие, но курьер снова опоздал.") == (True, Minus.remark)
+    assert plus_and_minus("Приложение удобное. Из минусов — нет тёмной темы.") == (True, Minus.remark)
+    told = "Плюсы: приложение удобное. Но с кэшбэком беда: ждала около 1 000 ₽, пришло 280 ₽. В чате молчат."
+    assert plus_and_minus(told) == (True, Minus.problem)
+    assert plus_and_minus("Обычная доставка, как все. Ничего особенного.") == (False, None)
+
+
+def test_a_mixed_review_with_a_problem_is_answered_for_its_problem_not_thanked(components: Components) -> None:
+    text = "Плюсы: приложение удобное, вклад открыла быстро. Но кэшбэк за октябрь пришёл 280 ₽ вместо 1 000 ₽."
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.irecommend, rating=3), components)
+    if result.classification.sentiment is Sentiment.neutral:  # a positive or negative reading decides by itself
+        assert result.decision.reply_mode is ReplyMode.negative
+    assert result.draft is not None and "приятно" not in result.draft.text, result.draft.text
 
 
 def _any_brand() -> Brand:

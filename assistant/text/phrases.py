@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import razdel
 from pymorphy3.analyzer import Parse
 
+from assistant import cues
+from assistant.models import Minus
 from assistant.text.normalize import morph
 
 # A sentence with one of these is the author's remark, not their praise («из минусов…», «но…»);
@@ -83,11 +85,31 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> Revie
     return ReviewPoints(praised=praised[:MAX_PRAISED], remark=remark)
 
 
-def plus_and_minus(text: str) -> tuple[bool, bool]:
-    """Whether the mention praises something, and whether it criticises something, however
-    calmly: a «но», «однако» or a remark («из минусов…»)."""
+def plus_and_minus(text: str) -> tuple[bool, Minus | None]:
+    """Whether the mention praises something, and the minus it names, however calmly (a «но»,
+    «однако» or a remark, «из минусов…»): a problem when what follows tells it with a figure,
+    a date or a time («пришло 280 ₽», «очередь около получаса»), else a remark."""
     points = review_points(text)
-    return bool(points.praised), points.remark is not None
+    if points.remark is None:
+        return bool(points.praised), None
+    told = {specific.kind for specific in cues.find_specifics(minus_text(text))}
+    return bool(points.praised), Minus.problem if told & PROBLEM_DETAILS else Minus.remark
+
+
+PROBLEM_DETAILS = frozenset({"order", "amount", "date", "duration", "time"})
+
+
+def minus_text(text: str) -> str:
+    """The text from its minus on: the words after the first «но», or the remark's sentence, and
+    every sentence after it."""
+    for i, sentence in enumerate(sentences := [s.text for s in razdel.sentenize(text)]):
+        words = [token.text for token in razdel.tokenize(sentence)]
+        lemmas = [_parse(word).normal_form for word in words]
+        but = next((at for at, word in enumerate(lemmas) if word in BUT_WORDS), None)
+        if but is not None or set(lemmas) & REMARK_WORDS:
+            start = " ".join(words[but + 1 :]) if but is not None else sentence
+            return " ".join([start, *sentences[i + 1 :]])
+    return ""
 
 
 def complained_things(sentence: str, known: frozenset[str], brand_words: frozenset[str] = frozenset()) -> str:

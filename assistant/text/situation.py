@@ -27,6 +27,7 @@ from assistant.text.phrases import (
     ReviewPoints,
     asked_about,
     complained_things,
+    minus_text,
     review_points,
 )
 from assistant.text.playbook_choice import choose_playbook, second_issue
@@ -190,7 +191,10 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     found = mention_lemmas(text)
     details = find_details(text, sentences)
     crisis = mode is ReplyMode.holding or classification.mention_kind.value == "crisis"
-    playbook = choose_playbook(brand.playbooks, mode, found, classification)
+    about = found  # a calm review answered for its minus is about its minus, not its praise
+    if classification.criticism and classification.sentiment is not Sentiment.negative and mode is ReplyMode.negative:
+        about = mention_lemmas(minus_text(text)) or found
+    playbook = choose_playbook(brand.playbooks, mode, about, classification)
     second = second_issue(brand.playbooks, playbook, [_problem_told(s) for s in sentences])
     return Situation(
         playbook=playbook,
