@@ -52,7 +52,6 @@ HEALTH_INCIDENT = re.compile(
     re.I,
 )
 FAKE_MIN_WORDS = 12  # praise shorter than this is not suspected of being a fake by its wording alone
-STRONG_DETAILS = {"order", "amount", "date", "place", "duration", "time"}
 
 
 class Classifier(Protocol):
@@ -223,7 +222,7 @@ class OfflineClassifier:
     def _kind(models: FittedModels, row: np.ndarray, text: str, abuse: list[str]) -> NegativeKind:
         if abuse:
             return NegativeKind.abusive
-        strong = {s.kind for s in cues.find_specifics(text)} & STRONG_DETAILS
+        strong = {s.kind for s in cues.find_specifics(text)} & cues.STRONG_DETAILS
         constructive = _probability(models.kind, row, NegativeKind.constructive.value)
         return NegativeKind.constructive if constructive >= 0.5 or len(strong) >= 2 else NegativeKind.non_constructive
 
@@ -245,7 +244,7 @@ class OfflineClassifier:
         superlatives = cues.superlatives(text)
         if superlatives:
             signals.append("generic superlatives: " + ", ".join(sorted(set(superlatives))[:3]))
-        if not {s.kind for s in cues.find_specifics(text)} & STRONG_DETAILS:
+        if not {s.kind for s in cues.find_specifics(text)} & cues.STRONG_DETAILS:
             signals.append("no concrete details of a purchase or visit")
         named = [c for c in (brand.profile.competitors if brand else []) if _starts_word(c, fold(text))]
         if named:

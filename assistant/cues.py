@@ -131,6 +131,10 @@ def detect_language(text: str) -> str:
     return "en" if latin else "ru"
 
 
+# The details that show a purchase or a visit happened (a staff word or a name shows nothing)
+STRONG_DETAILS = frozenset({"order", "amount", "date", "place", "duration", "time"})
+
+
 def find_specifics(text: str) -> list[Specific]:
     """Concrete details the author gave: order numbers, durations, amounts, dates, places, staff."""
     found: list[Specific] = []

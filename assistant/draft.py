@@ -49,6 +49,7 @@ from assistant.text.phrases import asked_about
 from assistant.text.reader import for_reader, retold_question
 from assistant.text.similarity import closeness
 from assistant.text.situation import (
+    CALL_VERBS,
     Situation,
     brand_words,
     could_be_name,
@@ -248,7 +249,7 @@ VOICE_PHRASES: dict[str, str] = {
     "no_answer": "no_answer",
 }
 # A reply sentence with one of these says someone will call the author back
-CALL_WORDS = frozenset(["перезвонить", "позвонить", "связаться", "звонок", "call", "contact"])
+CALL_WORDS = CALL_VERBS | {"звонок", "call", "contact"}
 _OPTIONAL_MOVES = {"opening": 2, "details": 2, "also": 2, "again": 2, "fact": 2, "closing": 3, "pass_on": 2}
 MAX_FACTS = 2
 ANSWER_COVERAGE = 0.34  # a fact answers a question when it shares about a third of the question's content words
@@ -487,10 +488,12 @@ class _Composer:
     def _variants(self, move: str) -> list[str]:
         if move == "also":  # the second problem speaks in its own playbook's words, or not at all
             return self.situation.also.phrases.get(self.voice_key, {}).get("also", []) if self.situation.also else []
-        if move == "remark":  # in the words the brand's praise playbooks have for a remark
-            thanks = [p for p in self.request.brand.playbooks if p.mode is ReplyMode.thanks]
-            phrases = [p.phrases.get(self.voice_key, {}) for p in thanks]  # the lists that speak of a remark
-            return [v for moves in phrases for variants in moves.values() if any("{remark}" in v for v in variants) for v in variants]
+        if move == "remark":  # the brand's praise playbooks' phrase lists that speak of a remark
+            thanks = [
+                p.phrases.get(self.voice_key, {}) for p in self.request.brand.playbooks if p.mode is ReplyMode.thanks
+            ]
+            lists = [variants for phrases in thanks for variants in phrases.values()]
+            return [v for variants in lists if any("{remark}" in v for v in variants) for v in variants]
         playbook = self.situation.playbook
         own = playbook.phrases.get(self.voice_key, {}).get(move) if playbook else None
         return own or self._voice_variants(move)

@@ -72,7 +72,9 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> Revie
         if lemmas & REMARK_WORDS or but is not None:
             named = bool(lemmas & REMARK_WORDS)
             after = parses if named or but is None else parses[but + 1 :]  # «роллы свежие, но курьер опоздал»
-            found = next((_accusative(p) for p in noun_phrases(after, brand_words)), "")  # «но курьер опоздал»: no thing
+            found = next(
+                (_accusative(p) for p in noun_phrases(after, brand_words)), ""
+            )  # «но курьер опоздал»: no thing
             remarks[named] = remarks[named] or found
             if named or but is None:
                 continue
@@ -96,7 +98,7 @@ def plus_and_minus(text: str) -> tuple[bool, Minus | None]:
     return bool(points.praised), Minus.problem if told & PROBLEM_DETAILS else Minus.remark
 
 
-PROBLEM_DETAILS = frozenset({"order", "amount", "date", "duration", "time"})
+PROBLEM_DETAILS = cues.STRONG_DETAILS - {"place"}  # «в отделении на Тверской» tells no problem
 
 
 def minus_text(text: str) -> str:

@@ -205,16 +205,40 @@ def _speaks_of_us(parse: Parse) -> bool:
     return personal or parse.normal_form in _OURS
 
 
+def said_to_reader(words: list[str], address: Address) -> str:
+    """The author's words about someone else, with «мне», «нас» turned to the reader («помогла
+    мне» → «помогла Вам»); "" when they speak as «я» or «мы» or of the author's own things
+    («мою карту»): then they tell the author's story, not another's deed."""
+    parses = [_parse(word) for word in words]
+    if any((_first_person(p) and p.tag.case == "nomn") or p.normal_form in ("мой", "наш") for p in parses):
+        return ""
+    turned = (
+        _reader_pronoun(word, p, address) if _first_person(p) else word for word, p in zip(words, parses, strict=True)
+    )
+    return " ".join(turned)
+
+
+def _first_person(parse: Parse) -> bool:
+    return "NPRO" in parse.tag and parse.tag.person == "1per"
+
+
+def _reader_pronoun(token: str, parse: Parse, address: Address) -> str:
+    """«мне» → «Вам» / «тебе», in the pronoun's case."""
+    return PRONOUN[address].get(parse.tag.case or "nomn", token)
+
+
 def _retold_word(token: str, parse: Parse, address: Address) -> str:
     lower = token.lower()
     if lower in BRAND_PRONOUN:
         return BRAND_PRONOUN[lower]
-    if "NPRO" in parse.tag and parse.tag.person == "1per" and parse.tag.number == "sing":
-        return PRONOUN[address].get(parse.tag.case or "nomn", token)
+    if _first_person(parse) and parse.tag.number == "sing":
+        return _reader_pronoun(token, parse, address)
     if parse.normal_form == "мой" and "ADJF" in parse.tag:
         return _possessive(parse, address, False)  # «мой заказ» → «Ваш заказ», «твой заказ»
     if parse.normal_form == "ваш" and "ADJF" in parse.tag:
-        return _inflected(morph().parse("наш")[0], {g for g in (parse.tag.case, parse.tag.number, parse.tag.gender) if g}, "наш")
+        return _inflected(
+            morph().parse("наш")[0], {g for g in (parse.tag.case, parse.tag.number, parse.tag.gender) if g}, "наш"
+        )
     if "VERB" in parse.tag and parse.tag.person == "1per" and parse.tag.number == "sing":
         return _inflected(parse, {"2per", "plur" if address is Address.formal else "sing"}, token)
     if "VERB" in parse.tag and parse.tag.person == "2per" and parse.tag.number == "plur":
@@ -232,7 +256,9 @@ def _with_li(words: list[str], parses: list[Parse]) -> list[str]:
 
 
 def _keeps_capital(token: str, parse: Parse) -> bool:
-    return token[:1].isupper() and ({"Name", "Geox", "Surn", "Orgn"} & set(parse.tag.grammemes) or (token.isupper() and len(token) > 1))
+    return token[:1].isupper() and (
+        {"Name", "Geox", "Surn", "Orgn"} & set(parse.tag.grammemes) or (token.isupper() and len(token) > 1)
+    )
 
 
 def _joined_words(words: list[str]) -> str:

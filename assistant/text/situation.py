@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import razdel
+from pymorphy3.analyzer import Parse
 
 from assistant import cues
 from assistant.models import Address, Brand, Classification, Playbook, ReplyMode, Sentiment
@@ -31,7 +32,7 @@ from assistant.text.phrases import (
     review_points,
 )
 from assistant.text.playbook_choice import choose_playbook, second_issue
-from assistant.text.reader import PRONOUN, yours
+from assistant.text.reader import PRONOUN, said_to_reader, yours
 
 # The roles a sentence gives a duration, an amount or a date: the role whose word stands
 # nearest to the detail in its sentence («40 минут в очереди ради операции на 5 минут»).
@@ -153,10 +154,10 @@ class Situation:
     praise: bool = False  # the mention praises: a suspected fake of praise is not met with «если что-то пошло не так»
     again: bool = False  # the author says it happened before: the reply owns that it repeats
 
-
     def slots(self, language: str, address: Address = Address.formal) -> dict[str, str]:
         """The playbook slots the mention fills: {order}, {delay}, {employee}, {employee_dat},
-        {deed} (what the praised employee did: «поднялся на 9 этаж пешком»), {harmed} (the close person it happened to, in the dative: «Вашей дочери»), …"""
+        {deed} (what the praised employee did: «поднялся на 9 этаж пешком»), {harmed} (the
+        close person it happened to, in the dative: «Вашей дочери»), …"""
         values = {role: detail.text for role, detail in self.details.items()}
         if self.praise:
             values["praise"] = "yes"  # a condition only: {?praise}, {!praise}
@@ -200,7 +201,8 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         playbook=playbook,
         details=details,
         questions=asked_questions(text, sentences),
-        asks=frozenset(ask for ask, words in ASKS_OF_AUTHOR.items() if words & found) | (
+        asks=frozenset(ask for ask, words in ASKS_OF_AUTHOR.items() if words & found)
+        | (
             {"callback"} if wants_call(text) else set()  # «перезвоните мне», not «звоню третий раз»
         ),
         lemmas=frozenset(found),
@@ -248,7 +250,9 @@ _PLAYED_DOWN = frozenset(["не", "еле", "чуть", "едва", "ни", "н�
 
 def _praises(sentence: str) -> bool:
     words = [token.text.lower() for token in razdel.tokenize(sentence)]
-    return any(lemma(word) in PRAISE_WORDS and (i == 0 or words[i - 1] not in _PLAYED_DOWN) for i, word in enumerate(words))
+    return any(
+        lemma(word) in PRAISE_WORDS and (i == 0 or words[i - 1] not in _PLAYED_DOWN) for i, word in enumerate(words)
+    )
 
 
 def _second_things(sentence: str, playbook: Playbook, brand: Brand) -> str:
@@ -302,7 +306,6 @@ def _named_staff(sentence: str) -> Detail | None:
 
 DEED_WORDS = (2, 9)  # «всё объяснила» … «поднялся на 9 этаж пешком»: longer is a story, not a deed
 _WHO = frozenset(["который", "которая", "которые", "кто"])
-_ME = {"мне": "datv", "меня": "accs", "нам": "datv", "нас": "accs", "мной": "ablt", "нами": "ablt"}
 _STOP = frozenset([".", "!", "?", ";", ",", ":", "—", "–", "(", ")", "а", "но", "и"])
 
 
@@ -329,19 +332,12 @@ def staff_deed(employee: Detail, address: Address = Address.formal) -> str:
         clause = clause[1:] if clause[0].lower() in _WHO else clause
         if any(_past(w) for w in clause):
             fits = DEED_WORDS[0] <= len(clause) <= DEED_WORDS[1] and "не" not in (w.lower() for w in clause)
-            return _turned_to_reader(clause, address) if fits else ""
+            return said_to_reader(clause, address) if fits else ""
     return ""
 
 
 def _past(word: str) -> bool:
     return any({"VERB", "past", "indc"} <= p.tag.grammemes for p in _parses(word.lower()))
-
-
-def _turned_to_reader(words: list[str], address: Address) -> str:
-    lowered = [w.lower() for w in words]
-    if {"я", "мы"} & set(lowered) or any(lemma(w) in ("мой", "наш") for w in lowered):
-        return ""
-    return " ".join(PRONOUN[address][_ME[w]] if w in _ME else word for w, word in zip(lowered, words, strict=True))
 
 
 @dataclass(frozen=True)
@@ -499,11 +495,7 @@ def open_questions(
     said = content_words(mention_lemmas(" ".join(reply_texts)))
     stems = {w[:4] for w in said}
     everyday = {w[:4] for w in common}
-    return [
-        q
-        for q in questions
-        if not answers_question(q, said, reply_texts) and not _third_said(q, stems, everyday)
-    ]
+    return [q for q in questions if not answers_question(q, said, reply_texts) and not _third_said(q, stems, everyday)]
 
 
 def _third_said(question: str, said: set[str], everyday: set[str]) -> bool:
@@ -560,7 +552,7 @@ def instructed(sentence: str) -> frozenset[str]:
     found = set()
     words = [token.text for token in razdel.tokenize(sentence.lower())]
     for i, word in enumerate(words):
-        imperative = next((p for p in _parses(word) if {"impr", "excl"} <= p.tag.grammemes), None)
+        imperative = _imperative(word)
         told = imperative or (
             next((p for p in _parses(word) if "INFN" in p.tag), None) if MODAL & set(words[max(0, i - 2) : i]) else None
         )
@@ -597,17 +589,25 @@ def happened_before(text: str) -> bool:
 
 def _ordinal_after_first(word: str) -> bool:
     """«второй», «третий», «5-й»: an ordinal past the first."""
-    if re.fullmatch(r"\d+-?й", word):
-        return not word.startswith("1-") and word not in ("1й",)
+    if number := re.fullmatch(r"(\d+)-?й", word):
+        return int(number.group(1)) > 1
     return any("Anum" in p.tag and p.normal_form != "первый" for p in _parses(word))
 
 
 def wants_call(text: str) -> bool:
     """The author asks to be called («перезвоните мне сегодня», «жду звонка», "call me back"),
     not just tells of calling («звоню третий раз»)."""
-    words = [token.text.lower() for token in razdel.tokenize(text)]
-    asked = any({"impr", "excl"} <= p.tag.grammemes and p.normal_form in CALL_VERBS for w in words for p in _parses(w))
-    return asked or bool(_CALL_REQUEST.search(text))
+    imperatives = (_imperative(token.text.lower()) for token in razdel.tokenize(text))
+    return any(p and p.normal_form in CALL_VERBS for p in imperatives) or bool(_CALL_REQUEST.search(text))
+
+
+def _imperative(word: str) -> Parse | None:
+    """The word's imperative reading («позвоните»), when the word reads as a verb at all: «при»
+    is a preposition before it is an imperative of «переть»."""
+    parses = _parses(word)
+    if "VERB" not in parses[0].tag:
+        return None
+    return next((p for p in parses if {"impr", "excl"} <= p.tag.grammemes), None)
 
 
 def action_key(verb: str) -> str:
