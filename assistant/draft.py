@@ -59,6 +59,7 @@ from assistant.text.situation import (
     open_questions,
     requested_items,
     understand,
+    warns_against_telling,
 )
 
 SUPPORTED_LANGUAGES = ("ru", "en")
@@ -241,6 +242,7 @@ VOICE_PHRASES: dict[str, str] = {
     "acknowledge": "acknowledge",
     "regret": "regret",
     "again": "again",
+    "contacted": "contacted",
     "next_step": "help",
     "follow_up": "follow_up",
     "holding": "holding",
@@ -250,7 +252,9 @@ VOICE_PHRASES: dict[str, str] = {
 }
 # A reply sentence with one of these says someone will call the author back
 CALL_WORDS = CALL_VERBS | {"звонок", "call", "contact"}
-_OPTIONAL_MOVES = {"opening": 2, "details": 2, "also": 2, "again": 2, "fact": 2, "closing": 3, "pass_on": 2}
+_OPTIONAL_MOVES = {
+    "opening": 2, "details": 2, "also": 2, "again": 2, "contacted": 2, "fact": 2, "closing": 3, "pass_on": 2,
+}  # fmt: skip
 MAX_FACTS = 2
 ANSWER_COVERAGE = 0.34  # a fact answers a question when it shares about a third of the question's content words
 QUESTION_CLOSENESS = 0.5  # cosine with the nearest of a fact's questions that makes it the answer
@@ -333,9 +337,18 @@ class _Composer:
             moves = [m for m in moves if m != "opening"]  # «с удовольствием поясним» would promise what no fact holds
         if self.situation.again and self.mode is ReplyMode.negative and "regret" in moves:
             moves.insert(moves.index("regret") + 1, "again")
+        if self._contact_untold(moves):
+            moves.insert(moves.index("regret") + 1 + ("again" in moves), "contacted")
         if self._unanswered_remark(moves):
             moves.insert(moves.index("thanks") + 1, "remark")
         return _with_second_problem(moves) if self.situation.also else moves
+
+    def _contact_untold(self, moves: list[PlaybookMove]) -> bool:
+        """The author already wrote or called us, and the playbook's reply does not speak of it:
+        a reply that says nothing of it sends them back where they got no answer."""
+        playbook = self.situation.playbook
+        about_contact = playbook is not None and playbook.about_contact
+        return self.situation.contacted and self.mode is ReplyMode.negative and "regret" in moves and not about_contact
 
     def _unanswered_remark(self, moves: list[PlaybookMove]) -> bool:
         """Praise with a remark («не хватает тёмной темы») whose playbook has no words for one."""
@@ -436,6 +449,8 @@ class _Composer:
         asked = requested_items(sentence)
         if self.mode is ReplyMode.negative and asked:
             return False
+        if self.situation.kept_quiet and warns_against_telling(sentence):
+            return False  # «никогда не спрашивают коды» to someone who named none
         return not (asked & self.given or self._repeats_done(sentence))
 
     # --- phrases ---------------------------------------------------------------------
@@ -503,10 +518,13 @@ class _Composer:
         return list(getattr(self.voice.phrases, fallback, [])) if fallback else []
 
     def _usable(self, variant: str) -> bool:
-        """Fillable, asking for nothing the mention gives, no word the voice forbids."""
+        """Fillable, asking for nothing the mention gives, no word the voice forbids, no warning
+        not to name codes to someone who named none."""
         if not fillable(variant, self.values):
             return False
         text = fill(variant, self.values)
+        if self.situation.kept_quiet and warns_against_telling(text):
+            return False
         return self._voice_permits(text) and not (requested_items(text) & self.given)
 
     def _not_repeating_done(self, move: str, variants: list[str]) -> list[str]:

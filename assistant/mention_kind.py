@@ -63,6 +63,30 @@ _GO_THERE = re.compile(
     r"то\s+ли\s+дело|вот\s+в\s+«?\w+»?\s+(все|всё)|лучше\s+(в|закажите|оформите)|советую\s+«?\w+»?\s*$)",
     re.I,
 )
+# Where an ad sends the reader besides a link or a handle: a site, a phone, a profile, private messages
+_ELSEWHERE = re.compile(
+    r"\b[\w-]+\.(ru|com|site|shop|online|click|school|store|net|org|club|pro|co|io|me)\b|\+?\d[\d\s()-]{9,}|"
+    r"профил\w*|\bлс\b|\bв\s+личк\w*|ссылк\w*|в\s+шапке|канал\w*|пиши\w*\s+(мне|в\s+лс|«)|приходите\s+в\b|"
+    r"по\s+(моему|моей)\s+(коду|ссылке|приглашению)|\b(dm|bio|link)\b",
+    re.I,
+)
+
+
+# A post's call to its own readers («делитесь в комментариях 👇», «а вы уже заказывали?»): a
+# community page writing about the brand, not a customer writing to it
+_TO_READERS = re.compile(
+    r"\b(пишите|делитесь|поделитесь|расскажите|рассказывайте|ставьте|отмечайте|напишите)\b[^.!?]{0,30}\bкоммент\w*|"
+    r"\bв\s+комментари(ях|и)\b[^.!?]{0,20}(пишите|делитесь|расскажите)|\bкто\s+уже\s+(пробовал|заказывал|был|ходил)\w*|"
+    r"\bа\s+вы\s+(уже\s+)?(пробовали|заказывали|были|ходили|пользовались)\b|"
+    r"\b(share|tell us|let us know)\b[^.!?]{0,30}\bcomments\b|\bhave you (tried|been|ordered)\b",
+    re.I,
+)
+
+
+def points_elsewhere(text: str) -> bool:
+    """The mention sends its reader somewhere: a link, a handle, a site, a phone, a code to type."""
+    searches = (_LINK.search(text), _HANDLE.search(text), _PROMO_CODE.search(text), _ELSEWHERE.search(text))
+    return any(searches) or bool(_GO_THERE.search(fold(text)))
 
 
 class KindExample(Strict):
@@ -195,8 +219,12 @@ class MentionKindModel:
         ):
             return MentionKind.crisis, crisis
         best = max((k for k in by_kind if k is not MentionKind.crisis), key=by_kind.__getitem__)
+        if best is MentionKind.spam and "?" in mention_text and not points_elsewhere(mention_text):
+            best = MentionKind.customer  # «а можно промокод и баллы в один заказ?» asks us, advertises nothing
         if best is not MentionKind.customer and by_kind[best] < MIN_PROBABILITY[best]:
-            return MentionKind.customer, by_kind[MentionKind.customer]
+            best = MentionKind.customer
+        if best is MentionKind.customer and _TO_READERS.search(mention_text):
+            best = MentionKind.media  # «делитесь в комментариях 👇»: a page writing about us to its readers
         return best, by_kind[best]
 
     def _names_crisis(self, text: str) -> bool:

@@ -509,6 +509,7 @@ class Phrases(Strict):
     acknowledge: list[str] = Field(default_factory=list)
     regret: list[str] = Field(default_factory=list)
     again: list[str] = Field(default_factory=list)  # the author says it happened before («опять», «в третий раз»)
+    contacted: list[str] = Field(default_factory=list)  # the author already wrote or called us about it
     help: list[str] = Field(default_factory=list)
     follow_up: list[str] = Field(default_factory=list)
     thanks_positive: list[str] = Field(default_factory=list)
@@ -623,6 +624,7 @@ PlaybookMove = Literal[
     "also",  # this situation as a complaint's second problem: the drafter inserts it into another's reply
     "remark",  # a review's remark when the praise it follows has no words for one (the drafter inserts it)
     "again",  # a complaint about something that happened before (the drafter inserts it after the regret)
+    "contacted",  # the author already wrote or called us about it (the drafter inserts it after the regret)
 ]  # fmt: skip
 _PHRASE_KEYS = (*PlaybookMove.__args__, "no_answer")  # no_answer: the answer move when no fact answers
 _VOICE_KEY = re.compile(r"^[a-z]{2}(_ty|_vy)?$")
@@ -651,6 +653,9 @@ class Playbook(Strict):
     phrases: dict[str, dict[str, list[str]]] = Field(default_factory=dict)
     # mentions in this situation, as people write them: the drafter recognises the situation by them
     examples: list[str] = Field(default_factory=list)
+    # the situation is itself about reaching us (support, a silent manager): its reply says so in
+    # its own words, without the «Ваше прошлое обращение не решило вопрос» sentence
+    about_contact: bool = False
 
     @field_validator("phrases")
     @classmethod

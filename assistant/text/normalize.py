@@ -78,9 +78,16 @@ def morph() -> pymorphy3.MorphAnalyzer:
 
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
+    """The word's dictionary form. For a word pymorphy3 does not know, a guess that keeps the
+    word's own start beats a likelier one that does not: «кэшбэком» is «кэшбэк», not «кэшбэкома»."""
     if not re.fullmatch(r"[а-яё\-]+", word):
         return word
-    return morph().parse(word)[0].normal_form
+    parses = morph().parse(word)
+    if not morph().word_is_known(word):
+        stems = [p.normal_form for p in parses if len(p.normal_form) < len(word) and word.startswith(p.normal_form)]
+        if stems and not word.startswith(parses[0].normal_form):
+            return stems[0]
+    return parses[0].normal_form
 
 
 def lemmas(normalized: str) -> list[str]:

@@ -124,6 +124,8 @@ _ASKING = re.compile(
     r"оставь\w*|направ\w*|send|share|tell us|let us know|provide|dm us|give us|confirm|could you|can you|what is)\b",
     re.I,
 )
+_SOMEONE_ELSE = frozenset(["другой", "сменить", "заменить", "поменять", "новый", "another", "new", "replace"])
+_CONTACT_PERSON = frozenset(["менеджер", "специалист", "manager", "specialist"])
 ASKS_OF_AUTHOR: dict[str, frozenset[str]] = {
     "refund": frozenset(["вернуть", "возврат", "refund", "money"]),
     "replacement": frozenset(["заменить", "замена", "переделать", "довезти", "привезти", "replace", "replacement"]),
@@ -153,6 +155,11 @@ class Situation:
     harmed: tuple[str, bool, bool] | None = None  # the close person it happened to: lemma, plural, the author too
     praise: bool = False  # the mention praises: a suspected fake of praise is not met with «если что-то пошло не так»
     again: bool = False  # the author says it happened before: the reply owns that it repeats
+    contacted: bool = False  # the author already wrote or called us about it («написала в чат — тишина»)
+
+    @property
+    def kept_quiet(self) -> bool:
+        return kept_quiet(self.done)
 
     def slots(self, language: str, address: Address = Address.formal) -> dict[str, str]:
         """The playbook slots the mention fills: {order}, {delay}, {employee}, {employee_dat},
@@ -168,6 +175,10 @@ class Situation:
                 values["harmed"] = f"{PRONOUN[address]['datv']} и {values['harmed']}"
         if TREATED.search(self.text):
             values["treated"] = "yes"  # a condition only: the author is already in a doctor's care
+        if self.kept_quiet:
+            values["kept"] = "yes"  # a condition only: the author gave the caller no code
+        if self.lemmas & _SOMEONE_ELSE and self.lemmas & _CONTACT_PERSON:
+            values["reassign"] = "yes"  # a condition only: «дайте другого менеджера»
         if "callback" in self.asks:
             values["call"] = "yes"  # a condition only: the author asks to be called
         if len(self.text.split()) >= TOLD_WORDS:
@@ -191,6 +202,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     sentences = [s.text for s in razdel.sentenize(text)] or [text]
     found = mention_lemmas(text)
     details = find_details(text, sentences)
+    done = done_actions(text)
     crisis = mode is ReplyMode.holding or classification.mention_kind.value == "crisis"
     about = found  # a calm review answered for its minus is about its minus, not its praise
     if classification.criticism and classification.sentiment is not Sentiment.negative and mode is ReplyMode.negative:
@@ -209,12 +221,13 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         crisis=crisis,
         text=text,
         points=review_points(text, brand_words(brand)) if mode is ReplyMode.thanks else None,
-        done=done_actions(text),
+        done=done,
         also=second[0] if second else None,
         things=_second_things(sentences[second[1]], second[0], brand) if second else "",
         harmed=close_person(text),
         praise=classification.sentiment is Sentiment.positive,
         again=happened_before(text),
+        contacted=contacted_us(text, done, found),
     )
 
 
@@ -533,16 +546,18 @@ def done_actions(text: str) -> frozenset[str]:
     unless someone else is their subject in the clause («курьер … написал в чат»)."""
     done: set[str] = set()
     for clause in re.split(r"[,;:.!?—]", text):
-        someone_else = False
+        someone_else = negated = False
         for token in razdel.tokenize(clause):
-            parses = _parses(token.text.lower())
+            word = token.text.lower()
+            parses = _parses(word)
             if not parses:
                 continue
             tag = parses[0].tag
-            if {"NOUN", "anim", "nomn"} <= tag.grammemes or token.text.lower() in _OTHERS:
+            if {"NOUN", "anim", "nomn"} <= tag.grammemes or word in _OTHERS:
                 someone_else = True
             elif {"VERB", "past"} <= tag.grammemes and not someone_else:
-                done.add(action_key(parses[0].normal_form))
+                done.add(("не_" if negated else "") + action_key(parses[0].normal_form))
+            negated = word == "не"
     return frozenset(done)
 
 
@@ -615,6 +630,38 @@ def action_key(verb: str) -> str:
     «обратиться» and «обращаться»."""
     stem = re.sub(r"^(на|по|за|при)(?=\w{4})", "", verb)
     return stem[:4]
+
+
+# «никаких кодов не называла», «ничего ему не сказала»: the author gave a caller nothing
+_KEPT = frozenset("не_" + action_key(verb) for verb in ("называть", "сказать", "говорить", "сообщать", "диктовать"))
+_SECRETS = frozenset(["код", "пароль", "пин", "cvv", "cvc", "пин-код"])
+_TELLING = frozenset(["называть", "назвать", "сообщать", "сообщить", "спрашивать", "просить", "диктовать"])
+
+
+_CONTACTING = frozenset(action_key(verb) for verb in ("писать", "звонить", "обращаться"))
+_CONTACTED_EN = re.compile(
+    r"\bI(?:'ve| have)?\s+(?:already\s+)?(?:wrote|written|called|contacted|messaged|emailed)\b", re.I
+)
+_OUR_CHANNELS = frozenset(
+    ["чат", "поддержка", "горячий", "линия", "оператор", "бот", "support", "chat", "hotline", "operator"]
+)
+
+
+def contacted_us(text: str, done: frozenset[str], found: frozenset[str] | set[str]) -> bool:
+    """The author says they wrote or called our support («написала в чат», «звонил на горячую линию»)."""
+    told = bool(done & _CONTACTING) or bool(_CONTACTED_EN.search(text))
+    return told and bool(set(found) & _OUR_CHANNELS)
+
+
+def kept_quiet(done: frozenset[str]) -> bool:
+    """The author says they told the caller nothing: a warning not to tell reads as blame."""
+    return bool(done & _KEPT)
+
+
+def warns_against_telling(sentence: str) -> bool:
+    """«Сотрудники никогда не спрашивают коды…», «…если просят назвать код, положите трубку»."""
+    found = mention_lemmas(sentence)
+    return bool(found & _SECRETS and found & _TELLING)
 
 
 def requested_items(reply: str) -> set[str]:

@@ -1,0 +1,99 @@
+"""What the author already did shapes the reply: a fraud victim who named no codes is not told
+not to name them, someone who already wrote to support hears that it is known, a request for
+another manager is passed on; and the words of a customer's question are read as they are."""
+
+from assistant.models import Mention, Platform
+from assistant.pipeline import Components, run
+from assistant.text.normalize import lemma, mention_lemmas
+from assistant.text.situation import contacted_us, done_actions, kept_quiet
+
+
+def _run(components: Components, brand: str, text: str, platform: Platform = Platform.vk, rating: int | None = None):
+    return run(Mention(brand=brand, text=text, platform=platform, rating=rating), components)
+
+
+def _reply(
+    components: Components, brand: str, text: str, platform: Platform = Platform.vk, rating: int | None = None
+) -> str:
+    result = _run(components, brand, text, platform, rating)
+    assert result.draft is not None, result.decision
+    return result.draft.text
+
+
+def test_an_unknown_word_keeps_its_own_start() -> None:
+    assert lemma("кэшбэком") == "кэшбэк"  # pymorphy3's likeliest guess is «кэшбэкома»
+    assert lemma("промиком") == "промик"
+    assert lemma("зафоткал") == "зафоткать"  # a guess not built on the word's start stays
+
+
+def test_an_author_who_named_nothing_kept_quiet() -> None:
+    assert kept_quiet(done_actions("Я никаких кодов не называла, трубку положила."))
+    assert kept_quiet(done_actions("Я ничего ему не сказала и положила трубку."))
+    assert not kept_quiet(done_actions("Я назвала код из СМС, и деньги ушли."))
+    assert not kept_quiet(done_actions("Оператор мне ничего не сказал."))  # someone else did not tell
+
+
+def test_a_victim_who_named_no_codes_is_not_lectured_on_codes(components: Components) -> None:
+    text = _reply(
+        components, "kedr-bank",
+        "Мне позвонил мужчина, представился сотрудником банка, знал номер моей карты. Я никаких кодов ему не "
+        "называла и положила трубку. Через час с карты списали 31 200 рублей двумя переводами. Откуда у него мои данные?",
+        Platform.otzovik, 1,
+    )  # fmt: skip
+    assert "никогда не спрашивают" not in text and "положите трубку" not in text, text
+    assert "правильно" in text, text
+    told = _reply(
+        components, "kedr-bank",
+        "Звонят из «службы безопасности Кедр Банка», знают мой адрес и остаток по вкладу. Откуда у них мои данные?",
+        Platform.otzovik, 1,
+    )  # fmt: skip
+    assert "правильно" not in told, told
+
+
+def test_writing_to_support_is_told_from_a_courier_writing() -> None:
+    for text in ("Написала в чат, обещали разобраться и пропали.", "Звонил на горячую линию три раза.",
+                 "I have already contacted your support twice."):  # fmt: skip
+        assert contacted_us(text, done_actions(text), mention_lemmas(text)), text
+    for text in ("Курьер написал в чат, что опоздает.", "Напишите мне в чат.", "I love your chat."):
+        assert not contacted_us(text, done_actions(text), mention_lemmas(text)), text
+
+
+def test_a_complaint_after_an_unanswered_chat_says_it_is_known(components: Components) -> None:
+    wrote = "Кэшбэк за октябрь пришёл 150 ₽ вместо 900 ₽. Написала в чат поддержки, обещали проверить и пропали."
+    text = _reply(components, "kedr-bank", wrote, Platform.irecommend, 2)
+    assert "обращ" in text.split("Мы проверим")[0], text
+    first = _reply(components, "kedr-bank", "Кэшбэк за октябрь пришёл 150 ₽ вместо 900 ₽.", Platform.irecommend, 2)
+    assert "обращались" not in first and "повторно" not in first, first
+
+
+def test_a_reply_about_unreachable_support_does_not_say_it_twice(components: Components) -> None:
+    text = _reply(
+        components, "kedr-bank", "Третий день пишу в чат поддержки и звоню на горячую линию — никто не отвечает!"
+    )
+    assert "обращаться повторно" not in text and "Вы уже обращались" not in text, text
+
+
+def test_a_request_for_another_manager_is_passed_on(components: Components) -> None:
+    text = _reply(
+        components, "kedr-bank",
+        "Кредит одобрили, осталось подписать договор, а менеджер Виктор вторую неделю не берёт трубку. "
+        "Назначьте мне другого менеджера, пожалуйста.",
+    )  # fmt: skip
+    assert "другого менеджера" in text, text
+
+
+def test_a_question_about_combining_promo_codes_is_answered(components: Components) -> None:
+    result = _run(
+        components, "obed-express", "а можно промокод за опоздание и скидку от подписки в один заказ? и баллы сверху"
+    )
+    assert result.draft is not None, result.decision
+    assert "один промокод" in result.draft.text and "жаль" not in result.draft.text.lower(), result.draft.text
+
+
+def test_a_community_post_about_the_brand_is_not_answered(components: Components) -> None:
+    post = (
+        "«Обед Экспресс» теперь возит в Парголово. Адрес можно проверить в приложении, минимальный заказ 500 ₽. "
+        "Кто уже заказывал? Делитесь в комментариях 👇"
+    )
+    result = _run(components, "obed-express", post, Platform.telegram)
+    assert result.draft is None, result.draft.text if result.draft else ""
