@@ -243,6 +243,7 @@ VOICE_PHRASES: dict[str, str] = {
     "regret": "regret",
     "again": "again",
     "contacted": "contacted",
+    "praised": "praised",
     "next_step": "help",
     "follow_up": "follow_up",
     "holding": "holding",
@@ -337,6 +338,8 @@ class _Composer:
             moves = [m for m in moves if m != "opening"]  # «с удовольствием поясним» would promise what no fact holds
         if self.situation.again and self.mode is ReplyMode.negative and "regret" in moves:
             moves.insert(moves.index("regret") + 1, "again")
+        if self.mode is ReplyMode.negative and self.values.get("praised"):  # «спасибо за добрые слова про роллы»
+            moves = ["praised", *(m for m in moves if m != "opening")]
         if self._contact_untold(moves):
             moves.insert(moves.index("regret") + 1 + ("again" in moves), "contacted")
         if self._unanswered_remark(moves):

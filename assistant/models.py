@@ -510,6 +510,7 @@ class Phrases(Strict):
     regret: list[str] = Field(default_factory=list)
     again: list[str] = Field(default_factory=list)  # the author says it happened before («опять», «в третий раз»)
     contacted: list[str] = Field(default_factory=list)  # the author already wrote or called us about it
+    praised: list[str] = Field(default_factory=list)  # a calm review's praise, {praised}, before its minus is answered
     help: list[str] = Field(default_factory=list)
     follow_up: list[str] = Field(default_factory=list)
     thanks_positive: list[str] = Field(default_factory=list)
@@ -625,6 +626,7 @@ PlaybookMove = Literal[
     "remark",  # a review's remark when the praise it follows has no words for one (the drafter inserts it)
     "again",  # a complaint about something that happened before (the drafter inserts it after the regret)
     "contacted",  # the author already wrote or called us about it (the drafter inserts it after the regret)
+    "praised",  # a calm review's praise, owned first when its minus is answered (the drafter opens with it)
 ]  # fmt: skip
 _PHRASE_KEYS = (*PlaybookMove.__args__, "no_answer")  # no_answer: the answer move when no fact answers
 _VOICE_KEY = re.compile(r"^[a-z]{2}(_ty|_vy)?$")

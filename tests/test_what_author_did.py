@@ -97,3 +97,19 @@ def test_a_community_post_about_the_brand_is_not_answered(components: Components
     )
     result = _run(components, "obed-express", post, Platform.telegram)
     assert result.draft is None, result.draft.text if result.draft else ""
+
+
+def test_a_calm_review_answered_for_its_minus_owns_its_praise_first(components: Components) -> None:
+    text = _reply(
+        components, "kedr-bank",
+        "Вклад открыла за пять минут, приложение нравится. Но с кэшбэком беда: ждала около 700 ₽, пришло 90 ₽.",
+        Platform.irecommend, 3,
+    )  # fmt: skip
+    body = text.split("\n\n")[1]
+    assert body.startswith("Спасибо") and "про приложение" in body.split(".")[0], text
+    assert "кэшбэк" in body, text
+
+
+def test_sarcastic_praise_is_not_thanked(components: Components) -> None:
+    text = _reply(components, "obed-express", "Отличный сервис: ждал два часа и получил чужой заказ 👏")
+    assert "добрые слова" not in text and "Приятно читать" not in text, text

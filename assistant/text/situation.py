@@ -148,7 +148,7 @@ class Situation:
     lemmas: frozenset[str] = frozenset()
     crisis: bool = False
     text: str = ""
-    points: ReviewPoints | None = None  # what a review praised and its remark (thanks only)
+    points: ReviewPoints | None = None  # what a review praised and its remark (thanks; a calm review's minus)
     done: frozenset[str] = frozenset()  # what the author says they did («заблокировала карту»), by action_key
     also: Playbook | None = None  # a complaint's second problem («…и суп еле тёплый»): one sentence of its own
     things: str = ""  # what the second problem is about, in the accusative («суп и картошку»)
@@ -205,7 +205,12 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     done = done_actions(text)
     crisis = mode is ReplyMode.holding or classification.mention_kind.value == "crisis"
     about = found  # a calm review answered for its minus is about its minus, not its praise
-    if classification.criticism and classification.sentiment is not Sentiment.negative and mode is ReplyMode.negative:
+    calm_minus = (
+        classification.criticism is not None
+        and classification.sentiment is not Sentiment.negative
+        and mode is ReplyMode.negative
+    )
+    if calm_minus:
         about = mention_lemmas(minus_text(text)) or found
     playbook = choose_playbook(brand.playbooks, mode, about, classification)
     second = second_issue(brand.playbooks, playbook, [_problem_told(s) for s in sentences])
@@ -220,7 +225,8 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         lemmas=frozenset(found),
         crisis=crisis,
         text=text,
-        points=review_points(text, brand_words(brand)) if mode is ReplyMode.thanks else None,
+        # what a review praised: thanked, or owned before its minus is answered («спасибо за добрые слова про …»)
+        points=review_points(text, brand_words(brand)) if mode is ReplyMode.thanks or calm_minus else None,
         done=done,
         also=second[0] if second else None,
         things=_second_things(sentences[second[1]], second[0], brand) if second else "",
