@@ -5,7 +5,14 @@ another manager is passed on; and the words of a customer's question are read as
 from assistant.models import Mention, Platform
 from assistant.pipeline import Components, run
 from assistant.text.normalize import lemma, mention_lemmas
-from assistant.text.situation import contacted_us, done_actions, kept_quiet
+from assistant.text.situation import (
+    asked_questions,
+    contacted_us,
+    done_actions,
+    happened_before,
+    kept_quiet,
+    repeated_contact,
+)
 
 
 def _run(components: Components, brand: str, text: str, platform: Platform = Platform.vk, rating: int | None = None):
@@ -113,3 +120,42 @@ def test_a_calm_review_answered_for_its_minus_owns_its_praise_first(components: 
 def test_sarcastic_praise_is_not_thanked(components: Components) -> None:
     text = _reply(components, "obed-express", "Отличный сервис: ждал два часа и получил чужой заказ 👏")
     assert "добрые слова" not in text and "Приятно читать" not in text, text
+
+
+def test_questions_asked_to_shame_are_not_owed_an_answer() -> None:
+    for text in (
+        "Мне что, самому его искать по всем отделениям?",
+        "Это так вы работаете с заёмщиками?",
+        "Вам не стыдно?",
+    ):
+        assert asked_questions(text) == [], text
+    for text in ("А вы что, не возите в Мурино?", "Что мне теперь делать с картой?", "Когда вернут деньги?"):
+        assert asked_questions(text) == [text], text
+
+
+def test_a_bare_why_asks_about_the_sentence_before_it(components: Components) -> None:
+    assert asked_questions("Заплатила за интернет через приложение, кэшбэк не пришёл. Почему?") == [
+        "Заплатила за интернет через приложение, кэшбэк не пришёл. Почему?"
+    ]
+    text = _reply(components, "kedr-bank", "Заплатила за интернет через приложение, кэшбэк не пришёл. Почему?")
+    assert "не начисляется" in text, text  # the exclusions answer it
+
+
+def test_what_to_do_is_answered_by_the_next_step(components: Components) -> None:
+    text = _reply(components, "obed-express", "Соус протёк на весь пакет, салат весь в нём. Что делать?")
+    assert "Пришли" in text and "Уточним" not in text, text
+
+
+def test_calling_again_is_one_case_not_a_repeat_of_it() -> None:
+    assert not happened_before("Звоню на горячую линию уже третий раз за вечер — никто не берёт")
+    assert repeated_contact("Звоню на горячую линию уже третий раз за вечер — никто не берёт")
+    assert happened_before("Снова пишу вам: курьер опять опоздал")  # the courier's delay repeats
+    assert not repeated_contact("Опять опоздали на час!")
+
+
+def test_writing_again_about_a_refund_is_owned(components: Components) -> None:
+    text = _reply(
+        components, "obed-express", "Третий раз пишу про возврат за отменённый заказ 58812, деньги так и не вернули."
+    )
+    assert any(said in text for said in ("повторно", "с первого раза", "не начинать всё заново")), text
+    assert "не первый раз" not in text and "не впервые" not in text, text

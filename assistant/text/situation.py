@@ -92,7 +92,10 @@ _UNMARKED_QUESTION = re.compile(
 )
 _RHETORICAL = re.compile(
     r"\?\s*!|!\s*\?|\?\?|\bиздева\w*|\b(как так|сколько можно(?=\s*[?!.…]|$)|за что|серь[её]зно|это нормально|это сервис|"
-    r"где совесть|how is this|are you kidding|seriously)\b",
+    r"где совесть|how is this|are you kidding|seriously)\b|"
+    # «Мне что, самому его искать?», «Так вы работаете с клиентами?», «Вам не стыдно?»: asked to shame, not to learn
+    r"\b(мне|я|нам|мы)\s+что\s*,|\bтак\s+(вы|теперь)\s+(и\s+)?работаете\b|\bэто\s+так\s+вы\b|"
+    r"\b(вам|тебе)\s+не\s+стыдно\b|\bкуда\s+смотр\w+|\bкто\s+так\s+работает\b",
     re.I,
 )
 
@@ -233,7 +236,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         harmed=close_person(text),
         praise=classification.sentiment is Sentiment.positive,
         again=happened_before(text),
-        contacted=contacted_us(text, done, found),
+        contacted=contacted_us(text, done, found) or repeated_contact(text),
     )
 
 
@@ -473,9 +476,20 @@ def _parses(word: str) -> tuple:
 
 
 def asked_questions(text: str, sentences: list[str] | None = None) -> list[str]:
-    """The questions the mention asks of us, one per «?» or request, in its order."""
+    """The questions the mention asks of us, one per «?» or request, in its order. A bare
+    «Почему?» asks about the sentence before it: that sentence is part of the question."""
     sentences = sentences or [s.text for s in razdel.sentenize(text)] or [text]
-    return [_asked_part(q) for s in sentences for q in re.split(r"(?<=\?)\s+", s) if _asks_us(q)]
+    parts = [q for s in sentences for q in re.split(r"(?<=\?)\s+", s)]
+    return [_with_context(parts, i) for i, q in enumerate(parts) if _asks_us(q)]
+
+
+BARE_QUESTION_WORDS = 2  # «Почему?», «А почему?», «Что делать?»: about the sentence before
+
+
+def _with_context(parts: list[str], index: int) -> str:
+    question = _asked_part(parts[index])
+    bare = len(re.findall(r"\w+", question)) <= BARE_QUESTION_WORDS
+    return f"{parts[index - 1]} {question}" if bare and index > 0 and "?" not in parts[index - 1] else question
 
 
 def _asked_part(question: str) -> str:
@@ -514,7 +528,22 @@ def open_questions(
     said = content_words(mention_lemmas(" ".join(reply_texts)))
     stems = {w[:4] for w in said}
     everyday = {w[:4] for w in common}
-    return [q for q in questions if not answers_question(q, said, reply_texts) and not _third_said(q, stems, everyday)]
+    told_what_to_do = any(instructed(text) for text in reply_texts)
+    return [
+        q
+        for q in questions
+        if not answers_question(q, said, reply_texts)
+        and not _third_said(q, stems, everyday)
+        and not (told_what_to_do and _WHAT_TO_DO.search(q))
+    ]
+
+
+# «Что делать?», «Куда писать?»: a next step that tells the author what to do answers it
+_WHAT_TO_DO = re.compile(
+    r"\b(что\s+(мне\s+|нам\s+)?(теперь\s+|сейчас\s+)?делать|как\s+(мне\s+|нам\s+)?(теперь\s+)?быть|"
+    r"куда\s+(мне\s+)?(писать|обращаться|идти|звонить)|what\s+(should|do|can)\s+i\s+do|what\s+now)\b",
+    re.I,
+)
 
 
 def _third_said(question: str, said: set[str], everyday: set[str]) -> bool:
@@ -598,8 +627,27 @@ _AGAIN_EN = re.compile(r"\b(second|third|fourth|fifth|\d+(nd|rd|th)|another) tim
 def happened_before(text: str) -> bool:
     """The author says it is not the first time: «опять», «снова», «в третий раз», «уже не
     первый раз», "third time", "again"."""
-    words = [token.text.lower() for token in razdel.tokenize(text)]
-    if _AGAIN & set(words) or _AGAIN_EN.search(text):
+    return any(_repeat_told(clause) and not _contact_told(clause) for clause in _clauses_of(text))
+
+
+def repeated_contact(text: str) -> bool:
+    """The author has called or written to us again and again: «звоню уже третий раз», «снова пишу вам»."""
+    return any(_repeat_told(clause) and _contact_told(clause) for clause in _clauses_of(text))
+
+
+def _clauses_of(text: str) -> list[str]:
+    return re.split(r"[,;:.!?—–]", text)
+
+
+def _contact_told(clause: str) -> bool:
+    """What the clause tells is the author's call or message to us: one case, told by `contacted`."""
+    words = [token.text.lower() for token in razdel.tokenize(clause)]
+    return bool({action_key(lemma(word)) for word in words} & _CONTACTING or _CONTACTED_EN.search(clause))
+
+
+def _repeat_told(clause: str) -> bool:
+    words = [token.text.lower() for token in razdel.tokenize(clause)]
+    if _AGAIN & set(words) or _AGAIN_EN.search(clause):
         return True
     for i, word in enumerate(words[1:], start=1):
         before = words[i - 1]
