@@ -9,6 +9,7 @@ from assistant.text.situation import (
     asked_questions,
     contacted_us,
     done_actions,
+    find_details,
     happened_before,
     kept_quiet,
     repeated_contact,
@@ -159,3 +160,13 @@ def test_writing_again_about_a_refund_is_owned(components: Components) -> None:
     )
     assert any(said in text for said in ("повторно", "с первого раза", "не начинать всё заново")), text
     assert "не первый раз" not in text and "не впервые" not in text, text
+
+
+def test_a_street_of_two_words_is_named_whole() -> None:
+    def place(text: str) -> str:
+        return find_details(text)["place"].text
+
+    assert place("Только что на Малой Бронной курьер сбил женщину.") == "на Малой Бронной"
+    assert place("Забирала заказ на Новом Арбате, 15.") == "на Новом Арбате, 15"
+    assert place("На Красном проспекте, 30 опять очередь.") == "на Красном проспекте, 30"
+    assert place("На Невском Ольга нам очень помогла.") == "на Невском"  # a name is no street

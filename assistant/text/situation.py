@@ -431,8 +431,13 @@ def _as_detail(tagged: Tagged) -> Detail | None:
     if tagged.kind == "person":
         name = nominative(value.split()[-1])
         return Detail("employee", name, tagged.sentence) if is_first_name(name) else None
-    if tagged.kind in ("place", "date"):
-        return Detail(tagged.kind, value, tagged.sentence)
+    if tagged.kind == "place":  # «На Красном проспекте» opens the author's sentence, not the reply's
+        preposition, _, rest = value.partition(" ")
+        return Detail(
+            "place", f"{preposition.lower()} {rest}" if preposition in ("На", "В") else value, tagged.sentence
+        )
+    if tagged.kind == "date":
+        return Detail("date", value, tagged.sentence)
     return None
 
 
