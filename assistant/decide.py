@@ -105,7 +105,7 @@ def _ordinary(c: Classification) -> tuple[list[Action], ReplyMode | None, list[s
     if c.sentiment is Sentiment.negative:
         reason = f"{c.kind.value if c.kind else 'negative'} negative: reply by the five rules"
         return [Action.reply], ReplyMode.negative, [reason]
-    if c.criticism is Minus.problem:  # «…, но кэшбэк пришёл 280 ₽ вместо 1 000»: its praise is owned first
+    if c.criticism is Minus.problem and not c.is_question:  # «…, но кэшбэк пришёл 280 ₽ вместо 1 000»
         return [Action.reply], ReplyMode.negative, ["a review with a problem: answer it by the five rules"]
     if c.sentiment is Sentiment.positive:
         return [Action.reply], ReplyMode.thanks, ["positive: thank personally"]

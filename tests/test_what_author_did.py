@@ -2,7 +2,7 @@
 not to name them, someone who already wrote to support hears that it is known, a request for
 another manager is passed on; and the words of a customer's question are read as they are."""
 
-from assistant.models import Mention, Platform
+from assistant.models import Mention, Platform, ReplyMode
 from assistant.pipeline import Components, run
 from assistant.text.normalize import lemma, mention_lemmas
 from assistant.text.situation import (
@@ -170,3 +170,13 @@ def test_a_street_of_two_words_is_named_whole() -> None:
     assert place("Забирала заказ на Новом Арбате, 15.") == "на Новом Арбате, 15"
     assert place("На Красном проспекте, 30 опять очередь.") == "на Красном проспекте, 30"
     assert place("На Невском Ольга нам очень помогла.") == "на Невском"  # a name is no street
+
+
+def test_a_question_with_a_sum_in_it_is_answered_not_apologised_for(components: Components) -> None:
+    result = _run(
+        components, "kedr-bank",
+        "Подскажите, сколько можно снять в банкомате без комиссии? Нужно 80 тыс наличными на ремонт, не хочется переплачивать",
+        Platform.telegram,
+    )  # fmt: skip
+    assert result.decision.reply_mode is ReplyMode.answer, result.decision
+    assert result.draft is not None and "жаль" not in result.draft.text.lower(), result.draft
