@@ -483,7 +483,7 @@ class _Composer:
         self.used.add(text)
         self.words |= self._distinct_words(text)
         chosen = next(v for v in best if fill(v, self.values) == text)
-        if "order" in self.said and "{order}" in chosen:  # «заказ № 52764» once; then «заказ»
+        if "order" in self.said and "{order}" in chosen and self.language == "ru":  # «заказ № 52764» once; then «заказ»
             text = re.sub(r"\s+(?=[,.;:!?])", "", re.sub(r"\s{2,}", " ", fill(chosen, {**self.values, "order": ""})))
         self.said |= set(re.findall(r"{(\w+)}", chosen)) & DETAIL_SLOTS
         return Sentence(text, priority)

@@ -180,3 +180,30 @@ def test_a_question_with_a_sum_in_it_is_answered_not_apologised_for(components: 
     )  # fmt: skip
     assert result.decision.reply_mode is ReplyMode.answer, result.decision
     assert result.draft is not None and "жаль" not in result.draft.text.lower(), result.draft
+
+
+def test_a_delay_told_by_two_clock_times_is_their_difference() -> None:
+    said = "Заказ должен был приехать в 19:10, а приехал в 19:55, хотя после 30 минут опоздания положен промокод."
+    assert find_details(said)["delay"].text == "45 минут"  # not the rule's «30 минут»
+    assert find_details("Ждали к 18:00, курьер приехал в 19:21")["delay"].text == "1 час 21 минута"
+    assert find_details("My order was due at 19:10 and came at 19:55.")["delay"].text == "45 minutes"
+    assert "delay" not in find_details("Заказала в 12:00, привезли в 13:30.")  # ordered at is no promise
+
+
+def test_an_english_reply_names_the_order_without_the_russian_sign(components: Components) -> None:
+    text = _reply(
+        components, "obed-express",
+        "My order 61240 was due at 19:10 and came at 19:55. Your rules say a code after 30 min late, so where is it?",
+        Platform.google_maps, 2,
+    )  # fmt: skip
+    assert "45 minutes" in text and "№" not in text and "for order." not in text, text
+
+
+def test_a_victim_who_blocked_the_card_is_not_told_to_block_it(components: Components) -> None:
+    text = _reply(
+        components, "kedr-bank",
+        "Позвонили якобы из банка, знали остаток. Я никаких кодов не называла и положила трубку. Через час с карты "
+        "списали 18 900 рублей, которые я не совершала. Карту заблокировала сама.",
+        Platform.otzovik, 1,
+    )  # fmt: skip
+    assert "заблокируйте" not in text, text

@@ -169,6 +169,8 @@ class Situation:
         {deed} (what the praised employee did: «поднялся на 9 этаж пешком»), {harmed} (the
         close person it happened to, in the dative: «Вашей дочери»), …"""
         values = {role: detail.text for role, detail in self.details.items()}
+        if language != "ru":  # «№» is Russian typography: "order 61240"
+            values |= {role: values[role].removeprefix("№ ") for role in ("order", "earlier_case") if role in values}
         if self.praise:
             values["praise"] = "yes"  # a condition only: {?praise}, {!praise}
         if self.harmed and language == "ru":
@@ -180,6 +182,8 @@ class Situation:
             values["treated"] = "yes"  # a condition only: the author is already in a doctor's care
         if self.kept_quiet:
             values["kept"] = "yes"  # a condition only: the author gave the caller no code
+        if action_key("заблокировать") in self.done:
+            values["blocked"] = "yes"  # a condition only: «карту заблокировала сама»
         if self.lemmas & _SOMEONE_ELSE and self.lemmas & _CONTACT_PERSON:
             values["reassign"] = "yes"  # a condition only: «дайте другого менеджера»
         if "callback" in self.asks:
@@ -300,7 +304,53 @@ def find_details(text: str, sentences: Iterable[str] | None = None) -> dict[str,
     if "employee" not in details:
         named = next((d for d in map(_named_staff, sentences) if d), None)
         details |= {"employee": named} if named else {}
+    if late := clock_delay(text):  # «обещали к 19:10, привезли в 19:55»: 45 minutes, whatever rule is quoted
+        details["delay"] = late
     return details
+
+
+# A promised time («к 19:10», «должен был приехать в 19:10», "due at 7:10") and a later time it came
+_PROMISED_AT = re.compile(
+    r"(?:\bк|обещал\w*(?:\s+\w+){0,2}\s+(?:к|в|на)|долж\w*(?:\s+\w+){0,3}\s+(?:к|в)|ожидал\w*\s+(?:к|в)|"
+    r"\b(?:due|promised|expected|supposed to (?:arrive|come|be here))(?:\s+\w+){0,2}\s+(?:at|by))\s+(\d{1,2})[:.](\d{2})\b",
+    re.I,
+)
+_CAME_AT = re.compile(
+    r"(?:привез\w*|приехал\w*|доставил\w*|привёз\w*|пришёл|пришел|пришла|курьер\s+(?:\w+\s+)?был|"
+    r"came|arrived|delivered|showed up|turned up)(?:\s+\w+){0,3}?\s+(?:в|at|around|only at)\s+(\d{1,2})[:.](\d{2})\b",
+    re.I,
+)
+LATE_MINUTES = (5, 300)  # a delay told by two clock times: shorter is no delay, longer is another day
+
+
+def clock_delay(text: str) -> Detail | None:
+    """The delay as the author's two clock times tell it, promised and delivered."""
+    promised, came = _PROMISED_AT.search(text), _CAME_AT.search(text)
+    if not (promised and came) or came.start() < promised.start():
+        return None
+    minutes = _minutes(came) - _minutes(promised)
+    if not LATE_MINUTES[0] <= minutes <= LATE_MINUTES[1]:
+        return None
+    spoken = _spoken_minutes(minutes, "en" if cues.detect_language(text) == "en" else "ru")
+    return Detail("delay", spoken, text[promised.start() : came.end()])
+
+
+def _minutes(match: re.Match[str]) -> int:
+    return int(match.group(1)) * 60 + int(match.group(2))
+
+
+def _spoken_minutes(minutes: int, language: str) -> str:
+    """«45 минут», «1 час 5 минут»; "45 minutes", "1 hour 5 minutes"."""
+    hours, rest = divmod(minutes, 60)
+    if language == "en":
+        parts = [f"{hours} hour{'s' * (hours > 1)}"] * bool(hours) + [f"{rest} minute{'s' * (rest != 1)}"] * bool(rest)
+        return " ".join(parts)
+    parts = [f"{hours} {_agreed('час', hours)}"] * bool(hours) + [f"{rest} {_agreed('минута', rest)}"] * bool(rest)
+    return " ".join(parts)
+
+
+def _agreed(noun: str, number: int) -> str:
+    return morph().parse(noun)[0].make_agree_with_number(number).word
 
 
 STAFF = frozenset([
@@ -583,9 +633,10 @@ def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[st
 
 def done_actions(text: str) -> frozenset[str]:
     """The actions the author says they took: verbs in the past tense («написала в чат», «звонил»),
-    unless someone else is their subject in the clause («курьер … написал в чат»)."""
+    unless someone else is their subject in the clause («курьер … написал в чат»); a verb after
+    «не» is marked so («никаких кодов не называла»: `не_назы`)."""
     done: set[str] = set()
-    for clause in re.split(r"[,;:.!?—]", text):
+    for clause in _clauses_of(text):
         someone_else = negated = False
         for token in razdel.tokenize(clause):
             word = token.text.lower()
