@@ -452,8 +452,8 @@ class _Composer:
         asked = requested_items(sentence)
         if self.mode is ReplyMode.negative and asked:
             return False
-        if self.situation.kept_quiet and warns_against_telling(sentence):
-            return False  # «никогда не спрашивают коды» to someone who named none
+        if self._lectures(sentence):
+            return False
         return not (asked & self.given or self._repeats_done(sentence))
 
     # --- phrases ---------------------------------------------------------------------
@@ -526,7 +526,7 @@ class _Composer:
         if not fillable(variant, self.values):
             return False
         text = fill(variant, self.values)
-        if self.situation.kept_quiet and warns_against_telling(text):
+        if self._lectures(text):
             return False
         return self._voice_permits(text) and not (requested_items(text) & self.given)
 
@@ -537,6 +537,10 @@ class _Composer:
         if move == "next_step":
             fresh = [v for v in fresh if instructed(fill(v, self.values))]
         return fresh or variants
+
+    def _lectures(self, text: str) -> bool:
+        """«Никогда не называйте коды» to someone who says they named none reads as blame."""
+        return self.situation.kept_quiet and warns_against_telling(text)
 
     def _repeats_done(self, text: str) -> bool:
         """It tells the author to do what they say they did («заблокируйте карту» to «я заблокировала карту»)."""

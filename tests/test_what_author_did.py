@@ -41,20 +41,22 @@ def test_an_author_who_named_nothing_kept_quiet() -> None:
     assert not kept_quiet(done_actions("Оператор мне ничего не сказал."))  # someone else did not tell
 
 
+def _bank_review(components: Components, text: str) -> str:
+    """A one-star review of the bank on otzovik."""
+    return _reply(components, "kedr-bank", text, Platform.otzovik, 1)
+
+
 def test_a_victim_who_named_no_codes_is_not_lectured_on_codes(components: Components) -> None:
-    text = _reply(
-        components, "kedr-bank",
+    text = _bank_review(
+        components,
         "Мне позвонил мужчина, представился сотрудником банка, знал номер моей карты. Я никаких кодов ему не "
         "называла и положила трубку. Через час с карты списали 31 200 рублей двумя переводами. Откуда у него мои данные?",
-        Platform.otzovik, 1,
-    )  # fmt: skip
+    )
     assert "никогда не спрашивают" not in text and "положите трубку" not in text, text
     assert "правильно" in text, text
-    told = _reply(
-        components, "kedr-bank",
-        "Звонят из «службы безопасности Кедр Банка», знают мой адрес и остаток по вкладу. Откуда у них мои данные?",
-        Platform.otzovik, 1,
-    )  # fmt: skip
+    told = _bank_review(
+        components, "Звонят из «службы безопасности Кедр Банка», знают мой адрес и остаток по вкладу. Откуда у них мои данные?"
+    )
     assert "правильно" not in told, told
 
 
@@ -200,10 +202,9 @@ def test_an_english_reply_names_the_order_without_the_russian_sign(components: C
 
 
 def test_a_victim_who_blocked_the_card_is_not_told_to_block_it(components: Components) -> None:
-    text = _reply(
-        components, "kedr-bank",
+    text = _bank_review(
+        components,
         "Позвонили якобы из банка, знали остаток. Я никаких кодов не называла и положила трубку. Через час с карты "
         "списали 18 900 рублей, которые я не совершала. Карту заблокировала сама.",
-        Platform.otzovik, 1,
-    )  # fmt: skip
+    )
     assert "заблокируйте" not in text, text

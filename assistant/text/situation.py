@@ -240,7 +240,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         harmed=close_person(text),
         praise=classification.sentiment is Sentiment.positive,
         again=happened_before(text),
-        contacted=contacted_us(text, done, found) or repeated_contact(text),
+        contacted=contacted_us(text, done, found),
     )
 
 
@@ -758,9 +758,10 @@ _OUR_CHANNELS = frozenset(
 
 
 def contacted_us(text: str, done: frozenset[str], found: frozenset[str] | set[str]) -> bool:
-    """The author says they wrote or called our support («написала в чат», «звонил на горячую линию»)."""
+    """The author says they wrote or called our support («написала в чат», «звонил на горячую линию»),
+    or keeps doing so («звоню уже третий раз», «снова пишу вам»)."""
     told = bool(done & _CONTACTING) or bool(_CONTACTED_EN.search(text))
-    return told and bool(set(found) & _OUR_CHANNELS)
+    return (told and bool(set(found) & _OUR_CHANNELS)) or repeated_contact(text)
 
 
 def kept_quiet(done: frozenset[str]) -> bool:
