@@ -19,7 +19,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from functools import cached_property, lru_cache
 from typing import Protocol
@@ -334,8 +334,9 @@ class _Composer:
         if self.situation.questions and "answer" not in moves and self.mode is not ReplyMode.holding:
             at = moves.index("next_step") if "next_step" in moves else len(moves)
             moves = [m for m in moves[:at] if m != "fact"] + ["answer"] + moves[at:]
-        if self.mode is ReplyMode.answer and not self.answers:
-            moves = [m for m in moves if m != "opening"]  # «с удовольствием поясним» would promise what no fact holds
+        if self.mode is ReplyMode.answer and (not self.answers or self._applies_rule()):
+            # «с удовольствием поясним» would promise what no fact holds; «Да: …» needs no lead-in
+            moves = [m for m in moves if m != "opening"]
         if self.situation.again and self.mode is ReplyMode.negative and "regret" in moves:
             moves.insert(moves.index("regret") + 1, "again")
         if self.mode is ReplyMode.negative and self.values.get("praised"):  # «спасибо за добрые слова про роллы»
@@ -363,7 +364,8 @@ class _Composer:
 
     def _move(self, move: PlaybookMove) -> list[Sentence]:
         if move == "fact":
-            return [self._fact_sentence(f, _OPTIONAL_MOVES["fact"]) for f in self._bearing_facts()[:1]]
+            facts = [f for f in self._bearing_facts() if not self._rule_decided(f)]
+            return [self._fact_sentence(f, _OPTIONAL_MOVES["fact"]) for f in facts[:1]]
         if move == "answer":
             return self._answers()
         if move == "follow_up" and not self.request.case:
@@ -380,6 +382,16 @@ class _Composer:
         scored = [(overlap(wanted, fact_lemmas(f, self.language)), f) for f in listed]
         return [f for score, f in sorted(scored, key=lambda pair: -pair[0]) if score >= 2]
 
+    def _rule_decided(self, fact: Fact) -> bool:
+        """The fact states the playbook's figure rule and the author's figure settles it: the
+        phrases apply it («опоздание на 45 минут — больше 30, промокод положен») or leave it out."""
+        playbook = self.situation.playbook
+        rule = playbook.rule if playbook else None
+        return rule is not None and rule.fact == fact.id and self.situation.rule_applies is not None
+
+    def _applies_rule(self) -> bool:
+        return bool(self.situation.rule_applies) and any(self._rule_decided(f) for f, _ in self.answers)
+
     def _find_answers(self) -> tuple[list[tuple[Fact, str]], list[str]]:
         """The fact that answers each question (with the question), and the questions none answers."""
         questions = self.situation.questions or [self.request.mention.text]
@@ -388,6 +400,8 @@ class _Composer:
         for question in questions:
             found = answering_facts(question, self.facts, self.language, self.common, self._playbook_facts())
             found = found or self._closest_by_meaning(question)
+            if self.situation.rule_applies and (ruled := [f for f in found if self._rule_decided(f)]):
+                found = ruled  # «опоздал на 40 минут — положен промокод?»: the rule applied answers it whole
             unanswered += [] if found else [question]
             for fact in found:
                 answers.setdefault(fact.id, (fact, question))
@@ -405,7 +419,7 @@ class _Composer:
         """Each question answered from the fact that fits it; a question no fact answers gets the
         honest «who will answer and when»."""
         # a second fact goes before the first when space is short
-        sentences = [self._fact_sentence(f, 1 + (i > 0), about=q) for i, (f, q) in enumerate(self.answers)]
+        sentences = [self._answer_sentence(f, q, 1 + (i > 0)) for i, (f, q) in enumerate(self.answers)]
         asked = self.situation.questions or self.mode is ReplyMode.answer
         still_open = self.unanswered or self._open_questions(sentences)
         if asked and (still_open or not self.answers):
@@ -414,6 +428,17 @@ class _Composer:
             self.deferral = self._pick("no_answer")
             sentences.append(self.deferral)
         return sentences
+
+    def _answer_sentence(self, fact: Fact, question: str, priority: int) -> Sentence:
+        """The fact that answers the question, or, when it states a figure rule that covers the
+        author's figure, the rule applied to it in the playbook's words."""
+        if (
+            self._rule_decided(fact)
+            and self.situation.rule_applies
+            and (applied := self._pick("applied", priority)).text
+        ):
+            return replace(applied, fact_id=fact.id)
+        return self._fact_sentence(fact, priority, about=question)
 
     def _what_is_deferred(self, question: str) -> dict[str, str]:
         """{asked}: what the open question is about («про сдачу»); failing that, {question}: the

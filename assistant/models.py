@@ -628,7 +628,9 @@ PlaybookMove = Literal[
     "contacted",  # the author already wrote or called us about it (the drafter inserts it after the regret)
     "praised",  # a calm review's praise, owned first when its minus is answered (the drafter opens with it)
 ]  # fmt: skip
-_PHRASE_KEYS = (*PlaybookMove.__args__, "no_answer")  # no_answer: the answer move when no fact answers
+# no_answer: the answer move when no fact answers; applied: the answer when the playbook's figure
+# rule covers the author's figure («40 минут — больше 30, промокод положен»), instead of the rule's fact
+_PHRASE_KEYS = (*PlaybookMove.__args__, "no_answer", "applied")
 _VOICE_KEY = re.compile(r"^[a-z]{2}(_ty|_vy)?$")
 
 
@@ -640,6 +642,16 @@ class SituationCue(Strict):
     flags: list[RiskFlag] = Field(default_factory=list)
     # only a mention with one of the words fits: a mixed review names its minus («но», «жаль»)
     words_required: bool = False
+
+
+class FigureRule(Strict):
+    """A brand rule that turns on a figure the author gives («если заказ опоздал больше чем на
+    30 минут — промокод»): a reply applies it to their figure (`{?over}`, `{?within}` variants)
+    instead of quoting the rule to someone it plainly covers or plainly does not."""
+
+    detail: Literal["delay"]  # the author's detail it measures
+    minutes: int = Field(gt=0)  # more than this is over
+    fact: Slug  # the fact that states the rule; its text must carry the figure
 
 
 class Playbook(Strict):
@@ -658,6 +670,7 @@ class Playbook(Strict):
     # the situation is itself about reaching us (support, a silent manager): its reply says so in
     # its own words, without the «Ваше прошлое обращение не решило вопрос» sentence
     about_contact: bool = False
+    rule: FigureRule | None = None
 
     @field_validator("phrases")
     @classmethod

@@ -61,7 +61,23 @@ def _load_playbooks(path: Path, profile: BrandProfile, facts: list[Fact]) -> lis
         ]
         if unknown:
             raise BrandFileError(path, f"situation {playbook.id}: no fact or topic {', '.join(unknown)}")
+        _check_rule(path, playbook, {f.id: f for f in facts})
     return playbooks
+
+
+def _check_rule(path: Path, playbook: Playbook, facts: dict[str, Fact]) -> None:
+    """A figure rule names a fact of the brand that states its figure: the reply applies the
+    brand's rule, never one of its own."""
+    rule = playbook.rule
+    if rule is None:
+        return
+    fact = facts.get(rule.fact)
+    if fact is None:
+        raise BrandFileError(path, f"situation {playbook.id}: its rule names no fact {rule.fact}")
+    if not re.search(rf"(?<!\d){rule.minutes}(?!\d)", fact.text.get("ru", "")):
+        raise BrandFileError(
+            path, f"situation {playbook.id}: fact {rule.fact} does not state the rule's {rule.minutes} minutes"
+        )
 
 
 def _with_examples(playbooks: list[Playbook], path: Path) -> list[Playbook]:

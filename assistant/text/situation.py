@@ -20,6 +20,8 @@ from pymorphy3.analyzer import Parse
 
 from assistant import cues
 from assistant.models import Address, Brand, Classification, Playbook, ReplyMode, Sentiment
+from assistant.text.durations import Minutes, over
+from assistant.text.durations import minutes as duration_minutes
 from assistant.text.normalize import content_words, english_stem, fold, lemma, mention_lemmas, morph
 from assistant.text.phrases import (
     BUT_WORDS,
@@ -140,6 +142,7 @@ class Detail:
     role: str  # order, earlier_case, delay, wait, hold_time, symptom_time, deadline, charged, demanded, offered, employee, place, date
     text: str  # as a reply writes it: «№ 48213», «час двадцать», «1 290 ₽», «Андрей», «на Тверской, 12»
     sentence: str = ""
+    minutes: Minutes | None = None  # a duration's length as the author hedged it: «почти час» is 45–59
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,16 @@ class Situation:
     def kept_quiet(self) -> bool:
         return kept_quiet(self.done)
 
+    @property
+    def rule_applies(self) -> bool | None:
+        """Whether the playbook's figure rule covers the author's figure: True over it, False
+        short of it, None when the figure is missing or too close to tell («полчаса» and 30)."""
+        rule = self.playbook.rule if self.playbook else None
+        detail = self.details.get(rule.detail) if rule else None
+        if rule is None or detail is None or detail.minutes is None:
+            return None
+        return over(detail.minutes, rule.minutes)
+
     def slots(self, language: str, address: Address = Address.formal) -> dict[str, str]:
         """The playbook slots the mention fills: {order}, {delay}, {employee}, {employee_dat},
         {deed} (what the praised employee did: «поднялся на 9 этаж пешком»), {harmed} (the
@@ -180,6 +193,8 @@ class Situation:
                 values["harmed"] = f"{PRONOUN[address]['datv']} и {values['harmed']}"
         if TREATED.search(self.text):
             values["treated"] = "yes"  # a condition only: the author is already in a doctor's care
+        if self.rule_applies is not None:  # a condition only: {?over} applies the rule, {?within} leaves it out
+            values["over" if self.rule_applies else "within"] = "yes"
         if self.kept_quiet:
             values["kept"] = "yes"  # a condition only: the author gave the caller no code
         if action_key("заблокировать") in self.done:
@@ -332,7 +347,7 @@ def clock_delay(text: str) -> Detail | None:
     if not LATE_MINUTES[0] <= minutes <= LATE_MINUTES[1]:
         return None
     spoken = _spoken_minutes(minutes, "en" if cues.detect_language(text) == "en" else "ru")
-    return Detail("delay", spoken, text[promised.start() : came.end()])
+    return Detail("delay", spoken, text[promised.start() : came.end()], (minutes, minutes))
 
 
 def _minutes(match: re.Match[str]) -> int:
@@ -475,7 +490,7 @@ def _as_detail(tagged: Tagged) -> Detail | None:
         role = "earlier_case" if _EARLIER_CASE.match(value) or {"обращение", "заявка"} & context else "order"
         return Detail(role, f"№ {code.group(1)}", tagged.sentence)
     if tagged.kind == "duration" and tagged.role:
-        return Detail(tagged.role, _LEADING.sub("", value).lower(), tagged.sentence)
+        return Detail(tagged.role, _LEADING.sub("", value).lower(), tagged.sentence, _duration(value, tagged.sentence))
     if tagged.kind == "amount" and tagged.role:
         return Detail(tagged.role, value, tagged.sentence)
     if tagged.kind == "person":
@@ -489,6 +504,12 @@ def _as_detail(tagged: Tagged) -> Detail | None:
     if tagged.kind == "date":
         return Detail("date", value, tagged.sentence)
     return None
+
+
+def _duration(value: str, sentence: str) -> Minutes | None:
+    """The duration's minutes with the word before it, which may hedge it: «почти на час»."""
+    before = sentence[: sentence.find(value)].split()[-1:] if value in sentence else []
+    return duration_minutes(" ".join([*before, value]))
 
 
 def is_first_name(word: str) -> bool:

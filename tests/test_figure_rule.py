@@ -1,0 +1,98 @@
+"""A brand rule that turns on the author's own figure is applied to it: a delivery 50 minutes
+late is told the 300 ₽ code is theirs, one 20 minutes late is not quoted a rule it misses, and
+«полчаса» against 30 decides nothing."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import BrandFileError
+from assistant.models import Mention, Platform
+from assistant.pipeline import Components, run
+from assistant.text.durations import minutes, over
+from assistant.text.situation import find_details
+from knowledge.brands import load_brand
+
+BRANDS = Path(__file__).resolve().parents[1] / "knowledge" / "brands"
+
+
+@pytest.mark.parametrize(
+    ("duration", "expected"),
+    [
+        ("40 минут", (40, 40)),
+        ("на 40 минут", (40, 40)),
+        ("час двадцать", (80, 80)),
+        ("полтора часа", (90, 90)),
+        ("полчаса", (30, 30)),
+        ("1 час 5 минут", (65, 65)),
+        ("двадцать пять минут", (25, 25)),
+        ("почти час", (45, 59)),
+        ("больше часа", (61, 75)),
+        ("час с лишним", (61, 75)),
+        ("an hour", (60, 60)),
+        ("half an hour", (30, 30)),
+        ("1 hour 5 minutes", (65, 65)),
+    ],
+)
+def test_a_duration_is_read_as_a_range_of_minutes(duration: str, expected: tuple[int, int]) -> None:
+    assert minutes(duration) == expected
+
+
+def test_a_figure_too_close_to_the_limit_decides_nothing() -> None:
+    assert over((45, 59), 30) is True
+    assert over((20, 20), 30) is False
+    assert over((30, 30), 30) is None
+    assert minutes("сразу") is None
+
+
+def test_a_delay_detail_carries_its_minutes() -> None:
+    assert find_details("Опоздали почти на час, всё остыло.")["delay"].minutes == (45, 59)
+    assert find_details("Обещали к 19:10, привезли в 19:55.")["delay"].minutes == (45, 45)
+
+
+def _reply(components: Components, text: str, platform: Platform = Platform.otzovik, rating: int | None = 2) -> str:
+    result = run(Mention(brand="obed-express", text=text, platform=platform, rating=rating), components)
+    assert result.draft is not None, result.decision
+    return result.draft.text
+
+
+def test_a_delay_over_the_limit_is_told_the_code_is_theirs(components: Components) -> None:
+    text = _reply(components, "Заказ №58821 опоздал на 50 минут. Курьер даже не извинился. Больше не закажу.")
+    assert "положен промокод на 300 ₽" in text, text
+    assert "Если заказ опоздал больше чем на 30 минут" not in text, text  # the rule applied, not recited
+    assert "номер заказа" not in text, text  # the author gave it
+
+
+def test_a_delay_told_by_two_clock_times_is_measured(components: Components) -> None:
+    text = _reply(components, "Обещали к 19:10, привезли в 19:55. Заказ 61552. Это уже какой-то позор.", rating=1)
+    assert "45 минут — это больше 30 минут" in text, text
+
+
+def test_a_delay_short_of_the_limit_hears_no_rule_and_no_code(components: Components) -> None:
+    text = _reply(components, "Опоздали на 20 минут, ну такое. Заказ 60311, ждал к обеду.", Platform.vk, None)
+    assert "промокод" not in text.lower(), text
+    assert "20 минут" in text, text
+
+
+def test_a_delay_at_the_limit_is_checked_not_decided(components: Components) -> None:
+    text = _reply(components, "Опоздали на полчаса, заказ 60412 приехал холодный.", Platform.vk, None)
+    assert "положен промокод" not in text and "тебе положен" not in text, text
+
+
+def test_a_question_about_the_code_for_a_long_delay_is_answered_yes(components: Components) -> None:
+    text = _reply(components, "Заказ 58001 опоздал на 40 минут, положен ли мне промокод?", Platform.vk, None)
+    assert text.split("\n\n")[1].startswith("Да: заказ № 58001 опоздал на 40 минут"), text
+    assert "в корзине до оплаты" not in text, text  # how to enter a code answers another question
+
+
+def test_a_rule_whose_fact_does_not_state_its_figure_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "obed-express"
+    shutil.copytree(BRANDS / "obed-express", folder)
+    playbooks = folder / "playbooks.yaml"
+    text = playbooks.read_text(encoding="utf-8")
+    playbooks.write_text(
+        text.replace("{detail: delay, minutes: 30,", "{detail: delay, minutes: 25,", 1), encoding="utf-8"
+    )
+    with pytest.raises(BrandFileError, match="25 minutes"):
+        load_brand(folder)
