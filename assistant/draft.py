@@ -625,13 +625,32 @@ def fact_excerpt(
     its first sentence when none does: a reply quotes what answers, not the whole paragraph.
     A sentence bears by a word of the mention that is not one of the brand's everyday `common`
     ones (a second sentence sharing only «карта» is padding); by any word when none does."""
-    sentences = [s.text for s in razdel.sentenize(fact_text(fact, language)) if keep(s.text)]
+    every = [s.text for s in razdel.sentenize(fact_text(fact, language))]
+    sentences = [s for s in every if keep(s)]
     if not sentences:
         return ""
     words = content_words(wanted)
     distinctive = {word[:STEM] for word in words - common}
     chosen = _bearing(sentences, distinctive, most) or _bearing(sentences, {w[:STEM] for w in words}, most) or [0]
-    return " ".join(sentences[i] for i in chosen)
+    quoted = [sentences[i] for i in chosen]
+    return " ".join(_standing_alone(s, every, quoted) for s in quoted)
+
+
+# «Если не помогло, …» goes on from the sentence before it («сначала обновите приложение»)
+_GOES_ON = re.compile(
+    r"^(?:Если (?:это )?не (?:помогло|помогает|получилось|сработало)|If (?:that|this|it) (?:does not|doesn't) (?:help|work)),\s*"
+)
+
+
+def _standing_alone(sentence: str, every: list[str], quoted: list[str]) -> str:
+    """A quoted sentence that goes on from one the reply leaves out («Если не помогло, нужно
+    написать…» without «сначала стоит обновить…», told to someone who updated) loses its lead."""
+    at = every.index(sentence)
+    lead = _GOES_ON.match(sentence)
+    if not lead or at == 0 or every[at - 1] in quoted:
+        return sentence
+    rest = sentence[lead.end() :]
+    return rest[:1].upper() + rest[1:]
 
 
 def _bearing(sentences: list[str], stems: set[str], most: int) -> list[int]:

@@ -2,7 +2,8 @@
 not to name them, someone who already wrote to support hears that it is known, a request for
 another manager is passed on; and the words of a customer's question are read as they are."""
 
-from assistant.models import Mention, Platform, ReplyMode
+from assistant.draft import fact_excerpt
+from assistant.models import Fact, Mention, Platform, ReplyMode
 from assistant.pipeline import Components, run
 from assistant.text.normalize import lemma, mention_lemmas
 from assistant.text.situation import (
@@ -55,7 +56,8 @@ def test_a_victim_who_named_no_codes_is_not_lectured_on_codes(components: Compon
     assert "никогда не спрашивают" not in text and "положите трубку" not in text, text
     assert "правильно" in text, text
     told = _bank_review(
-        components, "Звонят из «службы безопасности Кедр Банка», знают мой адрес и остаток по вкладу. Откуда у них мои данные?"
+        components,
+        "Звонят из «службы безопасности Кедр Банка», знают мой адрес и остаток по вкладу. Откуда у них мои данные?",
     )
     assert "правильно" not in told, told
 
@@ -208,3 +210,24 @@ def test_a_victim_who_blocked_the_card_is_not_told_to_block_it(components: Compo
         "списали 18 900 рублей, которые я не совершала. Карту заблокировала сама.",
     )
     assert "заблокируйте" not in text, text
+
+
+def test_someone_who_updated_the_app_is_not_told_to_update_nor_left_an_if(components: Components) -> None:
+    text = _reply(
+        components, "obed-express", "Приложение вылетает при оплате. Обновил до последней версии — не помогло."
+    )
+    assert "обнови" not in text.lower(), text
+    assert "Если не помогло" not in text and "Если обновление" not in text, text
+
+
+def test_a_fact_sentence_that_goes_on_from_one_left_out_loses_its_lead() -> None:
+    fact = Fact(
+        id="app-bug-report",
+        topic="app",
+        text={"ru": "Сначала обновите приложение. Если не помогло, поддержка передаст описание разработчикам."},
+    )
+    wanted = frozenset(["поддержка", "разработчик", "описание"])
+    assert fact_excerpt(fact, "ru", wanted, keep=lambda s: "обновите" not in s) == (
+        "Поддержка передаст описание разработчикам."
+    )
+    assert fact_excerpt(fact, "ru", wanted | {"обновить", "приложение"}).startswith("Сначала обновите")

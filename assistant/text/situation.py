@@ -125,7 +125,7 @@ REQUESTABLE: dict[str, re.Pattern[str]] = {
     ),
 }
 _ASKING = re.compile(
-    r"\b(пришл\w*|присл\w*|напиш\w*|укаж\w*|сообщ\w*|уточн\w*|скин\w*|назов\w*|продублир\w*|отправ\w*|подскаж\w*|"
+    r"\b(пришл\w*|присл\w*|напиш\w*|написать|укаж\w*|указать|сообщ\w*|уточн\w*|скин\w*|назов\w*|продублир\w*|отправ\w*|подскаж\w*|"
     r"оставь\w*|направ\w*|send|share|tell us|let us know|provide|dm us|give us|confirm|could you|can you|what is)\b",
     re.I,
 )
