@@ -76,9 +76,9 @@ RULES: dict[str, list[str]] = {
         r"обратись|обратитесь|укажи|укажите|уточни|уточните|оставь|оставьте|загляни|загляните|передай|передайте|"
         r"оформи|оформите|воспользуйся|воспользуйтесь|зайди|зайдите|открой|откройте|проверь|проверьте|скинь|скиньте|"
         r"обнови|обновите|подтверди|подтвердите|попробуй|попробуйте|пиши|пишите|подай|подайте|приходи|приходите|"
-        r"закажи|закажите|скачай|скачайте|выбери|выберите|следи|следите|звони|звоните)\b|"
+        r"закажи|закажите|скачай|скачайте|выбери|выберите|следи|следите|звони|звоните|поможем|поможет)\b|"
         r"\bможно\s+(\w+\s+)?(через|в|по|на)\b|в\s+личн\w+\s+сообщени\w*|"
-        r"\b(write to us|message us|contact us|send us|reply with|let us know|call us|reach (out|us)|dm us|"
+        r"\b(write to us|message us|contact us|send us|reply with|let us know|call us|reach (out|us)|dm us|help (sort|put|resolve|settle)|"
         r"please (share|send|write|contact|call|message|use|open|reply|tell)|you can (reach|contact|write|message|use))\b|"
         r"(^|[.!?—-]\s*|,\s*)(send|call|message|write|contact|text|email|dm|reply|share|tell|drop|update)\b"
     ],

@@ -271,6 +271,9 @@ ASKS_HOUR = re.compile(
 CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b", re.I)
 
 
+_INSTRUCTED_EN = re.compile(r"\b(?:message|write to|contact|call|send|text|dm) us\b|\bsend (?:your|us|the)\b", re.I)
+
+
 class _Composer:
     """Builds the sentences of one reply from the situation and the playbook's moves."""
 
@@ -490,6 +493,10 @@ class _Composer:
         if not usable:  # every playbook variant asks for what the author gave: the voice's own phrases
             usable = [v for v in self._voice_variants(move) if self._usable(v)]
         usable = self._not_repeating_done(move, usable)
+        if move == "next_step" and self._reached_us():  # «написала в чат — тишина»: not back to the chat
+            usable = [v for v in usable if not self._sends_back(v)] or self._usable_of(
+                self.voice.phrases.help_contacted
+            )
         if "callback" in self.situation.asks and move in ("next_step", "follow_up"):  # «перезвоните мне»: say who calls
             usable = [v for v in usable if CALL_WORDS & mention_lemmas(fill(v, self.values))] or usable
         if move == "no_answer":  # who will answer, and when: with the case's result when there is one
@@ -512,6 +519,17 @@ class _Composer:
             text = re.sub(r"\s+(?=[,.;:!?])", "", re.sub(r"\s{2,}", " ", fill(chosen, {**self.values, "order": ""})))
         self.said |= set(re.findall(r"{(\w+)}", chosen)) & DETAIL_SLOTS
         return Sentence(text, priority)
+
+    def _reached_us(self) -> bool:
+        return self.situation.contacted and self.mode is ReplyMode.negative
+
+    def _sends_back(self, variant: str) -> bool:
+        """It tells the author to write or call us through a channel, as they say they did."""
+        text = fill(variant, self.values)
+        return "{channel}" in variant and bool(instructed(text) or _INSTRUCTED_EN.search(text))
+
+    def _usable_of(self, variants: list[str]) -> list[str]:
+        return [v for v in variants if self._usable(v)]
 
     def _repeats(self, variant: str) -> int:
         """How many distinctive words of the variant the reply already has (its slots' values aside)."""

@@ -512,6 +512,8 @@ class Phrases(Strict):
     contacted: list[str] = Field(default_factory=list)  # the author already wrote or called us about it
     praised: list[str] = Field(default_factory=list)  # a calm review's praise, {praised}, before its minus is answered
     help: list[str] = Field(default_factory=list)
+    # the next step for someone who already wrote or called us: we act, they need not write again
+    help_contacted: list[str] = Field(default_factory=list)
     follow_up: list[str] = Field(default_factory=list)
     thanks_positive: list[str] = Field(default_factory=list)
     thanks_specifics: list[str] = Field(default_factory=list)

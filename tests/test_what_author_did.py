@@ -231,3 +231,40 @@ def test_a_fact_sentence_that_goes_on_from_one_left_out_loses_its_lead() -> None
         "Поддержка передаст описание разработчикам."
     )
     assert fact_excerpt(fact, "ru", wanted | {"обновить", "приложение"}).startswith("Сначала обновите")
+
+
+def test_a_problem_told_with_an_unanswered_chat_is_answered_for_the_problem(components: Components) -> None:
+    result = _run(
+        components,
+        "obed-express",
+        "Привезли не тот суп, заказ 61002. Написала в чат два часа назад — тишина.",
+    )
+    assert result.draft is not None and result.draft.situation == "wrong_or_missing_item", result.draft
+    only_contact = _run(components, "obed-express", "Написала в чат два часа назад — тишина. Вы вообще работаете?")
+    assert only_contact.draft is not None and only_contact.draft.situation == "support_unreachable"
+
+
+def test_someone_who_already_wrote_is_not_sent_back_to_the_chat(components: Components) -> None:
+    text = _reply(
+        components,
+        "obed-express",
+        "Заказ 60933: с карты списали 1 284 ₽ два раза через СБП. Написал в чат поддержки — ответили шаблоном и "
+        "пропали. Верните деньги.",
+        Platform.otzovik,
+        1,
+    )
+    assert "в чат поддержки в приложении" not in text, text
+    assert "не нужно" in text and "свяжемся" in text, text
+    english = _reply(
+        components,
+        "obed-express",
+        "Order 61877 was 50 minutes late and the noodles were cold. I wrote to the support chat and nobody answered.",
+        Platform.google_maps,
+        2,
+    )
+    assert "message us via" not in english, english
+
+
+def test_not_getting_through_is_a_try_to_reach_us() -> None:
+    text = "Третий день не могу дозвониться на горячую линию."
+    assert contacted_us(text, done_actions(text), mention_lemmas(text))

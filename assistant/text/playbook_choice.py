@@ -27,9 +27,13 @@ GENERIC = "generic_complaint"  # says nothing a main situation's reply does not
 
 
 def choose_playbook(
-    playbooks: list[Playbook], mode: ReplyMode | None, found: set[str], classification: Classification
+    playbooks: list[Playbook],
+    mode: ReplyMode | None,
+    found: set[str],
+    classification: Classification,
+    least: float = MIN_SCORE,
 ) -> Playbook | None:
-    """The playbook of this reply mode the mention matches best; None when none matches at all."""
+    """The playbook of this reply mode the mention matches best; None when none scores `least`."""
     candidates = [p for p in playbooks if p.mode is mode]
     spread = Counter(cue for p in candidates for cue in set(_cue_lemmas_all(p)))
     candidates = [p for p in candidates if not p.when.words_required or _words_score(p, found, spread)]
@@ -41,7 +45,7 @@ def choose_playbook(
         for p in candidates
     }
     best = max(candidates, key=lambda p: scores[p.id])
-    return best if scores[best.id] >= MIN_SCORE else None
+    return best if scores[best.id] >= least else None
 
 
 def cue_score(playbook: Playbook, found: set[str], classification: Classification, spread: Counter[str]) -> float:

@@ -33,7 +33,7 @@ from assistant.text.phrases import (
     minus_text,
     review_points,
 )
-from assistant.text.playbook_choice import choose_playbook, second_issue
+from assistant.text.playbook_choice import GENERIC, choose_playbook, second_issue
 from assistant.text.reader import PRONOUN, said_to_reader, yours
 
 # The roles a sentence gives a duration, an amount or a date: the role whose word stands
@@ -235,6 +235,8 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     if calm_minus:
         about = mention_lemmas(minus_text(text)) or found
     playbook = choose_playbook(brand.playbooks, mode, about, classification)
+    if playbook is not None and playbook.about_contact and contacted_us(text, done, found):
+        playbook = _problem_besides_contact(sentences, mode, classification, brand) or playbook
     second = second_issue(brand.playbooks, playbook, [_problem_told(s) for s in sentences])
     return Situation(
         playbook=playbook,
@@ -257,6 +259,23 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         again=happened_before(text),
         contacted=contacted_us(text, done, found),
     )
+
+
+PROBLEM_SCORE = 3.0  # the rest must name its situation plainly: «заказ приехал, когда меня не было дома» does not
+
+
+def _problem_besides_contact(
+    sentences: list[str], mode: ReplyMode | None, classification: Classification, brand: Brand
+) -> Playbook | None:
+    """What the author wrote to us about, when they tell that too: «списали дважды… Написал в
+    чат — ответили шаблоном» is the double charge, and the unanswered chat is said by the
+    `contacted` phrase. The sentences that tell of the contact are left out; None when the
+    rest is no situation of its own."""
+    rest = [s for s in sentences if not (_contact_told(s) or mention_lemmas(s) & _OUR_CHANNELS)]
+    if not rest or len(rest) == len(sentences):
+        return None
+    problem = choose_playbook(brand.playbooks, mode, mention_lemmas(" ".join(rest)), classification, PROBLEM_SCORE)
+    return problem if problem is not None and not problem.about_contact and problem.id != GENERIC else None
 
 
 def close_person(text: str) -> tuple[str, bool, bool] | None:
@@ -773,15 +792,16 @@ _CONTACTING = frozenset(action_key(verb) for verb in ("писать", "звон�
 _CONTACTED_EN = re.compile(
     r"\bI(?:'ve| have)?\s+(?:already\s+)?(?:wrote|written|called|contacted|messaged|emailed)\b", re.I
 )
+_TRIED = frozenset(["дозвониться", "достучаться", "get through"])  # «не могу дозвониться»: a try to reach us
 _OUR_CHANNELS = frozenset(
     ["чат", "поддержка", "горячий", "линия", "оператор", "бот", "support", "chat", "hotline", "operator"]
 )
 
 
 def contacted_us(text: str, done: frozenset[str], found: frozenset[str] | set[str]) -> bool:
-    """The author says they wrote or called our support («написала в чат», «звонил на горячую линию»),
-    or keeps doing so («звоню уже третий раз», «снова пишу вам»)."""
-    told = bool(done & _CONTACTING) or bool(_CONTACTED_EN.search(text))
+    """The author says they wrote or called our support («написала в чат», «звонил на горячую линию»,
+    «не могу дозвониться на горячую линию»), or keeps doing so («звоню уже третий раз», «снова пишу вам»)."""
+    told = bool(done & _CONTACTING or _CONTACTED_EN.search(text) or set(found) & _TRIED)
     return (told and bool(set(found) & _OUR_CHANNELS)) or repeated_contact(text)
 
 
