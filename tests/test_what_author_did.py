@@ -8,6 +8,7 @@ from assistant.pipeline import Components, run
 from assistant.text.normalize import lemma, mention_lemmas
 from assistant.text.situation import (
     asked_questions,
+    asks_to_bring,
     contacted_us,
     done_actions,
     find_details,
@@ -268,3 +269,19 @@ def test_someone_who_already_wrote_is_not_sent_back_to_the_chat(components: Comp
 def test_not_getting_through_is_a_try_to_reach_us() -> None:
     text = "Третий день не могу дозвониться на горячую линию."
     assert contacted_us(text, done_actions(text), mention_lemmas(text))
+
+
+def test_someone_who_asks_for_the_missing_dish_is_not_asked_which_they_prefer(components: Components) -> None:
+    text = _reply(components, "obed-express", "Заказ 61220: забыли положить боул с лососем. Привезите его, пожалуйста.")
+    assert "как тебе удобнее" not in text and "Довезём недостающее" in text, text
+    undecided = _reply(components, "obed-express", "Заказ 61220: забыли положить боул с лососем.")
+    assert "Довезём недостающее" not in undecided, undecided
+    assert asks_to_bring("Please bring it, I'm home until 3.") and not asks_to_bring("Довозить не надо.")
+
+
+def test_a_short_question_that_points_back_is_about_the_sentence_before() -> None:
+    text = "Отменила заказ, а сумма на карте так и висит заблокированная. Когда её отпустят?"
+    assert asked_questions(text) == [text]
+    assert asked_questions("Заказ привезли. Когда вы начнёте работать нормально?") == [
+        "Когда вы начнёте работать нормально?"
+    ]

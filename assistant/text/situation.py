@@ -203,6 +203,8 @@ class Situation:
             values["reassign"] = "yes"  # a condition only: «дайте другого менеджера»
         if "callback" in self.asks:
             values["call"] = "yes"  # a condition only: the author asks to be called
+        if asks_to_bring(self.text):
+            values["bring"] = "yes"  # a condition only: «привезите его» needs no «довезти или заменить?»
         if len(self.text.split()) >= TOLD_WORDS:
             values["told"] = "yes"  # a condition only: the author told their story, a reply does not ask for it
         if "employee" in values and language == "ru":
@@ -581,9 +583,16 @@ def asked_questions(text: str, sentences: list[str] | None = None) -> list[str]:
 BARE_QUESTION_WORDS = 2  # «Почему?», «А почему?», «Что делать?»: about the sentence before
 
 
+ANAPHORIC_WORDS = 5  # «Когда её отпустят?»: a short question that points back is about the sentence before
+_POINTS_BACK = frozenset(
+    ["её", "ее", "его", "их", "она", "он", "они", "оно", "это", "этого", "it", "they", "them", "this"]
+)
+
+
 def _with_context(parts: list[str], index: int) -> str:
     question = _asked_part(parts[index])
-    bare = len(re.findall(r"\w+", question)) <= BARE_QUESTION_WORDS
+    words = [w.lower() for w in re.findall(r"\w+", question)]
+    bare = len(words) <= BARE_QUESTION_WORDS or (len(words) <= ANAPHORIC_WORDS and _POINTS_BACK & set(words))
     return f"{parts[index - 1]} {question}" if bare and index > 0 and "?" not in parts[index - 1] else question
 
 
@@ -757,6 +766,16 @@ def _ordinal_after_first(word: str) -> bool:
     if number := re.fullmatch(r"(\d+)-?й", word):
         return int(number.group(1)) > 1
     return any("Anum" in p.tag and p.normal_form != "первый" for p in _parses(word))
+
+
+_BRING = frozenset(["привезти", "довезти", "подвезти"])
+_BRING_EN = re.compile(r"\b(?:please )?bring (?:it|me|us|the)\b", re.I)
+
+
+def asks_to_bring(text: str) -> bool:
+    """The author asks for what is missing to be brought («привезите его, пожалуйста», "please bring it")."""
+    imperatives = (_imperative(token.text.lower()) for token in razdel.tokenize(text))
+    return any(p and p.normal_form in _BRING for p in imperatives) or bool(_BRING_EN.search(text))
 
 
 def wants_call(text: str) -> bool:
