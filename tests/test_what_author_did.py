@@ -14,6 +14,7 @@ from assistant.text.situation import (
     find_details,
     happened_before,
     kept_quiet,
+    open_questions,
     repeated_contact,
 )
 
@@ -285,3 +286,19 @@ def test_a_short_question_that_points_back_is_about_the_sentence_before() -> Non
     assert asked_questions("Заказ привезли. Когда вы начнёте работать нормально?") == [
         "Когда вы начнёте работать нормально?"
     ]
+
+
+def test_a_bare_question_after_a_question_goes_on_asking_it() -> None:
+    text = "Что нужно, чтобы за Кедр Классику вообще не платить? Какие условия?"
+    assert asked_questions(text) == [text]
+    assert asked_questions("До скольки вы работаете? И есть ли доставка в Мурино?") == [
+        "До скольки вы работаете?",
+        "И есть ли доставка в Мурино?",
+    ]
+
+
+def test_a_question_that_borrowed_its_context_is_answered_by_itself_too() -> None:
+    question = "С карты ушло 1 450 ₽ за какой-то сервис, который я не подключал. Как мне это оспорить?"
+    reply = ("Оспорить операцию можно в приложении: «История» → операция → «Оспорить операцию».",)
+    assert open_questions([question], reply) == []
+    assert open_questions([question], ("Мы проверим операцию.",)) == [question]

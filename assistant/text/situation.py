@@ -574,10 +574,20 @@ def _parses(word: str) -> tuple:
 
 def asked_questions(text: str, sentences: list[str] | None = None) -> list[str]:
     """The questions the mention asks of us, one per «?» or request, in its order. A bare
-    «Почему?» asks about the sentence before it: that sentence is part of the question."""
+    «Почему?» asks about the sentence before it: that sentence is part of the question; after
+    a question («Сколько стоит доставка? А в Мурино?») the two are one question."""
     sentences = sentences or [s.text for s in razdel.sentenize(text)] or [text]
     parts = [q for s in sentences for q in re.split(r"(?<=\?)\s+", s)]
-    return [_with_context(parts, i) for i, q in enumerate(parts) if _asks_us(q)]
+    questions: list[str] = []
+    for i, part in enumerate(parts):
+        if not _asks_us(part):
+            continue
+        question = _with_context(parts, i)
+        if questions and i > 0 and question.startswith(parts[i - 1]) and questions[-1] == parts[i - 1]:
+            questions[-1] = question  # «…не платить? Какие условия?» goes on asking the question before
+        else:
+            questions.append(question)
+    return questions
 
 
 BARE_QUESTION_WORDS = 2  # «Почему?», «А почему?», «Что делать?»: about the sentence before
@@ -593,7 +603,7 @@ def _with_context(parts: list[str], index: int) -> str:
     question = _asked_part(parts[index])
     words = [w.lower() for w in re.findall(r"\w+", question)]
     bare = len(words) <= BARE_QUESTION_WORDS or (len(words) <= ANAPHORIC_WORDS and _POINTS_BACK & set(words))
-    return f"{parts[index - 1]} {question}" if bare and index > 0 and "?" not in parts[index - 1] else question
+    return f"{parts[index - 1]} {question}" if bare and index > 0 else question
 
 
 def _asked_part(question: str) -> str:
@@ -636,10 +646,16 @@ def open_questions(
     return [
         q
         for q in questions
-        if not answers_question(q, said, reply_texts)
-        and not _third_said(q, stems, everyday)
+        if not any(answers_question(r, said, reply_texts) or _third_said(r, stems, everyday) for r in _readings(q))
         and not (told_what_to_do and _WHAT_TO_DO.search(q))
     ]
+
+
+def _readings(question: str) -> set[str]:
+    """The question whole and, when it borrowed the sentence before for context, by itself: «Списали
+    2990 за подписку. Как мне это оспорить?» is answered by how to dispute, «…висит заблокированная.
+    Когда её отпустят?» by when a hold is released."""
+    return {question, re.split(r"(?<=[.!?…])\s+", question.strip())[-1]}
 
 
 # «Что делать?», «Куда писать?»: a next step that tells the author what to do answers it
