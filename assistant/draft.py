@@ -221,7 +221,7 @@ class OfflineDrafter:
         return Draft(
             text=joined(kept),
             language=language,
-            cited_ids=[s.fact_id for s in kept if s.fact_id],  # a fact dropped for length is not cited
+            cited_ids=list(dict.fromkeys(s.fact_id for s in kept if s.fact_id)),  # one dropped for length is not cited
             backend=self.name,
             case_ref=request.case.reference if request.case else None,
             situation=composer.situation.playbook.id if composer.situation.playbook else None,
@@ -424,7 +424,8 @@ class _Composer:
         # a second fact goes before the first when space is short
         sentences = [self._answer_sentence(f, q, 1 + (i > 0)) for i, (f, q) in enumerate(self.answers)]
         asked = self.situation.questions or self.mode is ReplyMode.answer
-        still_open = self.unanswered or self._open_questions(sentences)
+        applied = {q for f, q in self.answers if self._rule_decided(f) and self.situation.rule_applies}
+        still_open = [q for q in self.unanswered or self._open_questions(sentences) if q not in applied]
         if asked and (still_open or not self.answers):
             # who will answer, and when, naming what («про сдачу уточним…»): never silence
             self.values |= self._what_is_deferred(still_open[0] if still_open else "")
@@ -435,12 +436,10 @@ class _Composer:
     def _answer_sentence(self, fact: Fact, question: str, priority: int) -> Sentence:
         """The fact that answers the question, or, when it states a figure rule that covers the
         author's figure, the rule applied to it in the playbook's words."""
-        if (
-            self._rule_decided(fact)
-            and self.situation.rule_applies
-            and (applied := self._pick("applied", priority)).text
-        ):
-            return replace(applied, fact_id=fact.id)
+        if self._rule_decided(fact) and self.situation.rule_applies:
+            # in a complaint the playbook's {?over} phrases apply it («…положен промокод на 300 ₽»)
+            applied = self._pick("applied", priority)
+            return replace(applied, fact_id=fact.id) if applied.text else applied
         return self._fact_sentence(fact, priority, about=question)
 
     def _what_is_deferred(self, question: str) -> dict[str, str]:
@@ -491,7 +490,7 @@ class _Composer:
         asks for what the mention gives or that the voice forbids."""
         usable = [v for v in self._variants(move) if self._usable(v)]
         if not usable:  # every playbook variant asks for what the author gave: the voice's own phrases
-            usable = [v for v in self._voice_variants(move) if self._usable(v)]
+            usable = self._usable_of(self._voice_variants(move))
         usable = self._not_repeating_done(move, usable)
         if move == "next_step" and self._reached_us():  # «написала в чат — тишина»: not back to the chat
             usable = [v for v in usable if not self._sends_back(v)] or self._usable_of(
@@ -518,7 +517,12 @@ class _Composer:
         if "order" in self.said and "{order}" in chosen and self.language == "ru":  # «заказ № 52764» once; then «заказ»
             text = re.sub(r"\s+(?=[,.;:!?])", "", re.sub(r"\s{2,}", " ", fill(chosen, {**self.values, "order": ""})))
         self.said |= set(re.findall(r"{(\w+)}", chosen)) & DETAIL_SLOTS
-        return Sentence(text, priority)
+        return Sentence(text, priority, fact_id=self._rule_fact() if "{?over}" in chosen else None)
+
+    def _rule_fact(self) -> str | None:
+        """The fact a variant that applies the playbook's figure rule states («…положен промокод на 300 ₽»)."""
+        playbook = self.situation.playbook
+        return playbook.rule.fact if playbook and playbook.rule else None
 
     def _reached_us(self) -> bool:
         return self.situation.contacted and self.mode is ReplyMode.negative

@@ -96,3 +96,19 @@ def test_a_rule_whose_fact_does_not_state_its_figure_is_refused(tmp_path: Path) 
     )
     with pytest.raises(BrandFileError, match="25 minutes"):
         load_brand(folder)
+
+
+def test_a_complaint_asking_for_the_code_hears_it_applied_not_recited_nor_deferred(components: Components) -> None:
+    result = run(
+        Mention(
+            brand="obed-express",
+            text="Заказ привезли на 50 минут позже, чем обещали. Говорят, за такое промокод дают — где он?",
+            platform=Platform.vk,
+        ),
+        components,
+    )
+    assert result.draft is not None
+    text = result.draft.text
+    assert "тебе положен промокод на 300 ₽" in text, text
+    assert "Если заказ опоздал больше чем на 30 минут" not in text and "Уточним" not in text, text
+    assert "late-order-promo" in result.draft.cited_ids  # the sentence that applies the rule states its fact

@@ -71,14 +71,20 @@ def test_every_sample_draft_passes_every_check(sample_results) -> None:
 
 
 def test_a_cited_fact_is_in_the_draft(sample_results, components: Components) -> None:
-    """The offline drafter quotes the sentences of a fact that bear on the mention, word for word;
-    a fact dropped to fit the length is not cited, and an internal one is never quoted."""
+    """The offline drafter quotes the sentences of a fact that bear on the mention, word for word,
+    or applies the figure rule it states to the author's figure («…больше 30 минут, так что …
+    положен промокод»); a fact dropped to fit the length is not cited, and an internal one is
+    never quoted."""
     cited = 0
     for result in (r for r in sample_results if r.draft):
-        facts = {f.id: f for f in components.store.load_brand(result.mention.brand).facts}
+        brand = components.store.load_brand(result.mention.brand)
+        facts = {f.id: f for f in brand.facts}
+        rules = {p.rule.fact: p.rule.minutes for p in brand.playbooks if p.id == result.draft.situation and p.rule}
         for fact_id in result.draft.cited_ids:
             sentences = [s.text for s in razdel.sentenize(facts[fact_id].text[result.draft.language])]
-            assert any(s in result.draft.text for s in sentences), (result.mention.id, fact_id)
+            quoted = any(s in result.draft.text for s in sentences)
+            applied = fact_id in rules and str(rules[fact_id]) in result.draft.text
+            assert quoted or applied, (result.mention.id, fact_id)
             assert facts[fact_id].audience == "public", (result.mention.id, fact_id)
             cited += 1
         for fact in (f for f in facts.values() if f.audience == "internal"):
@@ -309,7 +315,9 @@ def test_drafts_for_different_complaints_differ(components: Components, sample_r
         pairs = list(itertools.combinations(range(len(drafts)), 2))
         similarities = [float(vectors[i] @ vectors[j]) for i, j in pairs]
         # two complaints of one situation (two app crashes) may read alike; different ones may not
-        different = [s for s, (i, j) in zip(similarities, pairs, strict=True) if drafts[i].situation != drafts[j].situation]
+        different = [
+            s for s, (i, j) in zip(similarities, pairs, strict=True) if drafts[i].situation != drafts[j].situation
+        ]
         print(f"{brand}: {len(texts)} drafts, mean cosine {np.mean(similarities):.3f}, max {max(different):.3f}")
         assert np.mean(similarities) < MAX_MEAN_DRAFT_SIMILARITY, (brand, np.mean(similarities))
         assert max(different) < MAX_PAIR_DRAFT_SIMILARITY, (brand, max(different))

@@ -1,5 +1,5 @@
 """How long a duration the author wrote lasts, in minutes, as a range: «час двадцать» is 80
-to 80, «почти час» 45 to 59, «больше часа» 61 to 119. A brand rule that turns on a figure
+to 80, «почти час» 45 to 59, «больше часа» 61 to 75. A brand rule that turns on a figure
 («опоздал больше чем на 30 минут — промокод») is applied only when the whole range falls on
 one side of it; «полчаса» against 30 decides nothing."""
 
