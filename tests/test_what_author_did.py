@@ -274,9 +274,9 @@ def test_not_getting_through_is_a_try_to_reach_us() -> None:
 
 def test_someone_who_asks_for_the_missing_dish_is_not_asked_which_they_prefer(components: Components) -> None:
     text = _reply(components, "obed-express", "Заказ 61220: забыли положить боул с лососем. Привезите его, пожалуйста.")
-    assert "как тебе удобнее" not in text and "Довезём недостающее" in text, text
+    assert "как тебе удобнее" not in text and "в течение 60 минут" in text, text
     undecided = _reply(components, "obed-express", "Заказ 61220: забыли положить боул с лососем.")
-    assert "Довезём недостающее" not in undecided, undecided
+    assert "в течение 60 минут" not in undecided, undecided
     assert asks_to_bring("Please bring it, I'm home until 3.") and not asks_to_bring("Довозить не надо.")
 
 
