@@ -388,8 +388,7 @@ class _Composer:
     def _rule_decided(self, fact: Fact) -> bool:
         """The fact states the playbook's figure rule and the author's figure settles it: the
         phrases apply it («опоздание на 45 минут — больше 30, промокод положен») or leave it out."""
-        playbook = self.situation.playbook
-        rule = playbook.rule if playbook else None
+        rule = self.situation.rule
         return rule is not None and rule.fact == fact.id and self.situation.rule_applies is not None
 
     def _applies_rule(self) -> bool:
@@ -517,12 +516,9 @@ class _Composer:
         if "order" in self.said and "{order}" in chosen and self.language == "ru":  # «заказ № 52764» once; then «заказ»
             text = re.sub(r"\s+(?=[,.;:!?])", "", re.sub(r"\s{2,}", " ", fill(chosen, {**self.values, "order": ""})))
         self.said |= set(re.findall(r"{(\w+)}", chosen)) & DETAIL_SLOTS
-        return Sentence(text, priority, fact_id=self._rule_fact() if "{?over}" in chosen else None)
-
-    def _rule_fact(self) -> str | None:
-        """The fact a variant that applies the playbook's figure rule states («…положен промокод на 300 ₽»)."""
-        playbook = self.situation.playbook
-        return playbook.rule.fact if playbook and playbook.rule else None
+        # a variant that applies the figure rule («…положен промокод на 300 ₽») states the rule's fact
+        rule = self.situation.rule if "{?over}" in chosen else None
+        return Sentence(text, priority, fact_id=rule.fact if rule else None)
 
     def _reached_us(self) -> bool:
         return self.situation.contacted and self.mode is ReplyMode.negative

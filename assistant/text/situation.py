@@ -19,7 +19,7 @@ import razdel
 from pymorphy3.analyzer import Parse
 
 from assistant import cues
-from assistant.models import Address, Brand, Classification, Playbook, ReplyMode, Sentiment
+from assistant.models import Address, Brand, Classification, FigureRule, Playbook, ReplyMode, Sentiment
 from assistant.text.durations import Minutes, over
 from assistant.text.durations import minutes as duration_minutes
 from assistant.text.normalize import content_words, english_stem, fold, lemma, mention_lemmas, morph
@@ -168,14 +168,18 @@ class Situation:
         return kept_quiet(self.done)
 
     @property
+    def rule(self) -> FigureRule | None:
+        """The playbook's rule that turns on the author's figure, if it has one."""
+        return self.playbook.rule if self.playbook else None
+
+    @property
     def rule_applies(self) -> bool | None:
         """Whether the playbook's figure rule covers the author's figure: True over it, False
         short of it, None when the figure is missing or too close to tell («полчаса» and 30)."""
-        rule = self.playbook.rule if self.playbook else None
-        detail = self.details.get(rule.detail) if rule else None
-        if rule is None or detail is None or detail.minutes is None:
+        detail = self.details.get(self.rule.detail) if self.rule else None
+        if self.rule is None or detail is None or detail.minutes is None:
             return None
-        return over(detail.minutes, rule.minutes)
+        return over(detail.minutes, self.rule.minutes)
 
     def slots(self, language: str, address: Address = Address.formal) -> dict[str, str]:
         """The playbook slots the mention fills: {order}, {delay}, {employee}, {employee_dat},
@@ -790,15 +794,19 @@ _BRING_EN = re.compile(r"\b(?:please )?bring (?:it|me|us|the)\b", re.I)
 
 def asks_to_bring(text: str) -> bool:
     """The author asks for what is missing to be brought («привезите его, пожалуйста», "please bring it")."""
-    imperatives = (_imperative(token.text.lower()) for token in razdel.tokenize(text))
-    return any(p and p.normal_form in _BRING for p in imperatives) or bool(_BRING_EN.search(text))
+    return bool(_imperative_lemmas(text) & _BRING or _BRING_EN.search(text))
 
 
 def wants_call(text: str) -> bool:
     """The author asks to be called («перезвоните мне сегодня», «жду звонка», "call me back"),
     not just tells of calling («звоню третий раз»)."""
+    return bool(_imperative_lemmas(text) & CALL_VERBS or _CALL_REQUEST.search(text))
+
+
+def _imperative_lemmas(text: str) -> frozenset[str]:
+    """The verbs the author puts in the imperative («перезвоните» → «перезвонить»)."""
     imperatives = (_imperative(token.text.lower()) for token in razdel.tokenize(text))
-    return any(p and p.normal_form in CALL_VERBS for p in imperatives) or bool(_CALL_REQUEST.search(text))
+    return frozenset(p.normal_form for p in imperatives if p)
 
 
 def _imperative(word: str) -> Parse | None:
@@ -827,7 +835,7 @@ _CONTACTING = frozenset(action_key(verb) for verb in ("писать", "звон�
 _CONTACTED_EN = re.compile(
     r"\bI(?:'ve| have)?\s+(?:already\s+)?(?:wrote|written|called|contacted|messaged|emailed)\b", re.I
 )
-_TRIED = frozenset(["дозвониться", "достучаться", "get through"])  # «не могу дозвониться»: a try to reach us
+_TRIED = frozenset(["дозвониться", "достучаться"])  # «не могу дозвониться»: a try to reach us
 _OUR_CHANNELS = frozenset(
     ["чат", "поддержка", "горячий", "линия", "оператор", "бот", "support", "chat", "hotline", "operator"]
 )
