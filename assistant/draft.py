@@ -348,6 +348,8 @@ class _Composer:
             moves.insert(moves.index("regret") + 1 + ("again" in moves), "contacted")
         if self._unanswered_remark(moves):
             moves.insert(moves.index("thanks") + 1, "remark")
+            if "employee" not in self.situation.details:  # the remark is passed on; a second «передадим» says nothing
+                moves = [m for m in moves if m != "pass_on"]
         return _with_second_problem(moves) if self.situation.also else moves
 
     def _contact_untold(self, moves: list[PlaybookMove]) -> bool:
@@ -395,9 +397,13 @@ class _Composer:
         return bool(self.situation.rule_applies) and any(self._rule_decided(f) for f, _ in self.answers)
 
     def _find_answers(self) -> tuple[list[tuple[Fact, str]], list[str]]:
-        """The fact that answers each question (with the question), and the questions none answers."""
+        """The facts that answer the questions (each with its question), and the questions none
+        answers. Every question gets its best fact before any gets a second («…и где оспорить
+        списание?» is not crowded out by two facts on the first question's cashback); of facts
+        that answer one equally well, those on the mention's topics come first."""
         questions = self.situation.questions or [self.request.mention.text]
-        answers: dict[str, tuple[Fact, str]] = {}
+        topics = set(self.request.classification.topics)
+        ranked: list[list[Fact]] = []
         unanswered = []
         for question in questions:
             found = answering_facts(question, self.facts, self.language, self.common, self._playbook_facts())
@@ -405,14 +411,22 @@ class _Composer:
             if self.situation.rule_applies and (ruled := [f for f in found if self._rule_decided(f)]):
                 found = ruled  # «опоздал на 40 минут — положен промокод?»: the rule applied answers it whole
             unanswered += [] if found else [question]
-            for fact in found:
-                answers.setdefault(fact.id, (fact, question))
-        return list(answers.values())[:MAX_FACTS], unanswered
+            ranked.append(sorted(found, key=lambda f: f.topic not in topics))
+        answers: dict[str, tuple[Fact, str]] = {}
+        for rank in range(MAX_FACTS):
+            for question, found in zip(questions, ranked, strict=True):
+                if rank < len(found):
+                    answers.setdefault(found[rank].id, (found[rank], question))
+        room = max(MAX_FACTS, sum(bool(found) for found in ranked))
+        return list(answers.values())[:room], unanswered
 
     def _closest_by_meaning(self, question: str) -> list[Fact]:
-        """The fact retrieval found for the question by the meaning of its customers' questions."""
+        """The fact retrieval found for the question by the meaning of its customers' questions,
+        from the brand's public facts when the mention's own retrieval left it out (a second
+        question on another topic: «…и где оспорить списание?» after a question on cashback)."""
         wanted = self.request.knowledge.answers.get(question, [])
-        return [f for f in self.facts if f.id in wanted]
+        found = [f for f in self.facts if f.id in wanted]
+        return found or [f for f in self.request.brand.public_facts if f.id in wanted]
 
     def _playbook_facts(self) -> frozenset[str]:
         return frozenset(self.situation.playbook.facts) if self.situation.playbook else frozenset()

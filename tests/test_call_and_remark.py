@@ -16,7 +16,12 @@ def _reply(components: Components, brand: str, text: str, platform: Platform = P
 def test_a_request_to_be_called_is_told_from_a_story_of_calling() -> None:
     for asked in ("Перезвоните мне сегодня!", "Прошу перезвонить.", "Жду звонка от менеджера", "Please call me back"):
         assert wants_call(asked), asked
-    for told in ("Звоню на горячую линию третий раз.", "Не могу позвонить в банк", "I called twice", "при оплате ужина"):
+    for told in (
+        "Звоню на горячую линию третий раз.",
+        "Не могу позвонить в банк",
+        "I called twice",
+        "при оплате ужина",
+    ):
         assert not wants_call(told), told
 
 
@@ -26,7 +31,9 @@ def test_a_request_to_be_called_is_passed_on_in_the_reply(components: Components
         "Обращение KB-1234-5678 висит две недели, на горячей линии никто не отвечает. Перезвоните мне, пожалуйста.",
     )  # fmt: skip
     assert "просьбу перезвонить" in text, text
-    without = _reply(components, "kedr-bank", "Обращение KB-1234-5678 висит две недели, на горячей линии никто не отвечает.")
+    without = _reply(
+        components, "kedr-bank", "Обращение KB-1234-5678 висит две недели, на горячей линии никто не отвечает."
+    )
     assert "просьбу перезвонить" not in without, without
 
 
@@ -44,7 +51,9 @@ def test_the_remark_is_what_follows_the_but_and_a_word_of_trouble_names_nothing(
 def test_praise_with_a_remark_answers_the_remark_even_when_its_situation_has_no_words_for_one(
     components: Components,
 ) -> None:
-    text = _reply(components, "obed-express", "Очень вкусные роллы и быстрая доставка! Единственное — маловато соуса в комплекте.")
+    text = _reply(
+        components, "obed-express", "Очень вкусные роллы и быстрая доставка! Единственное — маловато соуса в комплекте."
+    )
     assert "роллы" in text and "про соус" in text, text
     plain = _reply(components, "obed-express", "Очень вкусные роллы и быстрая доставка!")
     assert "замечани" not in plain.lower(), plain
@@ -52,13 +61,37 @@ def test_praise_with_a_remark_answers_the_remark_even_when_its_situation_has_no_
 
 def _deed(text: str, address: Address = Address.formal) -> str:
     employee = find_details(text)["employee"]
-    return staff_deed(employee, address)
+    return staff_deed(employee, address, text)
 
 
 def test_what_a_praised_employee_did_is_retold_to_the_reader() -> None:
     assert _deed("Курьер Алексей поднялся на 9 этаж пешком, лифт не работал.") == "поднялся на 9 этаж пешком"
-    assert _deed("Спасибо менеджеру Екатерине: терпеливо объяснила условия вклада.") == "терпеливо объяснила условия вклада"
+    assert (
+        _deed("Спасибо менеджеру Екатерине: терпеливо объяснила условия вклада.")
+        == "терпеливо объяснила условия вклада"
+    )
     assert _deed("Благодарю оператора Ольгу, которая быстро помогла мне.", Address.informal) == "быстро помогла тебе"
+
+
+def test_the_deed_told_in_the_next_sentence_is_found_through_he_or_she() -> None:
+    told_after = "Огромное спасибо курьеру Денису! Лифт не работал, а он поднялся на 12 этаж пешком. Суп горячий."
+    assert _deed(told_after) == "поднялся на 12 этаж пешком"
+    assert (
+        _deed("Спасибо сотруднице Марине. Она за 15 минут переоформила мне карту.")
+        == "за 15 минут переоформила Вам карту"
+    )
+    assert _deed("Спасибо курьеру Денису! Погода была ужасная.") == ""  # no «он», no deed
+
+
+def test_praise_with_a_remark_passes_the_remark_on_once(components: Components) -> None:
+    text = _reply(
+        components,
+        "kedr-bank",
+        "Пользуюсь приложением второй год. Переводы по СБП мгновенные, вклад открыл за пару минут вечером. "
+        "Пожелание одно — добавьте виджет баланса. Пять звёзд.",
+    )
+    assert "про переводы и вклад" in text and "про виджет" in text, text
+    assert text.count("передадим") == 1, text
 
 
 def test_no_deed_is_retold_from_a_complaint_a_negation_or_the_authors_own_things() -> None:
@@ -68,12 +101,19 @@ def test_no_deed_is_retold_from_a_complaint_a_negation_or_the_authors_own_things
 
 
 def test_thanks_for_a_courier_say_what_the_courier_did(components: Components) -> None:
-    text = _reply(components, "obed-express", "Курьер Алексей поднялся на 9 этаж пешком, лифт не работал. Дайте ему премию!")
+    text = _reply(
+        components, "obed-express", "Курьер Алексей поднялся на 9 этаж пешком, лифт не работал. Дайте ему премию!"
+    )
     assert "поднялся на 9 этаж пешком" in text, text
 
 
 def test_it_happened_before_is_told_from_a_first_time() -> None:
-    for again in ("В третий раз за месяц не кладут напиток.", "Опять холодный суп", "Уже не первый раз такое", "third time"):
+    for again in (
+        "В третий раз за месяц не кладут напиток.",
+        "Опять холодный суп",
+        "Уже не первый раз такое",
+        "third time",
+    ):
         assert happened_before(again), again
     for first in ("Первый раз заказала, не понравилось.", "Раз в неделю заказываем", "Суп холодный."):
         assert not happened_before(first), first
@@ -81,7 +121,9 @@ def test_it_happened_before_is_told_from_a_first_time() -> None:
 
 def test_a_complaint_about_a_repeat_owns_that_it_repeats(components: Components) -> None:
     voice = components.store.load_brand("obed-express").voice.resolve(Platform.vk, "ru")
-    again = _reply(components, "obed-express", "В третий раз за месяц не кладут напиток. Сегодня морс, до этого компот.")
+    again = _reply(
+        components, "obed-express", "В третий раз за месяц не кладут напиток. Сегодня морс, до этого компот."
+    )
     assert any(variant in again for variant in voice.phrases.again), again
     once = _reply(components, "obed-express", "Сегодня не положили морс, хотя в чеке он есть.")
     assert not any(variant in once for variant in voice.phrases.again), once

@@ -48,7 +48,10 @@ PRAISE_WORDS = frozenset([
     "честный", "спасибо", "благодарить", "благодарность", "молодец", "рекомендовать", "идеальный", "идеально", "прекрасный", "замечательный", "восторг", "кайф",
     "топ", "хороший", "хорошо", "приятный", "приятно", "вежливый", "тёплый", "аккуратный", "аккуратно", "нежный", "ароматный", "хрустящий",
     "выручить", "помочь", "спасти", "порадовать", "радовать", "понятный", "простой", "щедрый", "любимый",
+    "мгновенный", "мгновенно", "моментально", "моментальный", "вовремя", "оперативно", "оперативный", "легко",
+    "выгодный", "надёжный", "внимательный", "профессиональный", "уютный",
 ])  # fmt: skip
+QUICK_UNITS = frozenset(["секунда", "минута", "мгновение"])  # «открыл вклад за пару минут» praises the deposit
 # The customer's dealings with support, not a thing that went wrong («обращение открыто»).
 CASE_NOUNS = frozenset(["обращение", "заявка", "ответ", "вопрос", "статус", "запрос"])
 MAX_PRAISED = 2
@@ -82,10 +85,17 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> Revie
             parses = parses[:but]  # what comes before the «но» may praise
         for clause in _clauses(parses):
             first = next(iter(noun_phrases(clause, brand_words)), None)
-            if first and {p.normal_form for p in clause} & PRAISE_WORDS and _accusative(first) not in praised:
+            if first and _praises(clause) and _accusative(first) not in praised:
                 praised.append(_accusative(first))
     remark = remarks[True] or remarks[False] or next((r for r in remarks.values() if r is not None), None)
     return ReviewPoints(praised=praised[:MAX_PRAISED], remark=remark)
+
+
+def _praises(clause: list[Parse]) -> bool:
+    """A praise word, or a thing done in seconds or minutes («за пару минут», «за 30 секунд»)."""
+    lemmas = [p.normal_form for p in clause]
+    quick = any(word == "за" and QUICK_UNITS & set(lemmas[i + 1 : i + 4]) for i, word in enumerate(lemmas))
+    return quick or bool(set(lemmas) & PRAISE_WORDS)
 
 
 def plus_and_minus(text: str) -> tuple[bool, Minus | None]:
@@ -131,6 +141,113 @@ def complained_things(sentence: str, known: frozenset[str], brand_words: frozens
     return " и ".join(things[:MAX_PRAISED])
 
 
+# What a missing item is said with: «забыли положить морс», «пельменей не оказалось», «в пакете нет».
+ABSENT_WORDS = frozenset(["забыть", "недоложить", "нет", "отсутствовать"])
+NOT_THERE_VERBS = frozenset(["положить", "доложить", "привезти", "быть", "оказаться", "хватать", "прийти", "приехать"])
+# Where a missing thing was looked for, or what proves it was ordered: never the thing itself.
+NOT_ITEMS = frozenset([
+    "пакет", "чек", "сумка", "коробка", "приложение", "чат", "фото", "фотография", "меню", "кухня", "ресторан",
+    "курьер", "оплата", "состав", "список", "корзина", "история",
+])  # fmt: skip
+
+
+def missing_thing(text: str, brand_words: frozenset[str] = frozenset()) -> str:
+    """What the author says was left out of the order, in the accusative a reply says it in
+    («забыли положить морс клюквенный» → «морс клюквенный»; «пельменей в пакете не
+    оказалось» → «пельмени»; «не положили палочки и соевый соус» → «палочки и соевый соус»):
+    the thing nearest the words that tell it is missing, in their clause or, when the clause
+    names none («в пакете его нет»), in their sentence; after «забыли», only what follows it
+    («забыли про нас» names nothing); "" when none is told."""
+    for sentence in razdel.sentenize(text):
+        parses = [_parse(token.text) for token in razdel.tokenize(sentence.text)]
+        at = _absence_at(parses)
+        if at is None:
+            continue
+        start, end = _clause_around(parses, at)
+        scopes = [(at, end)] if parses[at].normal_form == "забыть" else [(start, end), (0, len(parses))]
+        for low, high in scopes:
+            spans = [
+                (low + a, low + b)
+                for a, b in _phrase_spans(parses[low:high], brand_words)
+                if _likely_noun(parses[low + a : low + b]) and _an_item(parses[low + a : low + b])
+            ]
+            if spans:
+                nearest = min(spans, key=lambda span: abs(span[0] - at))
+                return " и ".join(_item_accusative(parses, span, high) for span in _with_next(nearest, spans, parses))
+    return ""
+
+
+def _absence_at(parses: list[Parse]) -> int | None:
+    """Where the sentence says something is missing: «забыли», «нет», «не положили»."""
+    for index, parse in enumerate(parses):
+        negated = index > 0 and parses[index - 1].word.lower() == "не"
+        if parse.normal_form in ABSENT_WORDS or (negated and parse.normal_form in NOT_THERE_VERBS):
+            return index
+    return None
+
+
+_CLAUSE_MARKS = (",", ";", ":", "—")
+
+
+def _clause_around(parses: list[Parse], at: int) -> tuple[int, int]:
+    start = max((i + 1 for i in range(at) if parses[i].word in _CLAUSE_MARKS), default=0)
+    end = next((i for i in range(at, len(parses)) if parses[i].word in _CLAUSE_MARKS), len(parses))
+    return start, end
+
+
+def _an_item(phrase: list[Parse]) -> bool:
+    head = next(p for p in phrase if "NOUN" in p.tag)
+    return head.normal_form not in NOT_ITEMS
+
+
+def _with_next(span: tuple[int, int], spans: list[tuple[int, int]], parses: list[Parse]) -> list[tuple[int, int]]:
+    """The phrase and the one joined to it by «и» («соус и палочки»)."""
+    following = next((s for s in spans if s[0] == span[1] + 1), None)
+    joined = span[1] < len(parses) and parses[span[1]].word.lower() == "и"
+    return [span, following] if following and joined else [span]
+
+
+def _item_accusative(parses: list[Parse], span: tuple[int, int], limit: int) -> str:
+    """The phrase in the accusative, with the words after it that still name it: an adjective
+    agreeing with it («морс клюквенный») or a word the dictionary does not know («терияки»)."""
+    phrase = parses[span[0] : span[1]]
+    head = next(p for p in phrase if "NOUN" in p.tag)
+    if (plural := _plural_reading(head)) is not None:  # «не положили палочки»: the sticks, not one
+        phrase = [plural if p is head else p for p in phrase]
+        head = plural
+    words = [_accusative(phrase)]
+    for parse in parses[span[1] : limit]:
+        if _agrees(parse, head):
+            words.append(_inflect(parse, {"accs", head.tag.number or "sing", "inan"} | _gender_of(head)))
+        elif not parse.is_known and parse.word.isalpha() and parse.word.islower():
+            words.append(parse.word)
+        else:
+            break
+    return " ".join(words)
+
+
+def _plural_reading(head: Parse) -> Parse | None:
+    """The word's plural nominative or accusative reading, when it has one besides the one taken."""
+    if head.tag.number == "plur":
+        return None
+    readings = morph().parse(head.word)
+    return next(
+        (
+            p
+            for p in readings
+            if "NOUN" in p.tag
+            and p.tag.number == "plur"
+            and p.tag.case in ("nomn", "accs")
+            and p.normal_form == head.normal_form
+        ),
+        None,
+    )
+
+
+def _gender_of(head: Parse) -> set[str]:
+    return {head.tag.gender} if head.tag.number != "plur" and head.tag.gender else set()
+
+
 def asked_about(question: str, brand_words: frozenset[str] = frozenset()) -> str:
     """What a question asks about, in the accusative after «про»: its first thing-naming noun
     phrase («а сдачу с 5000 курьер даст?» → «сдачу», «можно ли с материнским капиталом?» →
@@ -161,7 +278,12 @@ def _clauses(parses: list[Parse]) -> list[list[Parse]]:
 def noun_phrases(parses: list[Parse], brand_words: frozenset[str] = frozenset()) -> list[list[Parse]]:
     """Each thing-naming noun with the adjectives before it and a «с …» or «без …» after it
     («поке с лососем», «вегетарианских позиций», «блюд без глютена»)."""
-    found: list[list[Parse]] = []
+    return [parses[start:end] for start, end in _phrase_spans(parses, brand_words)]
+
+
+def _phrase_spans(parses: list[Parse], brand_words: frozenset[str]) -> list[tuple[int, int]]:
+    """Where `noun_phrases` stand, as (start, end) slices."""
+    found: list[tuple[int, int]] = []
     taken = -1
     for index, parse in enumerate(parses):
         if index <= taken or not _names_a_thing(parse, brand_words):
@@ -173,7 +295,7 @@ def noun_phrases(parses: list[Parse], brand_words: frozenset[str] = frozenset())
         with_case = _PREPOSITIONS_WITH.get(parses[end].word) if end + 1 < len(parses) else None
         if with_case and _is_noun(parses[end + 1], with_case):
             end += 2
-        found.append(parses[start:end])
+        found.append((start, end))
         taken = end - 1
     return found
 

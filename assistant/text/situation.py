@@ -31,6 +31,7 @@ from assistant.text.phrases import (
     asked_about,
     complained_things,
     minus_text,
+    missing_thing,
     review_points,
 )
 from assistant.text.playbook_choice import GENERIC, choose_playbook, second_issue
@@ -158,6 +159,7 @@ class Situation:
     done: frozenset[str] = frozenset()  # what the author says they did («заблокировала карту»), by action_key
     also: Playbook | None = None  # a complaint's second problem («…и суп еле тёплый»): one sentence of its own
     things: str = ""  # what the second problem is about, in the accusative («суп и картошку»)
+    missing: str = ""  # what the author says was left out of the order, in the accusative («морс клюквенный»)
     harmed: tuple[str, bool, bool] | None = None  # the close person it happened to: lemma, plural, the author too
     praise: bool = False  # the mention praises: a suspected fake of praise is not met with «если что-то пошло не так»
     again: bool = False  # the author says it happened before: the reply owns that it repeats
@@ -217,8 +219,10 @@ class Situation:
             values["employee_dat"] = values["employee"]
         if self.things and language == "ru":
             values["things"] = self.things
+        if self.missing and language == "ru":
+            values["missing"] = self.missing
         if self.points is not None and "employee" in self.details and language == "ru":  # thanks only
-            values |= {"deed": deed} if (deed := staff_deed(self.details["employee"], address)) else {}
+            values |= {"deed": deed} if (deed := staff_deed(self.details["employee"], address, self.text)) else {}
         if self.points and language == "ru":
             values |= {"praised": " и ".join(self.points.praised)} if self.points.praised else {}
             values |= {"remark": self.points.remark} if self.points.remark else {}
@@ -243,7 +247,8 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     playbook = choose_playbook(brand.playbooks, mode, about, classification)
     if playbook is not None and playbook.about_contact and contacted_us(text, done, found):
         playbook = _problem_besides_contact(sentences, mode, classification, brand) or playbook
-    second = second_issue(brand.playbooks, playbook, [_problem_told(s) for s in sentences])
+    units = _problem_units(sentences)
+    second = second_issue(brand.playbooks, playbook, [_problem_told(unit) for unit, _ in units])
     return Situation(
         playbook=playbook,
         details=details,
@@ -259,12 +264,24 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         points=review_points(text, brand_words(brand)) if mode is ReplyMode.thanks or calm_minus else None,
         done=done,
         also=second[0] if second else None,
-        things=_second_things(sentences[second[1]], second[0], brand) if second else "",
+        things=_second_things(units[second[1]][1], second[0], brand) if second else "",
+        missing=missing_thing(text, brand_words(brand)) if mode is ReplyMode.negative else "",
         harmed=close_person(text),
         praise=classification.sentiment is Sentiment.positive,
         again=happened_before(text),
         contacted=contacted_us(text, done, found),
     )
+
+
+def _problem_units(sentences: list[str]) -> list[tuple[str, str]]:
+    """Where a second problem may be told, each with its sentence: every sentence, and every
+    clause of a sentence that has several («Курьер не извинился, роллы остыли, заказ привезли
+    на 50 минут позже» tells the cold rolls in its middle clause)."""
+    units = [(sentence, sentence) for sentence in sentences]
+    for sentence in sentences:
+        clauses = [c.strip() for c in _clauses_of(sentence) if len(c.split()) >= 2]
+        units += [(clause, sentence) for clause in clauses] if len(clauses) > 1 else []
+    return units
 
 
 PROBLEM_SCORE = 3.0  # the rest must name its situation plainly: «заказ приехал, когда меня не было дома» does not
@@ -421,18 +438,34 @@ _WHO = frozenset(["который", "которая", "которые", "кто"
 _STOP = frozenset([".", "!", "?", ";", ",", ":", "—", "–", "(", ")", "а", "но", "и"])
 
 
-def staff_deed(employee: Detail, address: Address = Address.formal) -> str:
+def staff_deed(employee: Detail, address: Address = Address.formal, text: str = "") -> str:
     """What the named employee did, in the author's words turned to the reader («Алексей
     поднялся на 9 этаж пешком» → «поднялся на 9 этаж пешком»; «Дарье…, которая всё объяснила
     мне» → «всё объяснила Вам»): the first clause after the name that tells it with a verb in the
-    past; "" when none does, when the sentence has a «но» or a remark, when the deed has a «не»,
-    or when it speaks of the author's own things («мою карту»)."""
+    past, or, when the name's sentence tells none («Спасибо курьеру Артёму!»), the clause after
+    «он» or «она» in the next sentence of `text`; "" when none does, when the sentence has a
+    «но» or a remark, when the deed has a «не», or when it speaks of the author's own things («мою карту»)."""
     words = [t.text for t in razdel.tokenize(employee.sentence)]
+    at = next((i for i, w in enumerate(words) if nominative(w) == employee.text), None)
+    deed = _deed_after(words, at, address)
+    if deed is None and text:
+        sentences = [s.text for s in razdel.sentenize(text)]
+        following = sentences[sentences.index(employee.sentence) + 1] if employee.sentence in sentences[:-1] else ""
+        words = [t.text for t in razdel.tokenize(following)]
+        at = next((i for i, w in enumerate(words) if w.lower() in ("он", "она")), None)
+        deed = _deed_after(words, at, address)
+    return deed or ""
+
+
+def _deed_after(words: list[str], at: int | None, address: Address) -> str | None:
+    """The deed told by the first two clauses after word `at`: None when they tell none, "" when
+    the one that does cannot be said back."""
+    if at is None:
+        return None
     if {lemma(w.lower()) for w in words} & (BUT_WORDS | REMARK_WORDS):
         return ""  # «опоздал на час, но извинился» is no deed to thank for
-    at = next((i for i, w in enumerate(words) if nominative(w) == employee.text), None)
     clauses: list[list[str]] = [[]]
-    for word in words[at + 1 :] if at is not None else []:
+    for word in words[at + 1 :]:
         if word in _STOP:
             if word not in ",:—–" or clauses[-1]:
                 clauses.append([])
@@ -445,7 +478,7 @@ def staff_deed(employee: Detail, address: Address = Address.formal) -> str:
         if any(_past(w) for w in clause):
             fits = DEED_WORDS[0] <= len(clause) <= DEED_WORDS[1] and "не" not in (w.lower() for w in clause)
             return said_to_reader(clause, address) if fits else ""
-    return ""
+    return None
 
 
 def _past(word: str) -> bool:
