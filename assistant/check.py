@@ -79,7 +79,7 @@ RULES: dict[str, list[str]] = {
         r"закажи|закажите|скачай|скачайте|выбери|выберите|следи|следите|звони|звоните|поможем|поможет)\b|"
         r"\bможно\s+(\w+\s+)?(через|в|по|на)\b|в\s+личн\w+\s+сообщени\w*|"
         r"\b(write to us|message us|contact us|send us|reply with|let us know|call us|reach (out|us)|dm us|help (sort|put|resolve|settle)|"
-        r"please (share|send|write|contact|call|message|use|open|reply|tell)|you can (reach|contact|write|message|use))\b|"
+        r"please (share|send|write|contact|call|message|use|open|reply|tell|order)|you can (reach|contact|write|message|use))\b|"
         r"(^|[.!?—-]\s*|,\s*)(send|call|message|write|contact|text|email|dm|reply|share|tell|drop|update)\b"
     ],
 }

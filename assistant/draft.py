@@ -398,16 +398,20 @@ class _Composer:
 
     def _find_answers(self) -> tuple[list[tuple[Fact, str]], list[str]]:
         """The facts that answer the questions (each with its question), and the questions none
-        answers. Every question gets its best fact before any gets a second («…и где оспорить
-        списание?» is not crowded out by two facts on the first question's cashback); of facts
-        that answer one equally well, those on the mention's topics come first."""
+        answers. Of facts that share the question's words equally, the one its meaning is closest
+        to («Почему отказали?»: the refusal, not the decision time), else those on the mention's
+        topics first; every question gets its best fact before any gets a second («…и где
+        оспорить списание?» is not crowded out by two facts on the first question's cashback)."""
         questions = self.situation.questions or [self.request.mention.text]
         topics = set(self.request.classification.topics)
         ranked: list[list[Fact]] = []
         unanswered = []
         for question in questions:
             found = answering_facts(question, self.facts, self.language, self.common, self._playbook_facts())
-            found = found or self._closest_by_meaning(question)
+            by_meaning = self._closest_by_meaning(question)
+            found = (
+                [f for f in found if f in by_meaning] or found or by_meaning
+            )  # of two, the one the meaning agrees on
             if self.situation.rule_applies and (ruled := [f for f in found if self._rule_decided(f)]):
                 found = ruled  # «опоздал на 40 минут — положен промокод?»: the rule applied answers it whole
             unanswered += [] if found else [question]
@@ -509,6 +513,8 @@ class _Composer:
             usable = [v for v in usable if not self._sends_back(v)] or self._usable_of(
                 self.voice.phrases.help_contacted
             )
+        if self.situation.locked_out:  # «приложение не открывается»: not to the app's chat
+            usable = [v for v in usable if not self._sends_to_app(v)] or usable
         if "callback" in self.situation.asks and move in ("next_step", "follow_up"):  # «перезвоните мне»: say who calls
             usable = [v for v in usable if CALL_WORDS & mention_lemmas(fill(v, self.values))] or usable
         if move == "no_answer":  # who will answer, and when: with the case's result when there is one
@@ -541,6 +547,10 @@ class _Composer:
         """It tells the author to write or call us through a channel, as they say they did."""
         text = fill(variant, self.values)
         return "{channel}" in variant and bool(instructed(text) or _INSTRUCTED_EN.search(text))
+
+    def _sends_to_app(self, variant: str) -> bool:
+        channel = self.values.get("channel", "").lower()
+        return "{channel}" in variant and ("приложени" in channel or " app" in channel)
 
     def _usable_of(self, variants: list[str]) -> list[str]:
         return [v for v in variants if self._usable(v)]

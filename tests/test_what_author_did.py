@@ -14,7 +14,9 @@ from assistant.text.situation import (
     done_actions,
     find_details,
     happened_before,
+    has_footage,
     kept_quiet,
+    locked_out_of_app,
     open_questions,
     repeated_contact,
 )
@@ -324,3 +326,42 @@ def test_the_missing_item_is_what_the_reply_offers_to_bring(components: Componen
     assert "не то или не всё" not in text and "нужное блюдо" not in text, text
     wrong = _reply(components, "obed-express", "Заказывала том ям, а привезли суп с курицей. Заказ 61430.")
     assert "забыли положить" not in wrong, wrong
+
+
+def test_someone_the_app_does_not_let_in_is_told() -> None:
+    assert locked_out_of_app(["После обновления приложение не открывается, белый экран."])
+    assert locked_out_of_app(["Не могу войти в приложение, пишет ошибку."])
+    assert locked_out_of_app(["The app crashes every time I open it."])
+    assert not locked_out_of_app(["В приложении не отображается кэшбэк за ноябрь."])
+    assert not locked_out_of_app(["Приложение удобное, но медленно грузится."])
+    assert not locked_out_of_app(["Не могу дозвониться на горячую линию."])
+
+
+def test_someone_the_app_does_not_let_in_is_not_sent_to_its_chat(components: Components) -> None:
+    locked = "После обновления приложение не открывается: белый экран. Переустанавливала, не помогло."
+    bank = _reply(components, "kedr-bank", locked, Platform.google_play, 1)
+    assert "горячую линию" in bank and "через чат в приложении" not in bank, bank
+    food = _reply(
+        components,
+        "obed-express",
+        "Не могу войти в приложение, пишет ошибку. Хотела заказать обед.",
+        Platform.google_play,
+        1,
+    )  # on VK its messages reach us: only where the app's chat would be the channel is another way named
+    assert "на нашем сайте" in food and "в чат поддержки в приложении" not in food, food
+    english = _reply(
+        components, "obed-express", "The app crashes every time I open it since the update.", Platform.google_play, 1
+    )
+    assert "website" in english and "in our app" not in english, english
+
+
+def test_someone_who_filmed_it_is_asked_for_their_video(components: Components) -> None:
+    assert has_footage("Я всё снял на видео.") and has_footage("Фото есть, могу прислать.")
+    assert not has_footage("Можно прислать фото?") and not has_footage("Курьер сбил женщину на тротуаре.")
+    text = _reply(
+        components,
+        "obed-express",
+        "Сегодня у метро Пролетарская ваш курьер на самокате на полной скорости задел пожилого мужчину, тот упал. "
+        "Я всё снял на видео. Курьер даже не остановился!",
+    )
+    assert "видео или фото" in text and "Если у тебя есть фото" not in text, text

@@ -22,7 +22,7 @@ from assistant import cues
 from assistant.models import Address, Brand, Classification, FigureRule, Playbook, ReplyMode, Sentiment
 from assistant.text.durations import Minutes, over
 from assistant.text.durations import minutes as duration_minutes
-from assistant.text.normalize import content_words, english_stem, fold, lemma, mention_lemmas, morph
+from assistant.text.normalize import content_words, english_stem, fold, lemma, lemmas, mention_lemmas, morph
 from assistant.text.phrases import (
     BUT_WORDS,
     PRAISE_WORDS,
@@ -164,6 +164,7 @@ class Situation:
     praise: bool = False  # the mention praises: a suspected fake of praise is not met with «если что-то пошло не так»
     again: bool = False  # the author says it happened before: the reply owns that it repeats
     contacted: bool = False  # the author already wrote or called us about it («написала в чат — тишина»)
+    locked_out: bool = False  # the app will not open or let the author in: its chat is out of their reach
 
     @property
     def kept_quiet(self) -> bool:
@@ -209,6 +210,10 @@ class Situation:
             values["reassign"] = "yes"  # a condition only: «дайте другого менеджера»
         if "callback" in self.asks:
             values["call"] = "yes"  # a condition only: the author asks to be called
+        if self.locked_out:
+            values["locked"] = "yes"  # a condition only: «приложение не открывается» is not sent to the app's chat
+        if has_footage(self.text):
+            values["filmed"] = "yes"  # a condition only: «я снял всё на видео» is not asked «если у Вас есть видео»
         if asks_to_bring(self.text):
             values["bring"] = "yes"  # a condition only: «привезите его» needs no «довезти или заменить?»
         if len(self.text.split()) >= TOLD_WORDS:
@@ -270,6 +275,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         praise=classification.sentiment is Sentiment.positive,
         again=happened_before(text),
         contacted=contacted_us(text, done, found),
+        locked_out=locked_out_of_app(sentences),
     )
 
 
@@ -299,6 +305,37 @@ def _problem_besides_contact(
         return None
     problem = choose_playbook(brand.playbooks, mode, mention_lemmas(" ".join(rest)), classification, PROBLEM_SCORE)
     return problem if problem is not None and not problem.about_contact and problem.id != GENERIC else None
+
+
+_APP = frozenset(["приложение", "приложуха", "прила"])
+_LOCKED = frozenset(["не_открываться", "не_открыться", "не_запускаться", "не_загружаться", "не_грузиться",
+                     "не_пускать", "не_войти", "не_зайти", "вылетать", "вылететь", "крашиться"])  # fmt: skip
+_CANNOT_GET_IN = frozenset(["войти", "зайти", "открыть", "запустить"])  # «не могу войти»
+_LOCKED_EN = re.compile(r"\bapp\b.*\b(?:won'?t open|doesn'?t open|crash\w*|can'?t (?:log|sign) in)", re.IGNORECASE)
+
+
+def locked_out_of_app(sentences: list[str]) -> bool:
+    """The author says the app will not open or let them in («приложение не открывается»,
+    «не могу войти в приложение», «после обновления вылетает»)."""
+    for sentence in sentences:
+        words = set(lemmas(sentence.lower().replace("ё", "е")))
+        cannot = "не_мочь" in words and bool(words & _CANNOT_GET_IN)
+        if (words & _APP and (words & _LOCKED or cannot)) or _LOCKED_EN.search(sentence):
+            return True
+    return False
+
+
+_FOOTAGE = frozenset(["фото", "видео", "запись", "фотография", "скрин", "скриншот", "видеозапись", "фотка"])
+_SHOT = frozenset(["есть", "снять", "заснять", "записать", "сфотографировать", "сфоткать", "сделать"])
+
+
+def has_footage(text: str) -> bool:
+    """The author says they have a photo or a video of it («снял всё на видео», «фото есть»)."""
+    for sentence in razdel.sentenize(text):
+        words = mention_lemmas(sentence.text)
+        if "?" not in sentence.text and words & _FOOTAGE and words & _SHOT:
+            return True
+    return False
 
 
 def close_person(text: str) -> tuple[str, bool, bool] | None:
