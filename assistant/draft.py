@@ -353,10 +353,14 @@ class _Composer:
         return _with_second_problem(moves) if self.situation.also else moves
 
     def _contact_untold(self, moves: list[PlaybookMove]) -> bool:
-        """The author already wrote or called us, and the playbook's reply does not speak of it:
-        a reply that says nothing of it sends them back where they got no answer."""
+        """The author already wrote or called us, and the playbook's reply does not speak of it
+        (or of the earlier case they name): a reply that says nothing of it sends them back
+        where they got no answer."""
         playbook = self.situation.playbook
         about_contact = playbook is not None and playbook.about_contact
+        if "earlier_case" in self.situation.details and playbook is not None:  # «обращение KB-2411-0222 висит»
+            own = playbook.phrases.get(self.voice_key, {})
+            about_contact = about_contact and any("{earlier_case}" in v for move in moves for v in own.get(move, []))
         return self.situation.contacted and self.mode is ReplyMode.negative and "regret" in moves and not about_contact
 
     def _unanswered_remark(self, moves: list[PlaybookMove]) -> bool:
@@ -510,13 +514,13 @@ class _Composer:
             usable = self._usable_of(self._voice_variants(move))
         usable = self._not_repeating_done(move, usable)
         if move == "next_step" and self._reached_us():  # «написала в чат — тишина»: not back to the chat
-            usable = [v for v in usable if not self._sends_back(v)] or self._usable_of(
+            usable = [v for v in usable if not self._sends_back(v) or self._takes_call(v)] or self._usable_of(
                 self.voice.phrases.help_contacted
             )
         if self.situation.locked_out:  # «приложение не открывается»: not to the app's chat
             usable = [v for v in usable if not self._sends_to_app(v)] or usable
         if "callback" in self.situation.asks and move in ("next_step", "follow_up"):  # «перезвоните мне»: say who calls
-            usable = [v for v in usable if CALL_WORDS & mention_lemmas(fill(v, self.values))] or usable
+            usable = [v for v in usable if self._takes_call(v)] or usable
         if move == "no_answer":  # who will answer, and when: with the case's result when there is one
             preferred = "{?case_ref}" if self.request.case else "{when}"
             usable = [v for v in usable if preferred in v] or usable
@@ -539,6 +543,10 @@ class _Composer:
         # a variant that applies the figure rule («…положен промокод на 300 ₽») states the rule's fact
         rule = self.situation.rule if "{?over}" in chosen else None
         return Sentence(text, priority, fact_id=rule.fact if rule else None)
+
+    def _takes_call(self, variant: str) -> bool:
+        """It takes up the author's request to be called («просьбу перезвонить мы передали…»)."""
+        return "callback" in self.situation.asks and bool(CALL_WORDS & mention_lemmas(fill(variant, self.values)))
 
     def _reached_us(self) -> bool:
         return self.situation.contacted and self.mode is ReplyMode.negative
@@ -696,8 +704,11 @@ def _standing_alone(sentence: str, every: list[str], quoted: list[str]) -> str:
 
 
 def _bearing(sentences: list[str], stems: set[str], most: int) -> list[int]:
+    """The sentences sharing the most stems, in their order; a second one only when it shares
+    half as many as the best («кэшбэк» alone after «категории кэшбэка выбираете в начале месяца»)."""
     scored = [(len({w[:STEM] for w in _content_lemmas(s)} & stems), i) for i, s in enumerate(sentences)]
-    return sorted(i for score, i in sorted(scored, key=lambda p: -p[0])[:most] if score > 0)
+    best = max((score for score, _ in scored), default=0)
+    return sorted(i for score, i in sorted(scored, key=lambda p: -p[0])[:most] if score > 0 and 2 * score >= best)
 
 
 def overlap(words: frozenset[str] | set[str], other: frozenset[str]) -> int:

@@ -365,3 +365,17 @@ def test_someone_who_filmed_it_is_asked_for_their_video(components: Components) 
         "Я всё снял на видео. Курьер даже не остановился!",
     )
     assert "видео или фото" in text and "Если у тебя есть фото" not in text, text
+
+
+def test_an_earlier_case_the_author_names_is_taken_up_and_its_author_not_sent_to_write_again(
+    components: Components,
+) -> None:
+    text = _reply(
+        components,
+        "kedr-bank",
+        "Моё обращение KB-2411-0222 по переводу висит уже неделю, обещали перезвонить и тишина. "
+        "Перезвоните мне сегодня, пожалуйста.",
+    )
+    assert "KB-2411-0222" in text and "перезвонит" in text, text  # the call asked for, not «напишите нам»
+    unasked = _reply(components, "kedr-bank", "Моё обращение KB-2411-0222 по переводу висит уже неделю, ответа нет.")
+    assert "KB-2411-0222" in unasked and "ещё раз не нужно" in unasked, unasked

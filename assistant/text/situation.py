@@ -274,7 +274,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         harmed=close_person(text),
         praise=classification.sentiment is Sentiment.positive,
         again=happened_before(text),
-        contacted=contacted_us(text, done, found),
+        contacted=contacted_us(text, done, found) or "earlier_case" in details,  # an open case is a contact
         locked_out=locked_out_of_app(sentences),
     )
 
