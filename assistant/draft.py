@@ -413,9 +413,8 @@ class _Composer:
         for question in questions:
             found = answering_facts(question, self.facts, self.language, self.common, self._playbook_facts())
             by_meaning = self._closest_by_meaning(question)
-            found = (
-                [f for f in found if f in by_meaning] or found or by_meaning
-            )  # of two, the one the meaning agrees on
+            agreed = [f for f in found if f in by_meaning]  # of two, the one the meaning agrees on
+            found = agreed or found or by_meaning
             if self.situation.rule_applies and (ruled := [f for f in found if self._rule_decided(f)]):
                 found = ruled  # «опоздал на 40 минут — положен промокод?»: the rule applied answers it whole
             unanswered += [] if found else [question]

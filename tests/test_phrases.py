@@ -66,3 +66,9 @@ def test_a_crisis_gets_the_formal_voice_on_any_platform():
 def test_an_override_for_an_unknown_situation_is_refused():
     with pytest.raises(ValidationError, match="only «crisis»"):
         VoiceOverride(when={"situation": "holiday"}, set={"emoji": "none"})
+
+
+def test_praised_things_keep_their_number_and_whose_they_are():
+    points = review_points("За месяц выбрал категории кэшбэка за 30 секунд. Единственное — не хватает виджета баланса.")
+    assert points.praised == ["категории кэшбэка"]  # not «категорию»: the author chose several
+    assert points.remark == "виджет баланса"

@@ -2,11 +2,14 @@
 not to name them, someone who already wrote to support hears that it is known, a request for
 another manager is passed on; and the words of a customer's question are read as they are."""
 
+from pathlib import Path
+
 from assistant.draft import fact_excerpt
 from assistant.models import Fact, Mention, Platform, ReplyMode
 from assistant.pipeline import Components, run
 from assistant.text.normalize import lemma, mention_lemmas
 from assistant.text.phrases import missing_thing
+from assistant.text.playbook_choice import second_issue
 from assistant.text.situation import (
     asked_questions,
     asks_to_bring,
@@ -20,6 +23,7 @@ from assistant.text.situation import (
     open_questions,
     repeated_contact,
 )
+from knowledge.brands import load_brand
 
 
 def _run(components: Components, brand: str, text: str, platform: Platform = Platform.vk, rating: int | None = None):
@@ -379,3 +383,10 @@ def test_an_earlier_case_the_author_names_is_taken_up_and_its_author_not_sent_to
     assert "KB-2411-0222" in text and "перезвонит" in text, text  # the call asked for, not «напишите нам»
     unasked = _reply(components, "kedr-bank", "Моё обращение KB-2411-0222 по переводу висит уже неделю, ответа нет.")
     assert "KB-2411-0222" in unasked and "ещё раз не нужно" in unasked, unasked
+
+
+def test_money_that_arrived_is_no_second_problem() -> None:
+    brand = load_brand(Path(__file__).resolve().parents[1] / "knowledge" / "brands" / "kedr-bank")
+    login = next(p for p in brand.playbooks if p.id == "app_login")
+    told = [mention_lemmas("Пенсия пришла, а сделать ничего не могу.")]
+    assert second_issue(brand.playbooks, login, told) is None  # «пришла» is no missing cashback

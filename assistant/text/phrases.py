@@ -85,13 +85,13 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> Revie
             parses = parses[:but]  # what comes before the «но» may praise
         for clause in _clauses(parses):
             first = next(iter(noun_phrases(clause, brand_words)), None)
-            if first and _praises(clause) and _accusative(first) not in praised:
-                praised.append(_accusative(first))
+            if first and _clause_praises(clause) and (thing := _accusative(_as_written(first))) not in praised:
+                praised.append(thing)
     remark = remarks[True] or remarks[False] or next((r for r in remarks.values() if r is not None), None)
     return ReviewPoints(praised=praised[:MAX_PRAISED], remark=remark)
 
 
-def _praises(clause: list[Parse]) -> bool:
+def _clause_praises(clause: list[Parse]) -> bool:
     """A praise word, or a thing done in seconds or minutes («за пару минут», «за 30 секунд»)."""
     lemmas = [p.normal_form for p in clause]
     quick = any(word == "за" and QUICK_UNITS & set(lemmas[i + 1 : i + 4]) for i, word in enumerate(lemmas))
@@ -210,11 +210,8 @@ def _with_next(span: tuple[int, int], spans: list[tuple[int, int]], parses: list
 def _item_accusative(parses: list[Parse], span: tuple[int, int], limit: int) -> str:
     """The phrase in the accusative, with the words after it that still name it: an adjective
     agreeing with it («морс клюквенный») or a word the dictionary does not know («терияки»)."""
-    phrase = parses[span[0] : span[1]]
+    phrase = _as_written(parses[span[0] : span[1]])  # «не положили палочки»: the sticks, not one
     head = next(p for p in phrase if "NOUN" in p.tag)
-    if (plural := _plural_reading(head)) is not None:  # «не положили палочки»: the sticks, not one
-        phrase = [plural if p is head else p for p in phrase]
-        head = plural
     words = [_accusative(phrase)]
     for parse in parses[span[1] : limit]:
         if _agrees(parse, head):
@@ -224,6 +221,15 @@ def _item_accusative(parses: list[Parse], span: tuple[int, int], limit: int) -> 
         else:
             break
     return " ".join(words)
+
+
+def _as_written(phrase: list[Parse]) -> list[Parse]:
+    """The phrase with its head read as a plural nominative or accusative when the author's
+    form can be one and the reading taken is an oblique singular («выбрал категории» are
+    categories, not «категорию»; «не положили палочки»)."""
+    head = next(p for p in phrase if "NOUN" in p.tag)
+    plural = _plural_reading(head) if head.tag.case not in ("nomn", "accs") else None
+    return [plural if p is head else p for p in phrase] if plural is not None else phrase
 
 
 def _plural_reading(head: Parse) -> Parse | None:
@@ -295,6 +301,8 @@ def _phrase_spans(parses: list[Parse], brand_words: frozenset[str]) -> list[tupl
         with_case = _PREPOSITIONS_WITH.get(parses[end].word) if end + 1 < len(parses) else None
         if with_case and _is_noun(parses[end + 1], with_case):
             end += 2
+        elif end < len(parses) and _complement(parses[end], brand_words):  # «категории кэшбэка»
+            end += 1
         found.append((start, end))
         taken = end - 1
     return found
@@ -308,6 +316,17 @@ def _parse(word: str) -> Parse:
     if parses[0].is_known:
         return next((p for p in parses if "NOUN" in p.tag), parses[0])
     return next((p for p in parses if p.tag.case in ("nomn", "accs")), parses[0])
+
+
+def _complement(parse: Parse, brand_words: frozenset[str]) -> bool:
+    """A noun in the genitive that says whose or of what («кэшбэка», «баланса», «курьера»),
+    by its likeliest reading; never a name or the brand."""
+    likeliest = morph().parse(parse.word)[0]
+    return (
+        {"NOUN", "gent"} <= likeliest.tag.grammemes
+        and not {"Name", "Surn", "Patr", "Geox", "Abbr", "Orgn"} & likeliest.tag.grammemes
+        and likeliest.normal_form not in brand_words | GENERIC_NOUNS
+    )
 
 
 def _names_a_thing(parse: Parse, brand_words: frozenset[str]) -> bool:
