@@ -358,9 +358,8 @@ class _Composer:
         where they got no answer."""
         playbook = self.situation.playbook
         about_contact = playbook is not None and playbook.about_contact
-        if "earlier_case" in self.situation.details and playbook is not None:  # «обращение KB-2411-0222 висит»
-            own = playbook.phrases.get(self.voice_key, {})
-            about_contact = about_contact and any("{earlier_case}" in v for move in moves for v in own.get(move, []))
+        if "earlier_case" in self.situation.details:  # «обращение KB-2411-0222 висит»
+            about_contact = about_contact and self._playbook_says("{earlier_case}", moves)
         return self.situation.contacted and self.mode is ReplyMode.negative and "regret" in moves and not about_contact
 
     def _unanswered_remark(self, moves: list[PlaybookMove]) -> bool:
@@ -368,8 +367,13 @@ class _Composer:
         points, playbook = self.situation.points, self.situation.playbook
         if not (points and points.remark is not None and playbook and "thanks" in moves):
             return False
-        own = playbook.phrases.get(self.voice_key, {})
-        return not any("{remark}" in variant for move in moves for variant in own.get(move, []))
+        return not self._playbook_says("{remark}", moves)
+
+    def _playbook_says(self, slot: str, moves: list[PlaybookMove]) -> bool:
+        """Some phrase of the situation's playbook for these moves has the slot."""
+        playbook = self.situation.playbook
+        own = playbook.phrases.get(self.voice_key, {}) if playbook else {}
+        return any(slot in variant for move in moves for variant in own.get(move, []))
 
     def _move(self, move: PlaybookMove) -> list[Sentence]:
         if move == "fact":

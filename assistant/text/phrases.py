@@ -215,7 +215,7 @@ def _item_accusative(parses: list[Parse], span: tuple[int, int], limit: int) -> 
     words = [_accusative(phrase)]
     for parse in parses[span[1] : limit]:
         if _agrees(parse, head):
-            words.append(_inflect(parse, {"accs", head.tag.number or "sing", "inan"} | _gender_of(head)))
+            words.append(_agreeing_accusative(parse, head))
         elif not parse.is_known and parse.word.isalpha() and parse.word.islower():
             words.append(parse.word)
         else:
@@ -250,8 +250,11 @@ def _plural_reading(head: Parse) -> Parse | None:
     )
 
 
-def _gender_of(head: Parse) -> set[str]:
-    return {head.tag.gender} if head.tag.number != "plur" and head.tag.gender else set()
+def _agreeing_accusative(adjective: Parse, head: Parse) -> str:
+    """The adjective in the accusative, agreeing with its noun in number, gender and animacy."""
+    number = head.tag.number or "sing"
+    gender = {head.tag.gender} if number == "sing" and head.tag.gender else set()
+    return _inflect(adjective, {"accs", number, head.tag.animacy or "inan"} | gender)
 
 
 def asked_about(question: str, brand_words: frozenset[str] = frozenset()) -> str:
@@ -267,7 +270,7 @@ def _likely_noun(phrase: list[Parse]) -> bool:
     """The phrase's head is a noun by its likeliest reading («кому» is a pronoun, not «кома»)
     and names a thing, not the asking itself («по этому вопросу»)."""
     head = next(p for p in phrase if "NOUN" in p.tag)
-    return "NOUN" in morph().parse(head.word)[0].tag and head.normal_form not in CASE_NOUNS
+    return "NOUN" in _likeliest(head.word).tag and head.normal_form not in CASE_NOUNS
 
 
 def _clauses(parses: list[Parse]) -> list[list[Parse]]:
@@ -309,6 +312,12 @@ def _phrase_spans(parses: list[Parse], brand_words: frozenset[str]) -> list[tupl
 
 
 @lru_cache(maxsize=65_536)
+def _likeliest(word: str) -> Parse:
+    """The word's likeliest reading whatever its part of speech («кому» is a pronoun), cached."""
+    return morph().parse(word)[0]
+
+
+@lru_cache(maxsize=65_536)
 def _parse(word: str) -> Parse:
     """The word's likeliest reading, a noun's when it has one (cached: every calm review is read
     for its plus and minus when it is classified, and again for its praise when it is thanked)."""
@@ -321,7 +330,7 @@ def _parse(word: str) -> Parse:
 def _complement(parse: Parse, brand_words: frozenset[str]) -> bool:
     """A noun in the genitive that says whose or of what («кэшбэка», «баланса», «курьера»),
     by its likeliest reading; never a name or the brand."""
-    likeliest = morph().parse(parse.word)[0]
+    likeliest = _likeliest(parse.word)
     return (
         {"NOUN", "gent"} <= likeliest.tag.grammemes
         and not {"Name", "Surn", "Patr", "Geox", "Abbr", "Orgn"} & likeliest.tag.grammemes
@@ -368,8 +377,7 @@ def _accusative(phrase: list[Parse]) -> str:
         if parse is head:
             words.append(_inflect(parse, {"accs", number}) if parse.is_known else parse.word)
         elif "ADJF" in parse.tag and phrase.index(parse) < phrase.index(head):
-            wanted = {"accs", number} | ({head.tag.gender} if number == "sing" and head.tag.gender else set())
-            words.append(_inflect(parse, wanted | {head.tag.animacy or "inan"}))
+            words.append(_agreeing_accusative(parse, head))
         else:
             words.append(parse.word)
     return " ".join(words)
