@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 from assistant import cues
-from assistant.draft import DraftRequest, avoided_words, first_name, promised_due, reply_language, reply_voice
+from assistant.draft import DraftRequest, avoided_words, greeting_name, promised_due, reply_language, reply_voice
 from assistant.hours import clock_texts
 from assistant.models import CheckResult, Draft, DraftStatus, EmojiPolicy, ReplyMode
 from assistant.profanity import Lexicon
@@ -230,7 +230,7 @@ class Checker:
 
     @staticmethod
     def _name_used(text: str, request: DraftRequest) -> CheckResult:
-        name = first_name(request.mention.author_name)
+        name = greeting_name(request)
         if not name:
             return CheckResult(name="name_used", passed=True, detail="author's name unknown")
         stem = name[:-1] if len(name) >= 4 else name
@@ -401,7 +401,7 @@ def _is_echo(phrase: str, sentence: str, mention: str) -> bool:
 
 def _name_named(text: str, request: DraftRequest) -> re.Match[str] | None:
     """Addressing the author by name is courtesy too."""
-    name = first_name(request.mention.author_name)
+    name = greeting_name(request)
     return re.search(re.escape(name[:-1] if len(name) >= 4 else name), text) if name else None
 
 

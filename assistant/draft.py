@@ -44,6 +44,7 @@ from assistant.models import (
     Retrieved,
     VoiceProfile,
 )
+from assistant.text.names import could_be_name, is_patronymic, russian_name
 from assistant.text.normalize import content_words, mention_lemmas
 from assistant.text.phrases import asked_about
 from assistant.text.reader import for_reader, retold_question
@@ -52,10 +53,8 @@ from assistant.text.situation import (
     CALL_VERBS,
     Situation,
     brand_words,
-    could_be_name,
     given_items,
     instructed,
-    is_patronymic,
     open_questions,
     requested_items,
     understand,
@@ -116,15 +115,30 @@ def _fold(text: str) -> str:
     return text.replace("ё", "е").replace("Ё", "Е").lower()
 
 
-def first_name(author_name: str | None) -> str | None:
+def first_name(author_name: str | None, language: str = "ru") -> str | None:
     """The name to greet: the first word of a display name, if it looks like a name, with the
-    patronymic when the author signs with one («Галина Петровна» is not greeted «Галина»)."""
+    patronymic when the author signs with one («Галина Петровна» is not greeted «Галина»).
+    A handle's Latin name is greeted in Russian as the Russian name it spells («Kseniya_T» →
+    «Ксения»)."""
     if not author_name:
         return None
-    first, *rest = [w.strip("@.,!") for w in author_name.split()]
+    words = [w for w in re.split(r"[\s_.,!@\d]+", author_name) if w]
+    if not words:
+        return None
+    first, *rest = words
+    if first.isascii() and first.isalpha():
+        spelled = russian_name(first)
+        if spelled and language == "ru":
+            return spelled
+        return first.capitalize() if first[:1].isupper() or spelled else None
     if not (first[:1].isupper() and first.isalpha() and could_be_name(first)):
         return None
     return f"{first} {rest[0]}" if rest and is_patronymic(rest[0]) else first
+
+
+def greeting_name(request: DraftRequest) -> str | None:
+    """The author's name as the reply greets them, in the reply's language."""
+    return first_name(request.mention.author_name, reply_language(request))
 
 
 def choose_channel(brand: Brand, rules: PlatformRules, platform: str) -> ContactChannel:
@@ -172,7 +186,7 @@ def placeholders(request: DraftRequest, rules: PlatformRules, language: str) -> 
     channel = choose_channel(brand, rules, mention.platform.value)
     when = spoken_due(promised_due(request), request.written_at, brand.profile.timezone, language)
     return {
-        "name": first_name(mention.author_name) or "",
+        "name": first_name(mention.author_name, language) or "",
         "channel": channel_text(channel, language),
         "case_ref": case.reference if case else "",
         "when": when,

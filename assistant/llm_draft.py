@@ -76,7 +76,7 @@ def reply_values(request: DraftRequest, knowledge: Retrieved) -> dict[str, Any]:
             "links_allowed": rules.links_allowed,
             "phones_allowed": rules.phones_allowed,
         },
-        "author": first_name(mention.author_name),
+        "author": first_name(mention.author_name, language),
         "mention": {"text": mention.text, "platform": mention.platform.value, "rating": mention.rating},
     }
 

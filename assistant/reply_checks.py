@@ -23,11 +23,10 @@ from assistant.cues import numbers_in
 from assistant.draft import DraftRequest, everyday_words, fact_text, mention_lemmas
 from assistant.hours import is_within_hours
 from assistant.models import CheckResult, Fact, MentionKind, ReplyMode, RiskFlag
+from assistant.text.names import is_first_name, nominative
 from assistant.text.normalize import content_words, english_stem, lemma, lemmas
 from assistant.text.situation import (
     given_items,
-    is_first_name,
-    nominative,
     open_questions,
     requested_items,
     tag_values,

@@ -18,6 +18,30 @@ def test_a_patronymic_the_author_signs_with_is_kept_in_the_greeting():
     assert first_name("Ирина Соколова") == "Ирина"
 
 
+def test_a_latin_handle_is_greeted_by_the_russian_name_it_spells():
+    assert first_name("Kseniya_T") == "Ксения"
+    assert first_name("tatyana.vl") == "Татьяна"
+    assert first_name("Daria K") == "Дарья"
+    assert first_name("Igor_P") == "Игорь"
+    assert first_name("denis_k88") == "Денис"
+    assert first_name("Kseniya_T", "en") == "Kseniya"
+
+
+def test_a_handle_that_spells_no_name_is_not_greeted():
+    assert first_name("kotik2000") is None
+    assert first_name("user12345") is None
+    assert first_name("anonymous") is None
+    assert first_name("John_Smith") == "John"  # capitalised by its author: a name, greeted as written
+
+
+def test_a_reply_in_russian_greets_a_latin_handle_in_cyrillic(components: Components) -> None:
+    text = "После обновления приложение закрывается при входе, третий день не могу оплатить коммуналку. Pixel 7."
+    mention = Mention(brand="kedr-bank", text=text, platform=Platform.google_play, rating=1, author_name="Tatiana_Vl")
+    result = run(mention, components)
+    assert result.draft is not None and "Татьяна" in result.draft.text, result.draft and result.draft.text
+    assert "Tatiana" not in result.draft.text
+
+
 def test_thanks_reach_the_employee_named_after_their_role(components: Components) -> None:
     text = "Хочу поблагодарить оператора горячей линии Дмитрия: помог с зависшим переводом, всё объяснил спокойно."
     result = run(Mention(brand="kedr-bank", text=text, platform=Platform.otzovik, rating=5), components)

@@ -37,6 +37,17 @@ def test_without_examples_the_same_mention_falls_to_the_cue_words(obed):
     assert chosen is None or chosen.id != "wrong_or_missing_item"
 
 
+def test_a_rant_that_names_its_problem_by_a_word_of_its_own_follows_that_problem(obed):
+    text = "Отвратительно!!! Всё пришло ледяное, ждали целую вечность, деньги выброшены. Никогда больше!!!"
+    chosen = _choose(obed, text, ReplyMode.negative)
+    assert chosen is not None and chosen.id == "cold_or_bad_food"
+
+
+def test_a_rant_that_names_no_problem_stays_generic(obed):
+    chosen = _choose(obed, "Ужасный сервис, полное разочарование. Никогда больше не закажу!!!", ReplyMode.negative)
+    assert chosen is not None and chosen.id == "generic_complaint"
+
+
 def test_a_one_word_mention_fits_no_playbook(obed):
     assert _choose(obed, "норм", ReplyMode.thanks) is None
 

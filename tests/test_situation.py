@@ -2,7 +2,8 @@
 
 import pytest
 
-from assistant.text.situation import dative, find_details, given_items, requested_items
+from assistant.text.names import dative
+from assistant.text.situation import find_details, given_items, requested_items
 
 
 def roles(text: str) -> dict[str, str]:
@@ -12,14 +13,20 @@ def roles(text: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Заказ №48213 привезли через час двадцать, суп ледяной.", {"order": "№ 48213", "delivery_time": "час двадцать"}),
+        (
+            "Заказ №48213 привезли через час двадцать, суп ледяной.",
+            {"order": "№ 48213", "delivery_time": "час двадцать"},
+        ),
         ("Ждали заказ час двадцать, суп ледяной.", {"wait": "час двадцать"}),
         ("Привезли на 40 минут позже обещанного.", {"delay": "40 минут"}),
         ("40 минут в очереди ради операции на 5 минут", {"queue": "40 минут", "operation": "5 минут"}),
         ("Через четыре часа у мужа началась рвота. Заказ 47731.", {"symptom_time": "четыре часа", "order": "№ 47731"}),
         ("Даю вам 10 дней на ответ, иначе подаю в суд.", {"deadline": "10 дней"}),
         ("Промокод на 300 ₽ за такое — издевательство.", {"offered": "300 ₽"}),
-        ("Обращение № 2611-3384 висит пятый день, а списали дважды 1 290 ₽", {"earlier_case": "№ 2611-3384", "charged": "1 290 ₽"}),
+        (
+            "Обращение № 2611-3384 висит пятый день, а списали дважды 1 290 ₽",
+            {"earlier_case": "№ 2611-3384", "charged": "1 290 ₽"},
+        ),
         ("Висел на линии 40 минут, верните 5000 ₽", {"hold_time": "40 минут", "demanded": "5000 ₽"}),
         ("Огромное спасибо курьеру Андрею!", {"employee": "Андрей"}),
     ],

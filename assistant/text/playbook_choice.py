@@ -45,7 +45,19 @@ def choose_playbook(
         for p in candidates
     }
     best = max(candidates, key=lambda p: scores[p.id])
+    if best.id == GENERIC:
+        best = max(_naming_own_cue(candidates, found, spread), key=lambda p: scores[p.id], default=best)
     return best if scores[best.id] >= least else None
+
+
+def _naming_own_cue(candidates: list[Playbook], found: set[str], spread: Counter[str]) -> list[Playbook]:
+    """Situations the mention names by a cue word no other playbook has: a rant that says
+    «всё пришло ледяное» is about cold food however generic the rest of it reads."""
+    return [
+        p
+        for p in candidates
+        if p.id != GENERIC and any(spread[cue] == 1 and _cue_matches(cue, found) for cue in set(_cue_lemmas_all(p)))
+    ]
 
 
 def cue_score(playbook: Playbook, found: set[str], classification: Classification, spread: Counter[str]) -> float:

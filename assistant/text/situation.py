@@ -22,6 +22,7 @@ from assistant import cues
 from assistant.models import Address, Brand, Classification, FigureRule, Playbook, ReplyMode, Sentiment
 from assistant.text.durations import Minutes, over
 from assistant.text.durations import minutes as duration_minutes
+from assistant.text.names import dative, is_first_name, nominative
 from assistant.text.normalize import content_words, english_stem, fold, lemma, lemmas, mention_lemmas, morph
 from assistant.text.phrases import (
     BUT_WORDS,
@@ -254,6 +255,9 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         playbook = _problem_besides_contact(sentences, mode, classification, brand) or playbook
     units = _problem_units(sentences)
     second = second_issue(brand.playbooks, playbook, [_problem_told(unit) for unit, _ in units])
+    contacted = contacted_us(text, done, found) or "earlier_case" in details  # an open case is a contact
+    if second and contacted and second[0].about_contact:
+        second = None  # the unanswered chat is said by the `contacted` phrase: a second sentence repeats it
     return Situation(
         playbook=playbook,
         details=details,
@@ -274,7 +278,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         harmed=close_person(text),
         praise=classification.sentiment is Sentiment.positive,
         again=happened_before(text),
-        contacted=contacted_us(text, done, found) or "earlier_case" in details,  # an open case is a contact
+        contacted=contacted,
         locked_out=locked_out_of_app(sentences),
     )
 
@@ -605,40 +609,6 @@ def _duration(value: str, sentence: str) -> Minutes | None:
     """The duration's minutes with the word before it, which may hedge it: «почти на час»."""
     before = sentence[: sentence.find(value)].split()[-1:] if value in sentence else []
     return duration_minutes(" ".join([*before, value]))
-
-
-def is_first_name(word: str) -> bool:
-    if re.fullmatch(r"[A-Z][a-z]+", word):
-        return True
-    return any("Name" in parse.tag for parse in _parses(word))
-
-
-def is_patronymic(word: str) -> bool:
-    """«Петровна», «Иванович»: a patronymic by pymorphy3's tag, capitalised as written."""
-    return len(word) > 3 and word[:1].isupper() and any("Patr" in parse.tag for parse in _parses(word))
-
-
-def could_be_name(word: str) -> bool:
-    """Not a word the dictionary knows only as something else: «Клиент», «Гость» are no names,
-    a name it does not know («Айжан») may be one."""
-    parses = _parses(word)
-    return not parses or not parses[0].is_known or any("Name" in parse.tag for parse in parses)
-
-
-def nominative(name: str) -> str:
-    """«Андрею» → «Андрей»: a name as the author declined it, back to its dictionary form."""
-    for parse in _parses(name):
-        if "Name" in parse.tag:
-            return parse.normal_form.capitalize()
-    return name
-
-
-def dative(name: str) -> str:
-    """«Андрей» → «Андрею», «Ольга» → «Ольге»; a name pymorphy3 does not know stays as it is."""
-    for parse in _parses(name):
-        if "Name" in parse.tag and (inflected := parse.inflect({"datv"})):
-            return inflected.word.capitalize()
-    return name
 
 
 @lru_cache(maxsize=4096)
