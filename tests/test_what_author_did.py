@@ -295,6 +295,17 @@ def test_a_short_question_that_points_back_is_about_the_sentence_before() -> Non
     ]
 
 
+def test_a_question_that_points_back_with_little_of_its_own_is_about_the_sentence_before() -> None:
+    text = "Снимаю квартиру в Кудрово, минут пять от КАДа. Привезёте или это уже далеко?"
+    assert asked_questions(text) == [text]
+
+
+def test_an_impatient_where_question_is_a_question_and_an_exclamation_is_not() -> None:
+    assert asked_questions("Где вводить код скидки?? Всё оплатила, а поля нет") == ["Где вводить код скидки??"]
+    assert asked_questions("Вы там вообще работаете?? Третий час жду") == []
+    assert asked_questions("Как так?? Опять опоздали") == []
+
+
 def test_a_bare_question_after_a_question_goes_on_asking_it() -> None:
     text = "Что нужно, чтобы за Кедр Классику вообще не платить? Какие условия?"
     assert asked_questions(text) == [text]

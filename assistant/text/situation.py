@@ -637,7 +637,8 @@ def asked_questions(text: str, sentences: list[str] | None = None) -> list[str]:
 BARE_QUESTION_WORDS = 2  # «Почему?», «А почему?», «Что делать?»: about the sentence before
 
 
-ANAPHORIC_WORDS = 5  # «Когда её отпустят?»: a short question that points back is about the sentence before
+ANAPHORIC_WORDS = 5  # «Когда её отпустят?»: a short question that points back is about the sentence before,
+POINTING_CONTENT = 2  # … and so is one that points back with little of its own («Доставите или это уже далеко?»)
 _POINTS_BACK = frozenset(
     ["её", "ее", "его", "их", "она", "он", "они", "оно", "это", "этого", "it", "they", "them", "this"]
 )
@@ -646,7 +647,10 @@ _POINTS_BACK = frozenset(
 def _with_context(parts: list[str], index: int) -> str:
     question = _asked_part(parts[index])
     words = [w.lower() for w in re.findall(r"\w+", question)]
-    bare = len(words) <= BARE_QUESTION_WORDS or (len(words) <= ANAPHORIC_WORDS and _POINTS_BACK & set(words))
+    pointing = _POINTS_BACK & set(words) and (
+        len(words) <= ANAPHORIC_WORDS or len(content_words(set(words))) <= POINTING_CONTENT
+    )
+    bare = len(words) <= BARE_QUESTION_WORDS or pointing
     return f"{parts[index - 1]} {question}" if bare and index > 0 else question
 
 
@@ -660,10 +664,17 @@ def _asked_part(question: str) -> str:
 
 def _asks_us(sentence: str) -> bool:
     """A question the reply owes an answer: asked with «?» or as a request («подскажите, …»);
-    «какой же отстой…» and «когда-то была нормальная доставка» start like questions and are not."""
+    «какой же отстой…» and «когда-то была нормальная доставка» start like questions and are not.
+    «Вы вообще работаете??» is an exclamation, «Куда вводить промокод??» an impatient question."""
     start = sentence.strip()
     asked = "?" in sentence or bool(_REQUEST.match(start) or _UNMARKED_QUESTION.match(start))
-    return asked and not _RHETORICAL.search(sentence)
+    rhetorical = _RHETORICAL.search(sentence)
+    if rhetorical and rhetorical.group(0) == "??" and _WHERE_HOW.match(start):
+        rhetorical = _RHETORICAL.search(sentence, rhetorical.end())
+    return asked and not rhetorical
+
+
+_WHERE_HOW = re.compile(r"^(?:а\s+|и\s+)?(?:куда|где|как\s+(?!так\b)|когда|сколько|какой|какая|какие|можно)", re.I)
 
 
 TIME_WORDS = frozenset(
