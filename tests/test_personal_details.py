@@ -48,6 +48,13 @@ def test_thanks_reach_the_employee_named_after_their_role(components: Components
     assert result.draft is not None and "Дмитрию" in result.draft.text, result.draft and result.draft.text
 
 
+def test_a_delivery_brand_thanks_a_named_manager_not_the_kitchen(components: Components) -> None:
+    text = "Третий месяц берём обеды на весь отдел, менеджер Светлана каждый раз подбирает меню и пересчитывает порции. Спасибо!"
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.yandex_maps, rating=5), components)
+    assert result.draft is not None and "Светлане" in result.draft.text, result.draft and result.draft.text
+    assert "шеф-повар" not in result.draft.text
+
+
 def test_the_order_number_is_given_once_in_a_reply(components: Components) -> None:
     text = "Заказ 61999. Заказывала лапшу с говядиной, привезли с курицей, хотя на пакете мой номер."
     result = run(Mention(brand="obed-express", text=text, platform=Platform.yandex_maps, rating=2), components)

@@ -253,6 +253,9 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     playbook = choose_playbook(brand.playbooks, mode, about, classification)
     if playbook is not None and playbook.about_contact and contacted_us(text, done, found):
         playbook = _problem_besides_contact(sentences, mode, classification, brand) or playbook
+    if mode is ReplyMode.thanks and "employee" in details and playbook is not None and not _names_employee(playbook):
+        thanking = [p for p in brand.playbooks if _names_employee(p)]  # «менеджер Алина помогает»: thank Алина
+        playbook = choose_playbook(thanking, mode, about, classification) or playbook
     units = _problem_units(sentences)
     second = second_issue(brand.playbooks, playbook, [_problem_told(unit) for unit, _ in units])
     contacted = contacted_us(text, done, found) or "earlier_case" in details  # an open case is a contact
@@ -292,6 +295,11 @@ def _problem_units(sentences: list[str]) -> list[tuple[str, str]]:
         clauses = [c.strip() for c in _clauses_of(sentence) if len(c.split()) >= 2]
         units += [(clause, sentence) for clause in clauses] if len(clauses) > 1 else []
     return units
+
+
+def _names_employee(playbook: Playbook) -> bool:
+    """The playbook has words to thank an employee by name."""
+    return any("{employee" in v for moves in playbook.phrases.values() for vs in moves.values() for v in vs)
 
 
 PROBLEM_SCORE = 3.0  # the rest must name its situation plainly: «заказ приехал, когда меня не было дома» does not
