@@ -184,6 +184,7 @@ class OfflineClassifier:
         register = Register(models.register.predict(row)[0])
         details = cues.find_specifics(text)
         praises, criticism = plus_and_minus(text)
+        flags = self._risk_flags(text, brand)
         return Classification(
             sentiment=sentiment,
             mention_kind=mention_kind,
@@ -194,7 +195,8 @@ class OfflineClassifier:
             criticism=criticism,
             suspected_fake=suspected,
             fake_signals=fake_signals if suspected else [],
-            risk_flags=self._risk_flags(text, brand, threatens),
+            risk_flags=sorted({*flags, RiskFlag.threat}) if threatens else flags,
+            threat_read_only=threatens and RiskFlag.threat not in flags,
             topics=self._topics(text, brand),
             language=mention.language or cues.detect_language(text),
             confidence=round(confidence, 3),
@@ -276,12 +278,10 @@ class OfflineClassifier:
             update |= {"sentiment": Sentiment.negative, "kind": NegativeKind.abusive}
         return classification.model_copy(update=update)
 
-    def _risk_flags(self, text: str, brand: Brand | None, threatens: bool = False) -> list[RiskFlag]:
-        """The lexicons' flags (shared and the brand's), and a threat the threat model read."""
+    def _risk_flags(self, text: str, brand: Brand | None) -> list[RiskFlag]:
+        """The lexicons' flags (shared and the brand's)."""
         folded = fold(text)
         flags = {flag for flag, patterns in self._risks.items() if any(p.search(folded) for p in patterns)}
-        if threatens:
-            flags.add(RiskFlag.threat)
         for trigger in brand.profile.escalation_triggers if brand else []:
             if any(_starts_word(stem, folded) for stem in trigger.patterns):
                 flags.add(trigger.flag)

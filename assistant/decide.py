@@ -39,6 +39,14 @@ OWN_SPACES = frozenset(
 )
 
 
+# «Пришёл в отделение… разговаривала со мной как с неразумным»: the threat model reads staff
+# rudeness as a threat at times; a complaint with no threatening words is answered, not hidden.
+THREAT_READ_ONLY = (
+    "a possible threat, read by the model in a complaint without threatening words: escalated to security, "
+    "not hidden; answered as a complaint once an operator confirms"
+)
+
+
 def decide(classification: Classification, brand: Brand, platform: Platform = Platform.other) -> Decision:
     sentiment, register = classification.sentiment, classification.register
     actions, mode, reasons = _actions(classification, brand, platform)
@@ -48,7 +56,8 @@ def decide(classification: Classification, brand: Brand, platform: Platform = Pl
         matrix_key=f"{sentiment.value}-{register.value}",
         cell=brand.matrix.cell(sentiment, register),
         reasons=reasons,
-        operator_confirms=mode is ReplyMode.holding,  # escalated: the contact confirms the holding reply
+        # escalated: the contact confirms the holding reply, security the reply to a possible threat
+        operator_confirms=mode is ReplyMode.holding or THREAT_READ_ONLY in reasons,
     )
 
 
@@ -57,6 +66,12 @@ def _actions(c: Classification, brand: Brand, platform: Platform) -> tuple[list[
     if c.kind is NegativeKind.abusive:
         actions = [Action.hide_and_report] + ([Action.escalate] if RiskFlag.threat in flags else [])
         return actions, None, ["profanity or insults: do not enter a dialogue; hide and report", *_risk_reasons(flags)]
+    if RiskFlag.threat in flags and c.threat_read_only and c.kind is NegativeKind.constructive:
+        return (
+            [Action.escalate, Action.reply],
+            ReplyMode.negative,
+            [THREAT_READ_ONLY, *_risk_reasons(flags - {RiskFlag.threat})],
+        )
     if RiskFlag.threat in flags and RiskFlag.health not in flags:
         return [Action.escalate, Action.hide_and_report], None, ["a threat: escalate to security, hide"]
     if RiskFlag.threat in flags:  # «отец в больнице… я этого так не оставлю»: a report of harm is never hidden

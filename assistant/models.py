@@ -225,6 +225,9 @@ class Classification(BaseModel):
     suspected_fake: bool = False
     fake_signals: list[str] = Field(default_factory=list)
     risk_flags: list[RiskFlag] = Field(default_factory=list)
+    # the threat flag is the threat model's reading alone, with no threatening words: a complaint
+    # it flags is escalated and answered by a holding reply, not hidden
+    threat_read_only: bool = False
     topics: list[str] = Field(default_factory=list)
     language: Language = "ru"
     confidence: float = Field(default=0.5, ge=0.0, le=1.0)

@@ -141,11 +141,11 @@ def _flow(
 
 
 def _held_for_operator(draft: Draft, decision: Decision) -> Draft:
-    """An escalated holding reply (a crisis, health, legal) is never ready, whatever its checks
-    say: an operator sends it once the responsible contact has seen the mention."""
+    """An escalated reply (a crisis, health, legal, a possible threat) is never ready, whatever its
+    checks say: an operator sends it once the responsible contact has seen the mention."""
     if not decision.operator_confirms:
         return draft
-    warning = "escalated (crisis, health or legal): a holding reply only; an operator confirms it with the crisis contact before it goes out"
+    warning = "escalated (crisis, health, legal or a possible threat): an operator confirms this reply with the responsible contact before it goes out"
     return draft.model_copy(update={"status": DraftStatus.needs_review, "warnings": [*draft.warnings, warning]})
 
 
@@ -184,7 +184,11 @@ def _author_says(mention: Mention, vector: np.ndarray, parts: Components) -> tup
     split = split_instructions(mention.text)
     if not split.instructions:
         return mention, vector, []
-    return mention.model_copy(update={"text": split.said}), parts.store.embedder.embed_one(split.said), split.instructions
+    return (
+        mention.model_copy(update={"text": split.said}),
+        parts.store.embedder.embed_one(split.said),
+        split.instructions,
+    )
 
 
 def _set_aside_warning(instructions: list[str]) -> str:

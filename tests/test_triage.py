@@ -19,6 +19,7 @@ from assistant.models import (
     Mention,
     MentionKind,
     Minus,
+    NegativeKind,
     Platform,
     ReplyMode,
     RiskFlag,
@@ -276,6 +277,28 @@ def test_a_reaction_or_an_injury_is_a_health_risk(components: Components, text: 
     result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
     assert RiskFlag.health in result.classification.risk_flags
     assert Action.escalate in result.decision.actions
+
+
+def test_a_complaint_only_the_threat_model_reads_as_a_threat_is_escalated_and_answered_not_hidden() -> None:
+    complaint = Classification(
+        sentiment=Sentiment.negative, kind=NegativeKind.constructive, risk_flags=[RiskFlag.threat], threat_read_only=True
+    )
+    decision = decide(complaint, _any_brand())
+    assert decision.actions == [Action.escalate, Action.reply] and decision.reply_mode is ReplyMode.negative
+    assert decision.operator_confirms
+    worded = complaint.model_copy(update={"threat_read_only": False})
+    assert decide(worded, _any_brand()).actions == [Action.escalate, Action.hide_and_report]
+
+
+def test_a_pensioner_hurt_by_a_clerk_gets_a_reply_an_operator_confirms(components: Components) -> None:
+    text = (
+        "Мне 72 года. Пришёл в отделение на Садовой получить пенсию, девушка-операционист разговаривала "
+        "со мной как с неразумным, закатывала глаза. Я понимаю, что я медленный, но уважение должно быть."
+    )
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.otzovik, rating=1), components)
+    assert Action.hide_and_report not in result.decision.actions
+    assert result.draft is not None and result.draft.status.value == "needs_review"
+    assert "претензия" not in result.draft.text, result.draft.text
 
 
 def test_breaking_someones_legs_is_a_threat_not_an_injury(components: Components) -> None:
