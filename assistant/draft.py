@@ -282,6 +282,8 @@ ASKS_HOUR = re.compile(
     r"how late|how early|opening hours|круглосуточн\w*|24/7|24 часа|around the clock|open late)\b",
     re.I,
 )
+# «доставляете после 22:00?», «open at 8am?»: a question naming a clock time asks about the hours
+ASKS_AT_HOUR = re.compile(r"\b(?:после|до|в|к|с|после|at|after|before|by)\s+\d{1,2}(?:[:.]\d{2}|\s?(?:am|pm))\b", re.I)
 CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b", re.I)
 
 
@@ -759,7 +761,7 @@ def _stems(text: str, usual: set[str], stating: bool = False) -> set[str]:
     """The text's distinctive words by their first letters, and «which hour» as a word of its
     own: a question asks it («до скольки», «во сколько»), a fact states it (22:30)."""
     stems = {word[:STEM] for word in _content_lemmas(text)} - usual
-    hour = CLOCK_TIME.search(text) if stating else ASKS_HOUR.search(text)
+    hour = CLOCK_TIME.search(text) if stating else ASKS_HOUR.search(text) or ASKS_AT_HOUR.search(text)
     return stems | {HOUR} if hour else stems
 
 

@@ -61,6 +61,16 @@ def test_a_question_about_the_hour_finds_the_fact_that_states_one():
     assert answering_facts("а оформить можно?", [hours, zones], "ru", frozenset()) == []  # one word, no hour
 
 
+def test_a_question_naming_a_clock_time_asks_about_the_hours():
+    hours = Fact(
+        id="delivery-hours", topic="delivery", text={"ru": "Заказ к ближайшему времени можно оформить до 22:30."}
+    )
+    zones = Fact(id="delivery-zones", topic="delivery", text={"ru": "Доставляем в пределах МКАД и КАД."})
+    found = answering_facts("Успею оформить заказ в 22:45?", [hours, zones], "ru", frozenset())
+    assert [f.id for f in found] == ["delivery-hours"]
+    assert answering_facts("Ребята, оформить можно?", [hours, zones], "ru", frozenset()) == []  # hailing is no word
+
+
 def test_a_second_question_typed_without_its_question_mark_is_answered_too(components):
     text = "а в Кудрово доставляете? и до какого часа вечером можно заказать, я поздно с работы"
     result = run(Mention(brand="obed-express", text=text, platform=Platform.telegram), components)

@@ -173,6 +173,10 @@ FILLER = frozenset(
         "much",
         "many",
         "long",
+        # how people hail the brand: «Ребята, а вы …?», "Hey guys, …"
+        "ребята",
+        "админ",
+        "guys",
     ]
 )
 
