@@ -9,7 +9,7 @@ the issue or answers a question. A situation without a playbook gets the voice g
 generic phrases and a warning for the operator. Variants are chosen by a hash of the
 mention, so two complaints get visibly different replies and a rerun gets the same one —
 except where the platform's limit is tight (X: 280 characters) and the reply does not fit
-even without its optional sentences: then each move takes its shortest variant.
+even without its optional sentences: then each move takes its shortest telling variant, then its shortest.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from enum import IntEnum
 from functools import cached_property, lru_cache
 from typing import Protocol
 
@@ -227,11 +228,11 @@ class OfflineDrafter:
         voice = reply_voice(request)
         rules = brand.profile.rules_for(mention.platform)
         limit = min(voice.max_length, rules.max_length)
-        composer = _Composer(request, voice, language, rules)
-        kept = fitted(composer.sentences(), limit)
-        if len(joined(kept)) > limit:
-            composer = _Composer(request, voice, language, rules, shortest=True)
+        for brevity in Brevity:  # the fullest reply that fits the platform's limit
+            composer = _Composer(request, voice, language, rules, brevity)
             kept = fitted(composer.sentences(), limit)
+            if len(joined(kept)) <= limit:
+                break
         return Draft(
             text=joined(kept),
             language=language,
@@ -290,14 +291,27 @@ CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b", re.I)
 _INSTRUCTED_EN = re.compile(r"\b(?:message|write to|contact|call|send|text|dm) us\b|\bsend (?:your|us|the)\b", re.I)
 
 
+class Brevity(IntEnum):
+    """How short each phrase is, tried in turn until the reply fits the platform's limit."""
+
+    full = 0  # the variant that says the most of the case, by a hash among equals
+    telling = 1  # the shortest of those that say the most
+    shortest = 2  # the shortest of all
+
+
 class _Composer:
     """Builds the sentences of one reply from the situation and the playbook's moves."""
 
     def __init__(
-        self, request: DraftRequest, voice: VoiceProfile, language: str, rules: PlatformRules, shortest: bool = False
+        self,
+        request: DraftRequest,
+        voice: VoiceProfile,
+        language: str,
+        rules: PlatformRules,
+        brevity: Brevity = Brevity.full,
     ):
         self.request = request
-        self.shortest = shortest  # each phrase's shortest variant, for a platform whose limit is tight
+        self.brevity = brevity  # short variants for a platform whose limit is tight
         self.voice = voice
         self.language = language
         mode = request.decision.reply_mode or ReplyMode.answer
@@ -545,8 +559,9 @@ class _Composer:
             usable = [v for v in usable if preferred in v] or usable
         if not usable:
             return Sentence("")
-        if self.shortest:
-            best = [min(usable, key=lambda v: ("{case_ref}" not in v, len(fill(v, self.values))))]  # rule 5 stays
+        if self.brevity is not Brevity.full:  # rule 5's case stays; «забыли положить морс» before «за ошибку»
+            says = {v: self._says(v) if self.brevity is Brevity.telling else 0 for v in usable}
+            best = [min(usable, key=lambda v: ("{case_ref}" not in v, -says[v], len(fill(v, self.values))))]
         else:
             scores = {v: (self._says(v), -self._repeats(v)) for v in usable}  # among equals, the least repetitive
             best = [v for v in usable if scores[v] == max(scores.values())]

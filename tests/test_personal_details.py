@@ -55,6 +55,14 @@ def test_a_delivery_brand_thanks_a_named_manager_not_the_kitchen(components: Com
     assert "шеф-повар" not in result.draft.text
 
 
+def test_a_tight_platform_limit_keeps_the_phrase_that_names_what_was_missing(components: Components) -> None:
+    """Google Play allows 350 characters: the short variants that still name the missing thing come first."""
+    text = "Взяла лапшу вок и компот, компота в пакете не оказалось, хотя в чеке он есть. Курьер при этом приятный."
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.google_play, rating=2), components)
+    assert result.draft is not None and "компот" in result.draft.text, result.draft and result.draft.text
+    assert len(result.draft.text) <= 350
+
+
 def test_the_order_number_is_given_once_in_a_reply(components: Components) -> None:
     text = "Заказ 61999. Заказывала лапшу с говядиной, привезли с курицей, хотя на пакете мой номер."
     result = run(Mention(brand="obed-express", text=text, platform=Platform.yandex_maps, rating=2), components)

@@ -23,6 +23,7 @@ SHORT = 4  # a mention of fewer distinctive words is close to anything: its clos
 NEAREST = 1  # the closest example alone: a situation is told in many unlike ways
 SECOND_CLOSE = 0.25  # a sentence this close to a situation's examples, with one of its distinctive cues …
 SECOND_PRIMARY_MAX = 1.0  # … and scoring at most this for the main situation, is a second problem
+GIVEN_WEIGHT = 1.0  # the author gives what a playbook measures or names (a delay, a missing item): a cue of its own
 GENERIC = "generic_complaint"  # says nothing a main situation's reply does not
 
 
@@ -32,8 +33,12 @@ def choose_playbook(
     found: set[str],
     classification: Classification,
     least: float = MIN_SCORE,
+    given: frozenset[str] = frozenset(),
 ) -> Playbook | None:
-    """The playbook of this reply mode the mention matches best; None when none scores `least`."""
+    """The playbook of this reply mode the mention matches best; None when none scores `least`.
+    `given` are the roles of the author's details: a playbook whose brand rule measures one of
+    them («опоздали на 45 минут» and the late-order rule), or whose phrases name what was
+    missing («компота в пакете не оказалось»), counts it as a cue."""
     candidates = [p for p in playbooks if p.mode is mode]
     spread = Counter(cue for p in candidates for cue in set(_cue_lemmas_all(p)))
     candidates = [p for p in candidates if not p.when.words_required or _words_score(p, found, spread)]
@@ -41,7 +46,9 @@ def choose_playbook(
         return None
     closeness = example_closeness(candidates, frozenset(found))
     scores = {
-        p.id: cue_score(p, found, classification, spread) + EXAMPLE_WEIGHT * closeness.get(p.id, 0.0)
+        p.id: cue_score(p, found, classification, spread)
+        + EXAMPLE_WEIGHT * closeness.get(p.id, 0.0)
+        + (GIVEN_WEIGHT if _measures(p, given) else 0.0)
         for p in candidates
     }
     best = max(candidates, key=lambda p: scores[p.id])
@@ -58,6 +65,14 @@ def _naming_own_cue(candidates: list[Playbook], found: set[str], spread: Counter
         for p in candidates
         if p.id != GENERIC and any(spread[cue] == 1 and _cue_matches(cue, found) for cue in set(_cue_lemmas_all(p)))
     ]
+
+
+def _measures(playbook: Playbook, given: frozenset[str]) -> bool:
+    if playbook.rule and playbook.rule.detail in given:
+        return True
+    return "missing" in given and any(
+        "{missing}" in v for moves in playbook.phrases.values() for variants in moves.values() for v in variants
+    )
 
 
 def cue_score(playbook: Playbook, found: set[str], classification: Classification, spread: Counter[str]) -> float:

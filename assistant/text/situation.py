@@ -250,7 +250,9 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     )
     if calm_minus:
         about = mention_lemmas(minus_text(text)) or found
-    playbook = choose_playbook(brand.playbooks, mode, about, classification)
+    missing = missing_thing(text, brand_words(brand)) if mode is ReplyMode.negative else ""
+    given = frozenset(details) | ({"missing"} if missing else set())
+    playbook = choose_playbook(brand.playbooks, mode, about, classification, given=given)
     if playbook is not None and playbook.about_contact and contacted_us(text, done, found):
         playbook = _problem_besides_contact(sentences, mode, classification, brand) or playbook
     if mode is ReplyMode.thanks and "employee" in details and playbook is not None and not _names_employee(playbook):
@@ -277,7 +279,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         done=done,
         also=second[0] if second else None,
         things=_second_things(units[second[1]][1], second[0], brand) if second else "",
-        missing=missing_thing(text, brand_words(brand)) if mode is ReplyMode.negative else "",
+        missing=missing,
         harmed=close_person(text),
         praise=classification.sentiment is Sentiment.positive,
         again=happened_before(text),
