@@ -127,11 +127,11 @@ def first_name(author_name: str | None, language: str = "ru") -> str | None:
     if not words:
         return None
     first, *rest = words
-    if first.isascii() and first.isalpha():
+    if first.isascii() and first.isalpha():  # «Kseniya_T»: in Russian only the name it spells («Love_Sushi» is none)
         spelled = russian_name(first)
-        if spelled and language == "ru":
+        if language == "ru":
             return spelled
-        return first.capitalize() if first[:1].isupper() or spelled else None
+        return first.capitalize() if spelled or re.fullmatch(r"[A-Z][a-z]+", first) else None
     if not (first[:1].isupper() and first.isalpha() and could_be_name(first)):
         return None
     return f"{first} {rest[0]}" if rest and is_patronymic(rest[0]) else first

@@ -31,7 +31,9 @@ def test_a_handle_that_spells_no_name_is_not_greeted():
     assert first_name("kotik2000") is None
     assert first_name("user12345") is None
     assert first_name("anonymous") is None
-    assert first_name("John_Smith") == "John"  # capitalised by its author: a name, greeted as written
+    assert first_name("Love_Sushi") is None and first_name("ExpatInSPb") is None
+    assert first_name("John_Smith") is None  # no Russian name: a Russian reply greets no one
+    assert first_name("John_Smith", "en") == "John"  # an English reply greets a name as written
 
 
 def test_a_reply_in_russian_greets_a_latin_handle_in_cyrillic(components: Components) -> None:
