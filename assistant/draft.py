@@ -48,7 +48,7 @@ from assistant.models import (
 from assistant.text.names import could_be_name, is_patronymic, russian_name
 from assistant.text.normalize import content_words, mention_lemmas
 from assistant.text.phrases import asked_about
-from assistant.text.reader import for_reader, retold_question
+from assistant.text.reader import for_reader, points_back, retold_question
 from assistant.text.similarity import closeness
 from assistant.text.situation import (
     CALL_VERBS,
@@ -408,7 +408,9 @@ class _Composer:
     def _move(self, move: PlaybookMove) -> list[Sentence]:
         if move == "fact":
             facts = [f for f in self._bearing_facts() if not self._rule_decided(f)]
-            return [self._fact_sentence(f, _OPTIONAL_MOVES["fact"]) for f in facts[:1]]
+            # a fact the author's question reads like is the answer to it: it stays when space is short
+            priority = {f.id: 1 if f.id in self._asked_by_meaning else _OPTIONAL_MOVES["fact"] for f in facts}
+            return [self._fact_sentence(f, priority[f.id]) for f in facts[:1]]
         if move == "answer":
             return self._answers()
         if move == "follow_up" and not self.request.case:
@@ -417,12 +419,25 @@ class _Composer:
 
     # --- facts -----------------------------------------------------------------------
 
+    @cached_property
+    def _asked_by_meaning(self) -> frozenset[str]:
+        """The facts whose customers' questions one of the author's questions reads like."""
+        return frozenset(fact_id for ids in self.request.knowledge.answers.values() for fact_id in ids)
+
     def _bearing_facts(self) -> list[Fact]:
-        """The playbook's facts that share at least two distinctive words with the mention, closest first."""
+        """The playbook's facts that share at least two distinctive words with the mention, or
+        whose customers' questions the author's question reads like («спросили код из смс… это
+        правда были вы?» and «Звонят из банка и просят код из СМС — это вы?»), closest first."""
         playbook = self.situation.playbook
+        asked = self._asked_by_meaning
         listed = [f for f in self.facts if playbook and f.id in playbook.facts]
+        listed += [  # one the question reads like, though the mention's retrieval left it out
+            f
+            for f in self.request.brand.public_facts
+            if playbook and f.id in set(playbook.facts) & asked - {g.id for g in listed}
+        ]
         wanted = self.situation.lemmas - self.common
-        scored = [(overlap(wanted, fact_lemmas(f, self.language)), f) for f in listed]
+        scored = [(overlap(wanted, fact_lemmas(f, self.language)) + 2 * (f.id in asked), f) for f in listed]
         return [f for score, f in sorted(scored, key=lambda pair: -pair[0]) if score >= 2]
 
     def _rule_decided(self, fact: Fact) -> bool:
@@ -520,20 +535,27 @@ class _Composer:
     def _fact_sentence(self, fact: Fact, priority: int = 1, about: str = "") -> Sentence:
         """The fact's sentences that bear on the mention, never one asking for what the author gave."""
         wanted = _content_lemmas(about) if about else self.situation.lemmas
-        excerpt = fact_excerpt(fact, self.language, wanted, keep=self._worth_quoting, common=self.common)
+        asked = fact.id in self._asked_by_meaning
+
+        def keep(sentence: str) -> bool:
+            return self._worth_quoting(sentence, answers_question=asked)
+
+        excerpt = fact_excerpt(fact, self.language, wanted, keep=keep, common=self.common)
         if self.language == "ru":
             excerpt = for_reader(excerpt, self.voice.address)  # «клиент пишет в чат» → «пишите в чат»
         self.words |= self._distinct_words(excerpt)
         return Sentence(excerpt, priority, fact_id=fact.id if excerpt else None)
 
-    def _worth_quoting(self, sentence: str) -> bool:
+    def _worth_quoting(self, sentence: str, answers_question: bool = False) -> bool:
         """A fact's sentence a reply may quote: never one asking for what the author gave or
         telling them to do what they did; in a complaint none asking for anything at all, the
-        next step asks in the brand's own words («достаточно прислать номер заказа…» twice)."""
+        next step asks in the brand's own words («достаточно прислать номер заказа…» twice).
+        A fact the author's question reads like may say what would otherwise lecture
+        («Сотрудники никогда не спрашивают коды» to «…это правда были вы?»)."""
         asked = requested_items(sentence)
         if self.mode is ReplyMode.negative and asked:
             return False
-        if self._lectures(sentence):
+        if self._lectures(sentence) and not (answers_question and not instructed(sentence)):
             return False
         return not (asked & self.given or self._repeats_done(sentence))
 
@@ -716,8 +738,18 @@ def fact_excerpt(
     words = content_words(wanted)
     distinctive = {word[:STEM] for word in words - common}
     chosen = _bearing(sentences, distinctive, most) or _bearing(sentences, {w[:STEM] for w in words}, most) or [0]
+    chosen = _with_antecedents(chosen, sentences, most)
     quoted = [sentences[i] for i in chosen]
     return " ".join(_standing_alone(s, every, quoted) for s in quoted)
+
+
+def _with_antecedents(chosen: list[int], sentences: list[str], most: int) -> list[int]:
+    """A sentence that speaks of what the one before it named («Если звонящий просит их назвать…»
+    after «…никогда не спрашивают коды из СМС») is quoted with that one, room permitting."""
+    for i in list(chosen):
+        if i > 0 and i - 1 not in chosen and len(chosen) < max(most, 2) and points_back(sentences[i]):
+            chosen = sorted([*chosen, i - 1])
+    return chosen
 
 
 # «Если не помогло, …» goes on from the sentence before it («сначала обновите приложение»)

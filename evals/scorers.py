@@ -165,7 +165,7 @@ class Personalization:
         if draft is None:
             return Score(None, "no draft")
         parts, reasons = [], []
-        name = first_name(run.case.author_name)
+        name = first_name(run.case.author_name, draft.language)  # the name as the reply greets it
         if name:
             used = name[:-1].lower() in draft.text.lower() if len(name) >= 4 else name in draft.text
             parts.append(float(used))

@@ -71,6 +71,17 @@ def test_a_victim_who_named_no_codes_is_not_lectured_on_codes(components: Compon
     assert "правильно" not in told, told
 
 
+def test_one_who_asks_whether_the_caller_was_us_hears_that_staff_never_ask_for_codes(components: Components) -> None:
+    text = _reply(
+        components, "kedr-bank",
+        "Вчера вечером позвонили будто бы из банка, просили продиктовать код из смс. Я не продиктовала. Это точно были не вы?",
+        Platform.vk,
+    )  # fmt: skip
+    assert "никогда не спрашивают коды" in text, text
+    if "их назвать" in text:  # a sentence that goes on from another is quoted after it
+        assert text.index("никогда не спрашивают коды") < text.index("их назвать"), text
+
+
 def test_writing_to_support_is_told_from_a_courier_writing() -> None:
     for text in ("Написала в чат, обещали разобраться и пропали.", "Звонил на горячую линию три раза.",
                  "I have already contacted your support twice."):  # fmt: skip

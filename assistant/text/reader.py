@@ -264,3 +264,14 @@ def _keeps_capital(token: str, parse: Parse) -> bool:
 def _joined_words(words: list[str]) -> str:
     text = " ".join(words)
     return text.replace(" ,", ",").replace(" .", ".").replace("« ", "«").replace(" »", "»")
+
+
+POINTING_REACH = 8  # a pronoun this early in a sentence names what the sentence before it named
+_POINTING_EN = frozenset(["it", "they", "them", "this", "these"])
+
+
+def points_back(sentence: str) -> bool:
+    """The sentence names a thing by a third-person pronoun in its first words («Если звонящий
+    просит их назвать…», "If a caller asks for them…"): it goes on from the sentence before."""
+    words = [t.text.lower() for t in razdel.tokenize(sentence) if t.text.isalpha()][:POINTING_REACH]
+    return any(w in _POINTING_EN or ({"NPRO", "3per"} <= _parse(w).tag.grammemes) for w in words)

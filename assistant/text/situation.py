@@ -661,7 +661,19 @@ def _with_context(parts: list[str], index: int) -> str:
         len(words) <= ANAPHORIC_WORDS or len(content_words(set(words))) <= POINTING_CONTENT
     )
     bare = len(words) <= BARE_QUESTION_WORDS or pointing
-    return f"{parts[index - 1]} {question}" if bare and index > 0 else question
+    if not bare or index == 0:
+        return question
+    start = index - 1  # «…спросили код из смс. Я не сказала. Это правда были вы?»: back past a short aside
+    while start > 0 and index - start < CONTEXT_SENTENCES and len(_content(" ".join(parts[start:index]))) < 3:
+        start -= 1
+    return " ".join([*parts[start:index], question])
+
+
+CONTEXT_SENTENCES = 2  # a question that points back takes at most this many sentences before it
+
+
+def _content(text: str) -> frozenset[str]:
+    return content_words({w.lower() for w in re.findall(r"\w+", text)})
 
 
 def _asked_part(question: str) -> str:
@@ -887,7 +899,10 @@ def action_key(verb: str) -> str:
 
 
 # «никаких кодов не называла», «ничего ему не сказала»: the author gave a caller nothing
-_KEPT = frozenset("не_" + action_key(verb) for verb in ("называть", "сказать", "говорить", "сообщать", "диктовать"))
+_KEPT = frozenset(
+    "не_" + action_key(verb)
+    for verb in ("называть", "назвать", "сказать", "говорить", "сообщать", "сообщить", "диктовать", "продиктовать")
+)
 _SECRETS = frozenset(["код", "пароль", "пин", "cvv", "cvc", "пин-код"])
 _TELLING = frozenset(["называть", "назвать", "сообщать", "сообщить", "спрашивать", "просить", "диктовать"])
 
