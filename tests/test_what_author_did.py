@@ -211,6 +211,7 @@ def test_a_delay_told_by_two_clock_times_is_their_difference() -> None:
     assert find_details(said)["delay"].text == "45 минут"  # not the rule's «30 минут»
     assert find_details("Ждали к 18:00, курьер приехал в 19:21")["delay"].text == "1 час 21 минута"
     assert find_details("My order was due at 19:10 and came at 19:55.")["delay"].text == "45 minutes"
+    assert find_details("Lunch was promised for 13:00 and showed up at 13:50, cold.")["delay"].text == "50 minutes"
     assert "delay" not in find_details("Заказала в 12:00, привезли в 13:30.")  # ordered at is no promise
 
 

@@ -420,7 +420,7 @@ def find_details(text: str, sentences: Iterable[str] | None = None) -> dict[str,
 # A promised time («к 19:10», «должен был приехать в 19:10», "due at 7:10") and a later time it came
 _PROMISED_AT = re.compile(
     r"(?:\bк|обещал\w*(?:\s+\w+){0,2}\s+(?:к|в|на)|долж\w*(?:\s+\w+){0,3}\s+(?:к|в)|ожидал\w*\s+(?:к|в)|"
-    r"\b(?:due|promised|expected|supposed to (?:arrive|come|be here))(?:\s+\w+){0,2}\s+(?:at|by))\s+(\d{1,2})[:.](\d{2})\b",
+    r"\b(?:due|promised|expected|supposed to (?:arrive|come|be here))(?:\s+\w+){0,2}\s+(?:at|by|for))\s+(\d{1,2})[:.](\d{2})\b",
     re.I,
 )
 _CAME_AT = re.compile(
