@@ -66,7 +66,12 @@ def _actions(c: Classification, brand: Brand, platform: Platform) -> tuple[list[
     if c.kind is NegativeKind.abusive:
         actions = [Action.hide_and_report] + ([Action.escalate] if RiskFlag.threat in flags else [])
         return actions, None, ["profanity or insults: do not enter a dialogue; hide and report", *_risk_reasons(flags)]
-    if RiskFlag.threat in flags and c.threat_read_only and c.kind is NegativeKind.constructive:
+    if (
+        RiskFlag.threat in flags
+        and c.threat_read_only
+        and c.kind is NegativeKind.constructive
+        and RiskFlag.health not in flags
+    ):
         return (
             [Action.escalate, Action.reply],
             ReplyMode.negative,

@@ -286,6 +286,8 @@ def test_a_complaint_only_the_threat_model_reads_as_a_threat_is_escalated_and_an
     decision = decide(complaint, _any_brand())
     assert decision.actions == [Action.escalate, Action.reply] and decision.reply_mode is ReplyMode.negative
     assert decision.operator_confirms
+    harmed = complaint.model_copy(update={"risk_flags": [RiskFlag.threat, RiskFlag.health]})
+    assert decide(harmed, _any_brand()).reply_mode is ReplyMode.holding  # someone was hurt: the holding reply
     worded = complaint.model_copy(update={"threat_read_only": False})
     assert decide(worded, _any_brand()).actions == [Action.escalate, Action.hide_and_report]
 
@@ -299,6 +301,17 @@ def test_a_pensioner_hurt_by_a_clerk_gets_a_reply_an_operator_confirms(component
     assert Action.hide_and_report not in result.decision.actions
     assert result.draft is not None and result.draft.status.value == "needs_review"
     assert "претензия" not in result.draft.text, result.draft.text
+
+
+def test_a_relative_hurt_by_a_guard_gets_the_holding_reply_that_wishes_recovery(components: Components) -> None:
+    text = (
+        "Охранник в вашем отделении на Ленинском толкнул моего деда, ему 80 лет. Дед упал, сломал руку, "
+        "увезли на скорой. Никто из сотрудников даже не подошёл."
+    )
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.otzovik, rating=1), components)
+    assert result.decision.reply_mode is ReplyMode.holding and Action.hide_and_report not in result.decision.actions
+    assert result.draft is not None and "выздоровления" in result.draft.text, result.draft and result.draft.text
+    assert "ожидани" not in result.draft.text  # not the branch-queue apology
 
 
 def test_breaking_someones_legs_is_a_threat_not_an_injury(components: Components) -> None:
