@@ -175,6 +175,9 @@ def test_calling_again_is_one_case_not_a_repeat_of_it() -> None:
     assert not happened_before("Звоню на горячую линию уже третий раз за вечер — никто не берёт")
     assert repeated_contact("Звоню на горячую линию уже третий раз за вечер — никто не берёт")
     assert happened_before("Снова пишу вам: курьер опять опоздал")  # the courier's delay repeats
+    second_call = "Звоню в поддержку — 40 минут ожидания, потом сброс. Второй раз 30 минут, то же самое."
+    assert not happened_before(second_call) and repeated_contact(second_call)  # the second call, not the problem again
+    assert happened_before("Написала в чат. Опять холодный суп.")
     assert not repeated_contact("Опять опоздали на час!")
 
 

@@ -825,12 +825,34 @@ _AGAIN_EN = re.compile(r"\b(second|third|fourth|fifth|\d+(nd|rd|th)|another) tim
 def happened_before(text: str) -> bool:
     """The author says it is not the first time: «опять», «снова», «в третий раз», «уже не
     первый раз», "third time", "again"."""
-    return any(_repeat_told(clause) and not _contact_told(clause) for clause in _clauses_of(text))
+    return any(_repeat_told(clause) and not contact for clause, contact in _clauses_about_contact(text))
 
 
 def repeated_contact(text: str) -> bool:
     """The author has called or written to us again and again: «звоню уже третий раз», «снова пишу вам»."""
-    return any(_repeat_told(clause) and _contact_told(clause) for clause in _clauses_of(text))
+    return any(_repeat_told(clause) and contact for clause, contact in _clauses_about_contact(text))
+
+
+_COUNTED = frozenset(["раз", "минута", "час", "секунда", "попытка"])  # «Второй раз 25 минут»: how often, how long
+
+
+def _clauses_about_contact(text: str) -> list[tuple[str, bool]]:
+    """Each clause and whether it tells of the author's call or message to us. A clause with
+    neither a verb nor a thing of its own («Второй раз 25 минут») counts like the last clause
+    with a verb: «Звоню на горячую линию — 47 минут музыки. Второй раз 25 минут» is a second
+    call, not the problem again; «Написала в чат. Опять холодный суп» is the soup again."""
+    told: list[tuple[str, bool]] = []
+    story = False  # the last clause with a verb told of a contact
+    for clause in _clauses_of(text):
+        words = [token.text.lower() for token in razdel.tokenize(clause) if token.text.isalpha()]
+        first = [_parses(word)[0] for word in words]
+        contact = _contact_told(clause)
+        if any({"VERB", "INFN"} & p.tag.grammemes for p in first):
+            story = contact
+        elif not any("NOUN" in p.tag and p.normal_form not in _COUNTED for p in first):
+            contact = contact or story
+        told.append((clause, contact))
+    return told
 
 
 def _clauses_of(text: str) -> list[str]:
