@@ -82,6 +82,16 @@ def test_one_who_asks_whether_the_caller_was_us_hears_that_staff_never_ask_for_c
         assert text.index("никогда не спрашивают коды") < text.index("их назвать"), text
 
 
+def test_one_who_could_not_get_through_is_not_told_the_matter_went_unsolved(components: Components) -> None:
+    text = _bank_review(
+        components,
+        "В Казани карту заблокировали при оплате гостиницы. Звоню на горячую линию — 35 минут ожидания, потом сброс. "
+        "Второй раз 20 минут, то же самое. Разблокировал утром сам в приложении.",
+    )
+    assert "не удалось дозвониться" in text, text
+    assert "не решился" not in text and "не впервые" not in text, text
+
+
 def test_writing_to_support_is_told_from_a_courier_writing() -> None:
     for text in ("Написала в чат, обещали разобраться и пропали.", "Звонил на горячую линию три раза.",
                  "I have already contacted your support twice."):  # fmt: skip

@@ -205,6 +205,8 @@ class Situation:
             values["over" if self.rule_applies else "within"] = "yes"
         if self.kept_quiet:
             values["kept"] = "yes"  # a condition only: the author gave the caller no code
+        if self.contacted and self.lemmas & _UNREACHED:
+            values["unreached"] = "yes"  # a condition only: «не дозвониться», «сброс»: nobody answered
         if action_key("заблокировать") in self.done:
             values["blocked"] = "yes"  # a condition only: «карту заблокировала сама»
         if self.lemmas & _SOMEONE_ELSE and self.lemmas & _CONTACT_PERSON:
@@ -833,6 +835,8 @@ def repeated_contact(text: str) -> bool:
     return any(_repeat_told(clause) and contact for clause, contact in _clauses_about_contact(text))
 
 
+# the author's call or message reached nobody: «не дозвониться», «40 минут музыки, потом сброс»
+_UNREACHED = frozenset(["дозвониться", "сброс", "сбросить", "гудок", "музыка", "занято", "through", "hung"])
 _COUNTED = frozenset(["раз", "минута", "час", "секунда", "попытка"])  # «Второй раз 25 минут»: how often, how long
 
 
