@@ -24,6 +24,12 @@ def test_the_remark_is_kept_apart_from_the_praise():
     assert points.remark == "вегетарианские позиции"
 
 
+def test_an_abbreviation_keeps_its_capitals_and_a_shouted_review_does_not():
+    assert review_points("Приложение удобное. Минус один — нельзя сменить ПИН в приложении.").remark == "ПИН"
+    assert review_points("Удобное приложение, но нет QR-оплаты.").remark == "QR-оплаты"
+    assert review_points("ОТЛИЧНОЕ ПРИЛОЖЕНИЕ, но нет тёмной темы.").praised == ["отличное приложение"]
+
+
 def test_a_remark_named_as_one_wins_over_a_but():
     """«…но сами прислали промокод» is praise with a «но»; «из пожеланий — …» is the remark."""
     points = review_points(

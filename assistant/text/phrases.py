@@ -88,7 +88,24 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> Revie
             if first and _clause_praises(clause) and (thing := _accusative(_as_written(first))) not in praised:
                 praised.append(thing)
     remark = remarks[True] or remarks[False] or next((r for r in remarks.values() if r is not None), None)
-    return ReviewPoints(praised=praised[:MAX_PRAISED], remark=remark)
+    capitals = {  # abbreviations the author capitalised («ПИН», «СБП»), not a review typed in capitals
+        part.lower(): part
+        for t in razdel.tokenize(text)
+        for part in t.text.split("-")
+        if 1 < len(part) <= ABBREVIATION and part.isupper()
+    }
+    return ReviewPoints(
+        praised=[_cased(thing, capitals) for thing in praised[:MAX_PRAISED]],
+        remark=_cased(remark, capitals) if remark else remark,
+    )
+
+
+ABBREVIATION = 4  # letters at most of a word in capitals read as an abbreviation
+
+
+def _cased(phrase: str, capitals: dict[str, str]) -> str:
+    """The author's capitals kept: «сменить ПИН» is remarked «про ПИН», not «про пин»."""
+    return " ".join("-".join(capitals.get(part, part) for part in word.split("-")) for word in phrase.split())
 
 
 def _clause_praises(clause: list[Parse]) -> bool:
