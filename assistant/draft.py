@@ -55,6 +55,7 @@ from assistant.text.situation import (
     Situation,
     brand_words,
     given_items,
+    imperative_lemmas,
     instructed,
     open_questions,
     requested_items,
@@ -601,8 +602,10 @@ class _Composer:
         return Sentence(text, priority, fact_id=rule.fact if rule else None)
 
     def _takes_call(self, variant: str) -> bool:
-        """It takes up the author's request to be called («просьбу перезвонить мы передали…»)."""
-        return "callback" in self.situation.asks and bool(CALL_WORDS & mention_lemmas(fill(variant, self.values)))
+        """It takes up the author's request to be called («просьбу перезвонить мы передали…»);
+        «свяжитесь с нами» asks the author to call."""
+        text = fill(variant, self.values)
+        return "callback" in self.situation.asks and bool(CALL_WORDS & (mention_lemmas(text) - imperative_lemmas(text)))
 
     def _reached_us(self) -> bool:
         return self.situation.contacted and self.mode is ReplyMode.negative

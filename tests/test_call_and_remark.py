@@ -37,6 +37,15 @@ def test_a_request_to_be_called_is_passed_on_in_the_reply(components: Components
     assert "просьбу перезвонить" not in without, without
 
 
+def test_one_who_asks_to_be_called_is_not_asked_to_get_in_touch_again(components: Components) -> None:
+    text = _reply(
+        components, "kedr-bank",
+        "Перевод 38 000 ₽ в другой банк ушёл 1 декабря и не дошёл. По обращению KB-0112-0533 в чате отвечают "
+        "«ожидайте». Прошу перезвонить мне сегодня.",
+    )  # fmt: skip
+    assert "свяжитесь с нами" not in text and "напишите нам" not in text, text
+
+
 def test_a_missing_dark_theme_is_a_remark() -> None:
     points = review_points("Приложение быстрое, вклад открыл за минуту. Не хватает тёмной темы.")
     assert points.remark == "тёмную тему"

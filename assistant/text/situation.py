@@ -893,16 +893,16 @@ _BRING_EN = re.compile(r"\b(?:please )?bring (?:it|me|us|the)\b", re.I)
 
 def asks_to_bring(text: str) -> bool:
     """The author asks for what is missing to be brought («привезите его, пожалуйста», "please bring it")."""
-    return bool(_imperative_lemmas(text) & _BRING or _BRING_EN.search(text))
+    return bool(imperative_lemmas(text) & _BRING or _BRING_EN.search(text))
 
 
 def wants_call(text: str) -> bool:
     """The author asks to be called («перезвоните мне сегодня», «жду звонка», "call me back"),
     not just tells of calling («звоню третий раз»)."""
-    return bool(_imperative_lemmas(text) & CALL_VERBS or _CALL_REQUEST.search(text))
+    return bool(imperative_lemmas(text) & CALL_VERBS or _CALL_REQUEST.search(text))
 
 
-def _imperative_lemmas(text: str) -> frozenset[str]:
+def imperative_lemmas(text: str) -> frozenset[str]:
     """The verbs the author puts in the imperative («перезвоните» → «перезвонить»)."""
     imperatives = (_imperative(token.text.lower()) for token in razdel.tokenize(text))
     return frozenset(p.normal_form for p in imperatives if p)
