@@ -285,7 +285,7 @@ ASKS_HOUR = re.compile(
     re.I,
 )
 # «доставляете после 22:00?», «open at 8am?»: a question naming a clock time asks about the hours
-ASKS_AT_HOUR = re.compile(r"\b(?:после|до|в|к|с|после|at|after|before|by)\s+\d{1,2}(?:[:.]\d{2}|\s?(?:am|pm))\b", re.I)
+ASKS_AT_HOUR = re.compile(r"\b(?:после|до|в|к|с|at|after|before|by)\s+\d{1,2}(?:[:.]\d{2}|\s?(?:am|pm))\b", re.I)
 CLOCK_TIME = re.compile(r"\b\d{1,2}[:.]\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b", re.I)
 
 
@@ -410,8 +410,10 @@ class _Composer:
         if move == "fact":
             facts = [f for f in self._bearing_facts() if not self._rule_decided(f)]
             # a fact the author's question reads like is the answer to it: it stays when space is short
-            priority = {f.id: 1 if f.id in self._asked_by_meaning else _OPTIONAL_MOVES["fact"] for f in facts}
-            return [self._fact_sentence(f, priority[f.id]) for f in facts[:1]]
+            return [
+                self._fact_sentence(f, 1 if f.id in self._asked_by_meaning else _OPTIONAL_MOVES["fact"])
+                for f in facts[:1]
+            ]
         if move == "answer":
             return self._answers()
         if move == "follow_up" and not self.request.case:

@@ -255,14 +255,15 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     missing = missing_thing(text, brand_words(brand)) if mode is ReplyMode.negative else ""
     given = frozenset(details) | ({"missing"} if missing else set())
     playbook = choose_playbook(brand.playbooks, mode, about, classification, given=given)
-    if playbook is not None and playbook.about_contact and contacted_us(text, done, found):
+    reached = contacted_us(text, done, found)
+    if playbook is not None and playbook.about_contact and reached:
         playbook = _problem_besides_contact(sentences, mode, classification, brand) or playbook
     if mode is ReplyMode.thanks and "employee" in details and playbook is not None and not _names_employee(playbook):
         thanking = [p for p in brand.playbooks if _names_employee(p)]  # «менеджер Алина помогает»: thank Алина
         playbook = choose_playbook(thanking, mode, about, classification) or playbook
     units = _problem_units(sentences)
     second = second_issue(brand.playbooks, playbook, [_problem_told(unit) for unit, _ in units])
-    contacted = contacted_us(text, done, found) or "earlier_case" in details  # an open case is a contact
+    contacted = reached or "earlier_case" in details  # an open case is a contact
     if second and contacted and second[0].about_contact:
         second = None  # the unanswered chat is said by the `contacted` phrase: a second sentence repeats it
     return Situation(
