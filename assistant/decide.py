@@ -56,8 +56,8 @@ def decide(classification: Classification, brand: Brand, platform: Platform = Pl
         matrix_key=f"{sentiment.value}-{register.value}",
         cell=brand.matrix.cell(sentiment, register),
         reasons=reasons,
-        # escalated: the contact confirms the holding reply, security the reply to a possible threat
-        operator_confirms=mode is ReplyMode.holding or THREAT_READ_ONLY in reasons,
+        # an escalated reply (a holding reply, or one to a possible threat) waits for the contact's word
+        operator_confirms=Action.escalate in actions and mode is not None,
     )
 
 

@@ -45,7 +45,7 @@ from assistant.models import (
     Retrieved,
     VoiceProfile,
 )
-from assistant.text.names import could_be_name, is_patronymic, russian_name
+from assistant.text.names import could_be_name, is_first_name, is_patronymic, russian_name
 from assistant.text.normalize import content_words, mention_lemmas
 from assistant.text.phrases import asked_about
 from assistant.text.reader import for_reader, points_back, retold_question
@@ -132,7 +132,7 @@ def first_name(author_name: str | None, language: str = "ru") -> str | None:
         spelled = russian_name(first)
         if language == "ru":
             return spelled
-        return first.capitalize() if spelled or re.fullmatch(r"[A-Z][a-z]+", first) else None
+        return first.capitalize() if spelled or is_first_name(first) else None
     if not (first[:1].isupper() and first.isalpha() and could_be_name(first)):
         return None
     return f"{first} {rest[0]}" if rest and is_patronymic(rest[0]) else first
@@ -432,13 +432,11 @@ class _Composer:
         whose customers' questions the author's question reads like («спросили код из смс… это
         правда были вы?» and «Звонят из банка и просят код из СМС — это вы?»), closest first."""
         playbook = self.situation.playbook
+        if playbook is None:
+            return []
         asked = self._asked_by_meaning
-        listed = [f for f in self.facts if playbook and f.id in playbook.facts]
-        listed += [  # one the question reads like, though the mention's retrieval left it out
-            f
-            for f in self.request.brand.public_facts
-            if playbook and f.id in set(playbook.facts) & asked - {g.id for g in listed}
-        ]
+        listed = [f for f in self.facts if f.id in playbook.facts]
+        listed += self._public_facts(set(playbook.facts) & asked - {f.id for f in listed})  # retrieval left it out
         wanted = self.situation.lemmas - self.common
         scored = [(overlap(wanted, fact_lemmas(f, self.language)) + 2 * (f.id in asked), f) for f in listed]
         return [f for score, f in sorted(scored, key=lambda pair: -pair[0]) if score >= 2]
@@ -483,9 +481,11 @@ class _Composer:
         """The fact retrieval found for the question by the meaning of its customers' questions,
         from the brand's public facts when the mention's own retrieval left it out (a second
         question on another topic: «…и где оспорить списание?» after a question on cashback)."""
-        wanted = self.request.knowledge.answers.get(question, [])
-        found = [f for f in self.facts if f.id in wanted]
-        return found or [f for f in self.request.brand.public_facts if f.id in wanted]
+        wanted = set(self.request.knowledge.answers.get(question, []))
+        return [f for f in self.facts if f.id in wanted] or self._public_facts(wanted)
+
+    def _public_facts(self, ids: set[str]) -> list[Fact]:
+        return [f for f in self.request.brand.public_facts if f.id in ids]
 
     def _playbook_facts(self) -> frozenset[str]:
         return frozenset(self.situation.playbook.facts) if self.situation.playbook else frozenset()
@@ -558,7 +558,7 @@ class _Composer:
         asked = requested_items(sentence)
         if self.mode is ReplyMode.negative and asked:
             return False
-        if self._lectures(sentence) and not (answers_question and not instructed(sentence)):
+        if self._lectures(sentence, answers_question):
             return False
         return not (asked & self.given or self._repeats_done(sentence))
 
@@ -674,9 +674,12 @@ class _Composer:
             fresh = [v for v in fresh if instructed(fill(v, self.values))]
         return fresh or variants
 
-    def _lectures(self, text: str) -> bool:
-        """«Никогда не называйте коды» to someone who says they named none reads as blame."""
-        return self.situation.kept_quiet and warns_against_telling(text)
+    def _lectures(self, text: str, answers_question: bool = False) -> bool:
+        """«Никогда не называйте коды» to someone who says they named none reads as blame; a
+        statement («Сотрудники никогда не спрашивают коды») answering their question does not."""
+        if not (self.situation.kept_quiet and warns_against_telling(text)):
+            return False
+        return not answers_question or bool(instructed(text))
 
     def _repeats_done(self, text: str) -> bool:
         """It tells the author to do what they say they did («заблокируйте карту» to «я заблокировала карту»)."""

@@ -677,6 +677,12 @@ class Playbook(Strict):
     about_contact: bool = False
     rule: FigureRule | None = None
 
+    def speaks_of(self, slot: str) -> bool:
+        """Some phrase of the playbook, in any voice and move, fills the slot («{missing}»)."""
+        return any(
+            slot in variant for moves in self.phrases.values() for variants in moves.values() for variant in variants
+        )
+
     @field_validator("phrases")
     @classmethod
     def _known_keys(cls, phrases: dict[str, dict[str, list[str]]]) -> dict[str, dict[str, list[str]]]:

@@ -68,11 +68,10 @@ def _naming_own_cue(candidates: list[Playbook], found: set[str], spread: Counter
 
 
 def _measures(playbook: Playbook, given: frozenset[str]) -> bool:
+    """The playbook's rule measures one of the author's details, or its phrases name what was missing."""
     if playbook.rule and playbook.rule.detail in given:
         return True
-    return "missing" in given and any(
-        "{missing}" in v for moves in playbook.phrases.values() for variants in moves.values() for v in variants
-    )
+    return "missing" in given and playbook.speaks_of("{missing}")
 
 
 def cue_score(playbook: Playbook, found: set[str], classification: Classification, spread: Counter[str]) -> float:

@@ -258,8 +258,8 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     reached = contacted_us(text, done, found)
     if playbook is not None and playbook.about_contact and reached:
         playbook = _problem_besides_contact(sentences, mode, classification, brand) or playbook
-    if mode is ReplyMode.thanks and "employee" in details and playbook is not None and not _names_employee(playbook):
-        thanking = [p for p in brand.playbooks if _names_employee(p)]  # «менеджер Алина помогает»: thank Алина
+    if mode is ReplyMode.thanks and "employee" in details and playbook and not playbook.speaks_of("{employee}"):
+        thanking = [p for p in brand.playbooks if p.speaks_of("{employee}")]  # «менеджер Алина помогает»: thank Алина
         playbook = choose_playbook(thanking, mode, about, classification) or playbook
     units = _problem_units(sentences)
     second = second_issue(brand.playbooks, playbook, [_problem_told(unit) for unit, _ in units])
@@ -300,11 +300,6 @@ def _problem_units(sentences: list[str]) -> list[tuple[str, str]]:
         clauses = [c.strip() for c in _clauses_of(sentence) if len(c.split()) >= 2]
         units += [(clause, sentence) for clause in clauses] if len(clauses) > 1 else []
     return units
-
-
-def _names_employee(playbook: Playbook) -> bool:
-    """The playbook has words to thank an employee by name."""
-    return any("{employee" in v for moves in playbook.phrases.values() for vs in moves.values() for v in vs)
 
 
 PROBLEM_SCORE = 3.0  # the rest must name its situation plainly: «заказ приехал, когда меня не было дома» does not
