@@ -26,6 +26,7 @@ from assistant.hours import clock_texts
 from assistant.models import CheckResult, Draft, DraftStatus, EmojiPolicy, ReplyMode
 from assistant.profanity import Lexicon
 from assistant.reply_checks import ReplyChecks
+from assistant.text.situation import rule_figures
 
 _EMOJI = re.compile("[\U0001f300-\U0001faff\u2600-\u27bf\u2b50\u2764]")
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+|\n+")
@@ -289,7 +290,11 @@ class Checker:
         number, and not what the mention dictates to the reply: that is an injection's data."""
         mention = _authors_own(request.mention.text, request.brand.profile.name)
         echoed = {n for n in cues.numbers_in(mention) if len(n) < _PHONE_DIGITS} | cues.numbers_in(_orders(request))
-        supported = cues.numbers_in(_brand_text(request)) | echoed
+        supported = (
+            cues.numbers_in(_brand_text(request))
+            | echoed
+            | rule_figures(mention, request.brand.playbooks, with_sums=True)
+        )
         unsupported = sorted(n for n in cues.numbers_in(text) if n not in supported)
         detail = f"not in facts or mention: {', '.join(unsupported)}" if unsupported else "every number is supported"
         return CheckResult(name="grounding_numbers", passed=not unsupported, detail=detail)

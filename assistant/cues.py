@@ -45,6 +45,7 @@ SPECIFIC_PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "amount": [
         re.compile(r"(\d[\d\s]{0,9}(?:[.,]\d{1,2})?\s?(?:₽|руб\w*|р\.|\$|usd|долл\w*|€|eur\w*|тыс\w*))", re.I),
         re.compile(r"([$€£]\s?\d[\d,]*(?:\.\d{1,2})?)"),
+        re.compile(r"\b((?:\d{1,3}(?:,\d{3})+|\d+)\s?(?:roubles?|rubles?|RUB)\b)", re.I),
     ],
     "date": [
         re.compile(r"\b((?:[012]?\d|3[01])[./](?:0[1-9]|1[0-2])(?:[./]\d{2,4})?)(?![\d.]*\d)"),

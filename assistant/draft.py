@@ -341,6 +341,7 @@ class _Composer:
         self.words: set[str] = set()  # their distinctive words, by stem: a second «долго» reads as a template
         self.said: set[str] = set()  # the author's details already referred to
         self.deferral: Sentence | None = None  # «уточним и ответим …» for a question no fact answers
+        self.applied_to: set[str] = set()  # the questions a figure rule applied to the author's figure answered
 
     def sentences(self) -> list[Sentence]:
         body = self._without_idle_deferral([sentence for move in self._moves() for sentence in self._move(move)])
@@ -441,14 +442,22 @@ class _Composer:
         scored = [(overlap(wanted, fact_lemmas(f, self.language)) + 2 * (f.id in asked), f) for f in listed]
         return [f for score, f in sorted(scored, key=lambda pair: -pair[0]) if score >= 2]
 
-    def _rule_decided(self, fact: Fact) -> bool:
+    def _rule_decided(self, fact: Fact, question: str = "") -> bool:
         """The fact states the playbook's figure rule and the author's figure settles it: the
         phrases apply it («опоздание на 45 минут — больше 30, промокод положен») or leave it out."""
         rule = self.situation.rule
-        return rule is not None and rule.fact == fact.id and self.situation.rule_applies is not None
+        return rule is not None and rule.fact == fact.id and self._rule_asked(question)
+
+    def _rule_asked(self, question: str = "") -> bool:
+        """The author's figure settles the playbook's rule and, given a question, the question asks
+        what the rule decides (its `asked_by` words): «когда дойдёт перевод 150 000 ₽?» does not."""
+        rule = self.situation.rule
+        if rule is None or self.situation.rule_applies is None:
+            return False
+        return not (question and rule.asked_by) or bool(mention_lemmas(question) & set(rule.asked_by))
 
     def _applies_rule(self) -> bool:
-        return bool(self.situation.rule_applies) and any(self._rule_decided(f) for f, _ in self.answers)
+        return bool(self.situation.rule_applies) and any(self._rule_decided(f, q) for f, q in self.answers)
 
     def _find_answers(self) -> tuple[list[tuple[Fact, str]], list[str]]:
         """The facts that answer the questions (each with its question), and the questions none
@@ -464,8 +473,8 @@ class _Composer:
             found = answering_facts(question, self.facts, self.language, self.common, self._playbook_facts())
             by_meaning = self._closest_by_meaning(question)
             agreed = [f for f in found if f in by_meaning]  # of two, the one the meaning agrees on
-            found = agreed or found or by_meaning
-            if self.situation.rule_applies and (ruled := [f for f in found if self._rule_decided(f)]):
+            found = agreed or found or by_meaning or self._rule_fact_asked(question)
+            if self.situation.rule_applies and (ruled := [f for f in found if self._rule_decided(f, question)]):
                 found = ruled  # «опоздал на 40 минут — положен промокод?»: the rule applied answers it whole
             unanswered += [] if found else [question]
             ranked.append(sorted(found, key=lambda f: f.topic not in topics))
@@ -476,6 +485,18 @@ class _Composer:
                     answers.setdefault(found[rank].id, (found[rank], question))
         room = max(MAX_FACTS, sum(bool(found) for found in ranked))
         return list(answers.values())[:room], unanswered
+
+    def _rule_fact_asked(self, question: str) -> list[Fact]:
+        """The fact of the figure rule the author's figure settles, when the question is asked
+        in the figure's own sentence: «Нужно отправить 900 000 ₽ через СБП, сколько с меня
+        возьмут?» asks what the rule gives for it, though it names no word of the rule's fact."""
+        rule = self.situation.rule
+        detail = self.situation.details.get(rule.detail) if rule else None
+        if rule is None or detail is None or not self._rule_asked(question):
+            return []
+        if detail.sentence.strip() not in question and question.strip() not in detail.sentence:
+            return []
+        return [f for f in self.facts if f.id == rule.fact] or self._public_facts({rule.fact})
 
     def _closest_by_meaning(self, question: str) -> list[Fact]:
         """The fact retrieval found for the question by the meaning of its customers' questions,
@@ -496,8 +517,7 @@ class _Composer:
         # a second fact goes before the first when space is short
         sentences = [self._answer_sentence(f, q, 1 + (i > 0)) for i, (f, q) in enumerate(self.answers)]
         asked = self.situation.questions or self.mode is ReplyMode.answer
-        applied = {q for f, q in self.answers if self._rule_decided(f) and self.situation.rule_applies}
-        still_open = [q for q in self.unanswered or self._open_questions(sentences) if q not in applied]
+        still_open = [q for q in self.unanswered or self._open_questions(sentences) if q not in self.applied_to]
         if asked and (still_open or not self.answers):
             # who will answer, and when, naming what («про сдачу уточним…»): never silence
             self.values |= self._what_is_deferred(still_open[0] if still_open else "")
@@ -506,12 +526,15 @@ class _Composer:
         return sentences
 
     def _answer_sentence(self, fact: Fact, question: str, priority: int) -> Sentence:
-        """The fact that answers the question, or, when it states a figure rule that covers the
-        author's figure, the rule applied to it in the playbook's words."""
-        if self._rule_decided(fact) and self.situation.rule_applies:
-            # in a complaint the playbook's {?over} phrases apply it («…положен промокод на 300 ₽»)
+        """The fact that answers the question, or, when it states a figure rule the author's figure
+        settles, the rule applied to it in the playbook's words («150 000 ₽: с 50 000 ₽ сверх
+        лимита комиссия 250 ₽»). A figure over a rule with no `applied` words is left to the
+        playbook's {?over} phrases; one within it, to the fact."""
+        if self._rule_decided(fact, question):
             applied = self._pick("applied", priority)
-            return replace(applied, fact_id=fact.id) if applied.text else applied
+            if applied.text or self.situation.rule_applies:
+                self.applied_to.add(question)
+                return replace(applied, fact_id=fact.id) if applied.text else applied
         return self._fact_sentence(fact, priority, about=question)
 
     def _what_is_deferred(self, question: str) -> dict[str, str]:

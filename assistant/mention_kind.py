@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import razdel
 import yaml
 from scipy.sparse import csr_matrix, hstack
 
@@ -81,6 +82,16 @@ _TO_READERS = re.compile(
     r"\b(share|tell us|let us know)\b[^.!?]{0,30}\bcomments\b|\bhave you (tried|been|ordered)\b",
     re.I,
 )
+
+
+def _without_own_codes(text: str) -> str:
+    """The text less the promo codes the author holds or asks about («можно ли использовать
+    промокод WELCOME300 с баллами?», «у меня есть промокод OBED50»): a customer's code sends no
+    reader anywhere, an ad's «вводите промокод SALE20» does."""
+    sentences = [s.text for s in razdel.sentenize(text)]
+    return " ".join(
+        _PROMO_CODE.sub("промокод", s) if s.rstrip().endswith("?") or _FIRST_PERSON.search(s) else s for s in sentences
+    )
 
 
 def points_elsewhere(text: str) -> bool:
@@ -219,7 +230,7 @@ class MentionKindModel:
         ):
             return MentionKind.crisis, crisis
         best = max((k for k in by_kind if k is not MentionKind.crisis), key=by_kind.__getitem__)
-        if best is MentionKind.spam and "?" in mention_text and not points_elsewhere(mention_text):
+        if best is MentionKind.spam and "?" in mention_text and not points_elsewhere(_without_own_codes(mention_text)):
             best = MentionKind.customer  # «а можно промокод и баллы в один заказ?» asks us, advertises nothing
         if best is not MentionKind.customer and by_kind[best] < MIN_PROBABILITY[best]:
             best = MentionKind.customer

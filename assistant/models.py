@@ -651,12 +651,43 @@ class SituationCue(Strict):
 
 class FigureRule(Strict):
     """A brand rule that turns on a figure the author gives («если заказ опоздал больше чем на
-    30 минут — промокод»): a reply applies it to their figure (`{?over}`, `{?within}` variants)
-    instead of quoting the rule to someone it plainly covers or plainly does not."""
+    30 минут — промокод», «СБП бесплатно до 100 000 ₽ в месяц, сверх — 0,5 %»): a reply applies it
+    to their figure (`{?over}`, `{?within}` variants, `{fee}`) instead of quoting the rule to
+    someone it plainly covers or plainly does not."""
 
-    detail: Literal["delay"]  # the author's detail it measures
-    minutes: int = Field(gt=0)  # more than this is over
-    fact: Slug  # the fact that states the rule; its text must carry the figure
+    # the author's detail it measures: a delay in minutes, or a sum in roubles by what it is for
+    detail: Literal["delay", "transfer", "spent"]
+    limit: int = Field(gt=0)  # more than this is over
+    percent: float | None = Field(default=None, gt=0, le=100)  # charged on what is over the limit: {fee}
+    cap: int | None = Field(default=None, gt=0)  # the fee is at most this
+    fact: Slug  # the fact that states the rule; its text must carry its figures
+    # words of a question that asks what the rule decides («комиссия», «сколько возьмут»); when
+    # given, a question without one («когда дойдёт перевод 150 000 ₽?») gets the facts, not the sum
+    asked_by: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _minutes_is_the_old_limit(cls, data: Any) -> Any:
+        """Brands stored before sums had rules name a delay's limit `minutes`."""
+        if isinstance(data, dict) and "minutes" in data and "limit" not in data:
+            data = {**data, "limit": data["minutes"]}
+            del data["minutes"]
+        return data
+
+    @model_validator(mode="after")
+    def _fee_on_sums_only(self) -> FigureRule:
+        if self.detail == "delay" and (self.percent or self.cap):
+            raise ValueError("a delay rule has no fee: percent and cap are for sums")
+        if self.cap and not self.percent:
+            raise ValueError("a cap needs the percent it caps")
+        return self
+
+    def fee(self, roubles: int) -> tuple[int, int]:
+        """What of the sum is over the limit, and the fee on it, capped: 150 000 ₽ against a
+        100 000 ₽ limit at 0,5 % is 50 000 ₽ over and 250 ₽ of fee."""
+        excess = max(0, roubles - self.limit)
+        fee = round(excess * (self.percent or 0) / 100)
+        return excess, min(fee, self.cap) if self.cap else fee
 
 
 class Playbook(Strict):

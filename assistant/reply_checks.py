@@ -29,6 +29,7 @@ from assistant.text.situation import (
     given_items,
     open_questions,
     requested_items,
+    rule_figures,
     tag_values,
 )
 
@@ -159,6 +160,7 @@ class ReplyChecks:
     def unanswered_question(self, text: str, request: DraftRequest) -> CheckResult:
         everyday = everyday_words(request.brand, _language(text))
         unanswered = open_questions(request.situation.questions, (text,), everyday)
+        unanswered = [q for q in unanswered if not _figured(q, text, request)]
         if not unanswered or self.defers(text):
             return _result("unanswered_question", True, "every question answered or honestly deferred")
         return _result("unanswered_question", False, "not answered: " + " | ".join(f"«{q}»" for q in unanswered))
@@ -392,3 +394,9 @@ def _at(day: date, hour: int, minute: int, now: datetime) -> datetime | None:
     if hour > 23 or minute > 59:
         return None
     return datetime.combine(day, time(hour, minute), now.tzinfo)
+
+
+def _figured(question: str, text: str, request: DraftRequest) -> bool:
+    """The reply works out what the brand's fee rule gives for the sum the question names
+    («сколько возьмут с 900 000 ₽?» — «комиссия 1 500 ₽»): that answers it in other words."""
+    return bool(rule_figures(question, request.brand.playbooks) & numbers_in(text))

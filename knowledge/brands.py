@@ -10,6 +10,7 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from assistant.cues import numbers_in
 from assistant.errors import BrandFileError
 from assistant.models import (
     ApprovedReply,
@@ -74,10 +75,18 @@ def _check_rule(path: Path, playbook: Playbook, facts: dict[str, Fact]) -> None:
     fact = facts.get(rule.fact)
     if fact is None:
         raise BrandFileError(path, f"situation {playbook.id}: its rule names no fact {rule.fact}")
-    if not re.search(rf"(?<!\d){rule.minutes}(?!\d)", fact.text.get("ru", "")):
+    stated = numbers_in(fact.text.get("ru", ""))
+    figures = [rule.limit, rule.cap, rule.percent]
+    missing = [f"{figure:g}" for figure in figures if figure is not None and _digits(figure) not in stated]
+    if missing:
         raise BrandFileError(
-            path, f"situation {playbook.id}: fact {rule.fact} does not state the rule's {rule.minutes} minutes"
+            path, f"situation {playbook.id}: fact {rule.fact} does not state the rule's {', '.join(missing)}"
         )
+
+
+def _digits(figure: float) -> str:
+    """A figure as `numbers_in` reads it from a fact: 100000 for «100 000», 05 for «0,5»."""
+    return f"{figure:g}".replace(".", "")
 
 
 def _with_examples(playbooks: list[Playbook], path: Path) -> list[Playbook]:

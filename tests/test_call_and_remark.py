@@ -136,3 +136,15 @@ def test_a_complaint_about_a_repeat_owns_that_it_repeats(components: Components)
     assert any(variant in again for variant in voice.phrases.again), again
     once = _reply(components, "obed-express", "Сегодня не положили морс, хотя в чеке он есть.")
     assert not any(variant in once for variant in voice.phrases.again), once
+
+
+def test_an_approved_mortgage_is_not_asked_where_its_application_stands(components: Components) -> None:
+    text = _reply(
+        components, "kedr-bank",
+        "Ипотеку мне одобрили 20 ноября, сделка назначена на 10.12. Но менеджер Олег не отвечает на звонки уже "
+        "неделю, а мне нужно согласовать отчёт об оценке. Что делать?",
+    )  # fmt: skip
+    assert "на каком этапе" not in text and "статус" not in text, text
+    assert "сделк" in text, text
+    waiting = _reply(components, "kedr-bank", "Заявку на ипотеку рассматривают уже третью неделю, хотя обещали 3 дня.")
+    assert "на каком этапе" in waiting, waiting

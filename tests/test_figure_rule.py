@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import BrandFileError
-from assistant.models import Mention, Platform
+from assistant.models import Draft, FigureRule, Mention, Platform
 from assistant.pipeline import Components, run
 from assistant.text.durations import minutes, over
-from assistant.text.situation import find_details
+from assistant.text.situation import find_details, roubles
 from knowledge.brands import load_brand
 
 BRANDS = Path(__file__).resolve().parents[1] / "knowledge" / "brands"
@@ -91,10 +91,8 @@ def test_a_rule_whose_fact_does_not_state_its_figure_is_refused(tmp_path: Path) 
     shutil.copytree(BRANDS / "obed-express", folder)
     playbooks = folder / "playbooks.yaml"
     text = playbooks.read_text(encoding="utf-8")
-    playbooks.write_text(
-        text.replace("{detail: delay, minutes: 30,", "{detail: delay, minutes: 25,", 1), encoding="utf-8"
-    )
-    with pytest.raises(BrandFileError, match="25 minutes"):
+    playbooks.write_text(text.replace("{detail: delay, limit: 30,", "{detail: delay, limit: 25,", 1), encoding="utf-8")
+    with pytest.raises(BrandFileError, match="does not state the rule's 25"):
         load_brand(folder)
 
 
@@ -112,3 +110,77 @@ def test_a_complaint_asking_for_the_code_hears_it_applied_not_recited_nor_deferr
     assert "тебе положен промокод на 300 ₽" in text, text
     assert "Если заказ опоздал больше чем на 30 минут" not in text and "Уточним" not in text, text
     assert "late-order-promo" in result.draft.cited_ids  # the sentence that applies the rule states its fact
+
+
+def test_a_fee_is_charged_on_what_is_over_the_limit_and_capped() -> None:
+    rule = FigureRule(detail="transfer", limit=100_000, percent=0.5, cap=1_500, fact="sbp-transfers")
+    assert rule.fee(150_000) == (50_000, 250)
+    assert rule.fee(900_000) == (800_000, 1_500)  # 4 000 by the percent, capped
+    assert rule.fee(40_000) == (0, 0)
+
+
+def test_a_delay_has_no_fee_and_a_brand_stored_with_minutes_still_loads() -> None:
+    with pytest.raises(ValueError, match="no fee"):
+        FigureRule(detail="delay", limit=30, percent=1, fact="late-order-promo")
+    assert FigureRule.model_validate({"detail": "delay", "minutes": 30, "fact": "late-order-promo"}).limit == 30
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [("150 000 ₽", 150_000), ("150 тыс. рублей", 150_000), ("1 290,50 ₽", 1_290), ("149 руб.", 149),
+     ("120,000 roubles", 120_000), ("$40", None), ("30 евро", None)],
+)  # fmt: skip
+def test_a_sum_is_read_in_roubles(amount: str, expected: int | None) -> None:
+    assert roubles(amount) == expected
+
+
+def _answer(components: Components, text: str) -> Draft:
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
+    assert result.draft is not None, result.decision
+    return result.draft
+
+
+def test_a_fee_question_hears_the_fee_on_its_own_sum(components: Components) -> None:
+    draft = _answer(components, "Хочу перевести сестре 150 000 ₽ через СБП. Сколько будет комиссия?")
+    assert "с 50 000 ₽ сверх лимита" in draft.text and "250 ₽" in draft.text, draft.text
+    assert "не более 1 500 рублей" not in draft.text, draft.text  # applied, not recited
+    assert not draft.failed_checks, draft.failed_checks
+
+
+def test_a_sum_past_the_cap_hears_the_cap_and_a_sum_within_hears_what_the_limit_leaves(
+    components: Components,
+) -> None:
+    capped = _answer(components, "Нужно отправить продавцу машины 900 000 ₽ через СБП, сколько с меня возьмут?")
+    assert "комиссия составит 1 500 ₽" in capped.text, capped.text
+    assert "то есть" not in capped.text, capped.text  # not «0,5 %, то есть 1 500 ₽»
+    assert not capped.failed_checks, capped.failed_checks
+    within = _answer(components, "Если перевести по номеру телефона 40 тысяч рублей, будет комиссия?")
+    assert "40 000 ₽" in within.text and "60 000 ₽" in within.text, within.text
+    assert not within.failed_checks, within.failed_checks
+
+
+def test_a_question_about_something_else_is_not_answered_with_the_fee(components: Components) -> None:
+    draft = _answer(components, "Перевёл 150 000 ₽ по СБП маме, когда дойдут деньги?")
+    assert "250 ₽" not in draft.text and "50 000" not in draft.text, draft.text
+
+
+def test_an_english_fee_question_is_worked_out_too(components: Components) -> None:
+    draft = _answer(components, "How much is the fee if I transfer 120,000 roubles via SBP?")
+    assert "20,000 roubles above the limit" in draft.text and "100 roubles" in draft.text, draft.text
+    assert not draft.failed_checks, draft.failed_checks
+
+
+def test_a_delay_short_of_the_limit_is_told_plainly_the_code_is_not_due(components: Components) -> None:
+    text = _reply(components, "Заказ опоздал на 20 минут, положен ли мне промокод?", Platform.vk, None)
+    assert "за опоздание на 20 минут его, к сожалению, не будет" in text, text
+
+
+def test_a_fee_rule_whose_fact_lacks_its_percent_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "kedr-bank"
+    shutil.copytree(BRANDS / "kedr-bank", folder)
+    playbooks = folder / "playbooks.yaml"
+    playbooks.write_text(
+        playbooks.read_text(encoding="utf-8").replace("percent: 0.5", "percent: 0.7"), encoding="utf-8"
+    )
+    with pytest.raises(BrandFileError, match=r"does not state the rule's 0\.7"):
+        load_brand(folder)

@@ -79,7 +79,7 @@ def test_a_cited_fact_is_in_the_draft(sample_results, components: Components) ->
     for result in (r for r in sample_results if r.draft):
         brand = components.store.load_brand(result.mention.brand)
         facts = {f.id: f for f in brand.facts}
-        rules = {p.rule.fact: p.rule.minutes for p in brand.playbooks if p.id == result.draft.situation and p.rule}
+        rules = {p.rule.fact: p.rule.limit for p in brand.playbooks if p.id == result.draft.situation and p.rule}
         for fact_id in result.draft.cited_ids:
             sentences = [s.text for s in razdel.sentenize(facts[fact_id].text[result.draft.language])]
             quoted = any(s in result.draft.text for s in sentences)

@@ -119,6 +119,19 @@ def test_a_comparison_with_a_competitor_is_not_its_promotion() -> None:
     assert not promotes_competitor("Для сравнения, в «Банк Сосна» ставка была ниже.", competitors)
 
 
+def test_a_customer_asking_about_their_own_promo_code_is_answered_not_hidden(components: Components) -> None:
+    for text in (
+        "Подскажите, можно ли использовать промокод WELCOME300 вместе с баллами? Хочу заказать на выходных.",
+        "У меня есть промокод OBED50 и ещё один от партнёра. Их можно применить к одному заказу?",
+    ):
+        result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+        assert result.classification.mention_kind is MentionKind.customer, text
+        assert result.decision.actions == [Action.reply], text
+    advert = "Хотите скидку? Вводите промокод SALE20 на сайте skidki-vsem.ru, работает в любой доставке!"
+    result = run(Mention(brand="obed-express", text=advert, platform=Platform.vk), components)
+    assert result.classification.mention_kind is MentionKind.spam
+
+
 # --- the decision ---------------------------------------------------------------------
 
 

@@ -48,7 +48,7 @@ def choose_playbook(
     scores = {
         p.id: cue_score(p, found, classification, spread)
         + EXAMPLE_WEIGHT * closeness.get(p.id, 0.0)
-        + (GIVEN_WEIGHT if _measures(p, given) else 0.0)
+        + (GIVEN_WEIGHT if _measures(p, given, found) else 0.0)
         for p in candidates
     }
     best = max(candidates, key=lambda p: scores[p.id])
@@ -67,9 +67,12 @@ def _naming_own_cue(candidates: list[Playbook], found: set[str], spread: Counter
     ]
 
 
-def _measures(playbook: Playbook, given: frozenset[str]) -> bool:
-    """The playbook's rule measures one of the author's details, or its phrases name what was missing."""
-    if playbook.rule and playbook.rule.detail in given:
+def _measures(playbook: Playbook, given: frozenset[str], found: set[str]) -> bool:
+    """The playbook's rule measures one of the author's details (and, for a rule only some
+    questions ask about, the mention asks: «перевести 50 000 ₽ на вклад» is no fee question),
+    or its phrases name what was missing."""
+    rule = playbook.rule
+    if rule and rule.detail in given and (not rule.asked_by or found & set(rule.asked_by)):
         return True
     return "missing" in given and playbook.speaks_of("{missing}")
 

@@ -59,6 +59,7 @@ ROLE_WORDS: dict[str, dict[str, frozenset[str]]] = {
         "charged": frozenset(["списать", "списание", "снять", "комиссия", "дважды", "двойной", "charge", "charged", "debit", "fee"]),
         "total": frozenset(["заказ", "стоимость", "стоить", "чек", "обед", "ужин", "order", "cost", "total"]),
         "spent": frozenset(["покупка", "потратить", "тратить", "purchase", "spent", "spend"]),
+        "transfer": frozenset(["перевести", "перевод", "переводить", "отправить", "скинуть", "перечислить", "transfer", "send"]),
     },
     "date": {
         "sent": frozenset(["отправить", "отправлять", "перевести", "перевод", "оформить", "заказать", "подать", "send", "sent", "ordered"]),
@@ -68,6 +69,13 @@ ROLE_WORDS: dict[str, dict[str, frozenset[str]]] = {
 TREATED = re.compile(
     r"больниц|скор(?:ая|ую|ой)\b|приёмн\w+ поко|приемн\w+ поко|травмпункт|реанимаци|госпитализ|капельниц|врач\w*|"
     r"\bhospital|\bambulance|\ba&e\b|\bER\b|\bdoctor|\bepipen|\bparamedic",
+    re.I,
+)
+# An application already approved («ипотеку одобрили», «кредит одобрен», "approved"), not one
+# refused («не одобрили») or awaited («когда одобрят?», «ждём одобрения»)
+_APPROVED = re.compile(
+    r"(?<!\bне\s)\b(одобрил[аио]?|одобрен[аоы]?|(?:получил[аи]?|есть)\s+одобрение|одобрение\s+(?:есть|получил\w*|пришло))\b|"
+    r"(?<!\bnot\s)(?<!n't\s)\bapproved\b",
     re.I,
 )
 # The author's close people: a reply to «у дочки после вашего обеда сыпь» names her, not «Вас».
@@ -145,6 +153,12 @@ class Detail:
     text: str  # as a reply writes it: «№ 48213», «час двадцать», «1 290 ₽», «Андрей», «на Тверской, 12»
     sentence: str = ""
     minutes: Minutes | None = None  # a duration's length as the author hedged it: «почти час» is 45–59
+    roubles: int | None = None  # an amount in roubles: «150 000 ₽», «150 тыс. рублей»
+
+    @property
+    def figure(self) -> Minutes | None:
+        """What a figure rule measures: the minutes as a range, or the roubles."""
+        return (self.roubles, self.roubles) if self.roubles is not None else self.minutes
 
 
 @dataclass(frozen=True)
@@ -181,9 +195,22 @@ class Situation:
         """Whether the playbook's figure rule covers the author's figure: True over it, False
         short of it, None when the figure is missing or too close to tell («полчаса» and 30)."""
         detail = self.details.get(self.rule.detail) if self.rule else None
-        if self.rule is None or detail is None or detail.minutes is None:
+        if self.rule is None or detail is None or detail.figure is None:
             return None
-        return over(detail.minutes, self.rule.minutes)
+        return over(detail.figure, self.rule.limit)
+
+    def _fee_slots(self, language: str) -> dict[str, str]:
+        """A sum rule applied to the author's sum: the sum as the reply writes it ({transfer}),
+        what is over the limit ({excess}) and its fee ({fee}), or what the limit leaves ({left})."""
+        rule, detail = self.rule, self.details.get(self.rule.detail) if self.rule else None
+        if rule is None or rule.percent is None or detail is None or detail.roubles is None:
+            return {}
+        excess, fee = rule.fee(detail.roubles)
+        figures = {rule.detail: detail.roubles, "excess": excess, "fee": fee, "left": rule.limit - detail.roubles}
+        slots = {slot: money(value, language) for slot, value in figures.items() if value > 0}
+        if rule.cap and fee == rule.cap:
+            slots["capped"] = "yes"  # a condition only: «1 500 ₽ — её предел», not «0,5 %, то есть 1 500 ₽»
+        return slots
 
     def slots(self, language: str, address: Address = Address.formal) -> dict[str, str]:
         """The playbook slots the mention fills: {order}, {delay}, {employee}, {employee_dat},
@@ -203,6 +230,7 @@ class Situation:
             values["treated"] = "yes"  # a condition only: the author is already in a doctor's care
         if self.rule_applies is not None:  # a condition only: {?over} applies the rule, {?within} leaves it out
             values["over" if self.rule_applies else "within"] = "yes"
+            values |= self._fee_slots(language)
         if self.kept_quiet:
             values["kept"] = "yes"  # a condition only: the author gave the caller no code
         if self.contacted and self.lemmas & _UNREACHED:
@@ -211,6 +239,8 @@ class Situation:
             values["blocked"] = "yes"  # a condition only: «карту заблокировала сама»
         if self.lemmas & _SOMEONE_ELSE and self.lemmas & _CONTACT_PERSON:
             values["reassign"] = "yes"  # a condition only: «дайте другого менеджера»
+        if _APPROVED.search(self.text):
+            values["approved"] = "yes"  # a condition only: «ипотеку одобрили»: no «на каком этапе Ваша заявка»
         if "callback" in self.asks:
             values["call"] = "yes"  # a condition only: the author asks to be called
         if self.locked_out:
@@ -599,7 +629,7 @@ def _as_detail(tagged: Tagged) -> Detail | None:
     if tagged.kind == "duration" and tagged.role:
         return Detail(tagged.role, _LEADING.sub("", value).lower(), tagged.sentence, _duration(value, tagged.sentence))
     if tagged.kind == "amount" and tagged.role:
-        return Detail(tagged.role, value, tagged.sentence)
+        return Detail(tagged.role, value, tagged.sentence, roubles=roubles(value))
     if tagged.kind == "person":
         name = nominative(value.split()[-1])
         return Detail("employee", name, tagged.sentence) if is_first_name(name) else None
@@ -611,6 +641,42 @@ def _as_detail(tagged: Tagged) -> Detail | None:
     if tagged.kind == "date":
         return Detail("date", value, tagged.sentence)
     return None
+
+
+_ROUBLES = re.compile(r"^(\d[\d\s]*)(?:[.,](\d{1,2}))?\s?(тыс\w*\.?\s*)?(?:₽|руб\w*\.?|р\.)?$", re.I)
+
+
+_ROUBLES_EN = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)\s?(?:roubles?|rubles?|RUB)$", re.I)
+
+
+def roubles(amount: str) -> int | None:
+    """«150 000 ₽» → 150000, «150 тыс. рублей» → 150000, «1 290,50 ₽» → 1290, "120,000 roubles"; None for
+    dollars, euros and what is not a sum."""
+    if english := _ROUBLES_EN.match(amount.strip()):
+        return int(english.group(1).replace(",", ""))
+    found = _ROUBLES.match(amount.strip())
+    if not found:
+        return None
+    whole = int(re.sub(r"\s", "", found.group(1)))
+    return whole * 1000 if found.group(3) else whole
+
+
+def rule_figures(text: str, playbooks: Iterable[Playbook], with_sums: bool = False) -> set[str]:
+    """The figures the brand's fee rules give for the sums a text names, as digits (150 000 ₽
+    over a 100 000 ₽ limit at 0,5 %: 50000 over, 250 of fee; 40 000 ₽: 60000 left), and with
+    `with_sums` the sums themselves («40 тысяч» is 40000): the brand's arithmetic, not an invention."""
+    sums = [found for s in cues.find_specifics(text) if s.kind == "amount" and (found := roubles(s.text))]
+    figures = set()
+    for rule in (p.rule for p in playbooks if p.rule and p.rule.percent):
+        for amount in sums:
+            excess, fee = rule.fee(amount)
+            figures |= {str(f) for f in (excess, fee, rule.limit - amount, amount if with_sums else 0) if f > 0}
+    return figures
+
+
+def money(roubles: int, language: str) -> str:
+    """150000 → «150 000 ₽», "150,000 roubles"."""
+    return f"{roubles:,} roubles" if language == "en" else f"{roubles:,} ₽".replace(",", " ")
 
 
 def _duration(value: str, sentence: str) -> Minutes | None:
