@@ -37,7 +37,7 @@ from assistant.profanity import Lexicon
 from assistant.text.normalize import brand_pattern, fold, normalize
 from assistant.text.phrases import plus_and_minus
 from assistant.text.sentiment import Inputs, SentimentModel
-from assistant.text.situation import done_actions
+from assistant.text.situation import done_actions, without_rhetoric
 from knowledge.store import SHARED, KnowledgeStore
 
 SPECIFIC_KINDS = tuple(cues.SPECIFIC_PATTERNS)
@@ -174,6 +174,11 @@ class OfflineClassifier:
         models = self.models_for(brand.profile.id if brand else None)
         row = features(vector[None, :], [text], [mention.rating])
         sentiment, confidence, mention_kind, threatens = self._read_text(mention, brand, vector)
+        if sentiment is not Sentiment.negative and (plain := without_rhetoric(text)).strip() and plain != text:
+            # «…менеджер пропал, договор не присылает. Сколько можно ждать?»: the «?» reads neutral
+            told, told_confidence, _, _ = self._read_text(mention.model_copy(update={"text": plain}), brand, vector)
+            if told is Sentiment.negative:
+                sentiment, confidence = told, told_confidence
         hits = self._profanity.find(text)
         abuse = [hit.word for hit in hits]
         if _is_abuse(hits, sentiment, confidence):

@@ -99,6 +99,8 @@ ROLE_NAMES = {
     "tenure": "how long the author has been a customer",
     "total": "the order's or purchase's total",
     "spent": "an amount the author spent",
+    "transfer": "an amount the author sends or sent",
+    "balance": "an amount the author keeps on the account",
     "sent": "when the author sent or ordered it",
     "arrived": "when it arrived",
     "employee": "a named employee",

@@ -184,3 +184,29 @@ def test_a_fee_rule_whose_fact_lacks_its_percent_is_refused(tmp_path: Path) -> N
     )
     with pytest.raises(BrandFileError, match=r"does not state the rule's 0\.7"):
         load_brand(folder)
+
+
+def test_purchases_over_the_free_service_limit_are_told_the_fee_is_checked_not_explained(
+    components: Components,
+) -> None:
+    result = run(
+        Mention(
+            brand="kedr-bank",
+            text="В начале месяца списали 149 ₽ за обслуживание карты, хотя я в ноябре сделал покупок на 12 000 ₽. "
+            "Условия знаю: от 10 000 — бесплатно. Верните деньги.",
+            platform=Platform.otzovik,
+            rating=2,
+        ),
+        components,
+    )
+    assert result.draft is not None
+    text = result.draft.text
+    assert "Покупки на 12 000 ₽ — это больше 10 000 ₽" in text, text
+    assert "не знали заранее" not in text and "неожиданностью" not in text, text  # he quoted the rule himself
+    assert "В остальных случаях плата за обслуживание" not in text, text  # the rule applied, not recited
+    assert not result.draft.failed_checks, result.draft.failed_checks
+
+
+def test_a_sum_lying_on_the_account_is_not_a_sum_spent() -> None:
+    details = find_details("Покупок было мало, но на счёте лежит 50 000 ₽. Почему платно?")
+    assert "spent" not in details

@@ -132,6 +132,17 @@ def test_a_customer_asking_about_their_own_promo_code_is_answered_not_hidden(com
     assert result.classification.mention_kind is MentionKind.spam
 
 
+def test_a_complaint_ending_in_a_rhetorical_question_is_read_as_negative(components: Components) -> None:
+    complaint = "Кредит одобрили, а менеджер Сергей пропал: на звонки не отвечает, договор не присылает. Сколько можно ждать?"
+    result = run(Mention(brand="kedr-bank", text=complaint, platform=Platform.vk), components)
+    assert result.classification.sentiment is Sentiment.negative
+    assert result.draft is not None and result.draft.situation == "manager_unresponsive", result.draft
+    assert "за вопрос" not in result.draft.text, result.draft.text  # not thanked for asking
+    question = "Сколько можно переводить по номеру телефона без комиссии?"
+    result = run(Mention(brand="kedr-bank", text=question, platform=Platform.vk), components)
+    assert result.classification.sentiment is Sentiment.neutral
+
+
 # --- the decision ---------------------------------------------------------------------
 
 

@@ -59,6 +59,7 @@ ROLE_WORDS: dict[str, dict[str, frozenset[str]]] = {
         "charged": frozenset(["списать", "списание", "снять", "комиссия", "дважды", "двойной", "charge", "charged", "debit", "fee"]),
         "total": frozenset(["заказ", "стоимость", "стоить", "чек", "обед", "ужин", "order", "cost", "total"]),
         "spent": frozenset(["покупка", "потратить", "тратить", "purchase", "spent", "spend"]),
+        "balance": frozenset(["остаток", "баланс", "счёт", "счет", "лежать", "держать", "накопить", "balance", "account"]),
         "transfer": frozenset(["перевести", "перевод", "переводить", "отправить", "скинуть", "перечислить", "transfer", "send"]),
     },
     "date": {
@@ -103,7 +104,7 @@ _UNMARKED_QUESTION = re.compile(
     re.I,
 )
 _RHETORICAL = re.compile(
-    r"\?\s*!|!\s*\?|\?\?|\bиздева\w*|\b(как так|сколько можно(?=\s*[?!.…]|$)|за что|серь[её]зно|это нормально|это сервис|"
+    r"\?\s*!|!\s*\?|\?\?|\bиздева\w*|\b(как так|сколько можно(?:\s+(?:ещё|еще|уже))?(?:\s+(?:ждать|терпеть|тянуть|издеваться))?(?=\s*[?!.…]|$)|за что|серь[её]зно|это нормально|это сервис|"
     r"где совесть|how is this|are you kidding|seriously)\b|"
     # «Мне что, самому его искать?», «Так вы работаете с клиентами?», «Вам не стыдно?»: asked to shame, not to learn
     r"\b(мне|я|нам|мы)\s+что\s*,|\bтак\s+(вы|теперь)\s+(и\s+)?работаете\b|\bэто\s+так\s+вы\b|"
@@ -746,6 +747,13 @@ def _asked_part(question: str) -> str:
     if "?" in question or not _UNMARKED_QUESTION.match(question.strip()):
         return question
     return question.split(",")[0].strip()
+
+
+def without_rhetoric(text: str) -> str:
+    """The text less its rhetorical questions («Сколько можно ждать?», «Это нормально?»): what is
+    left says how the author feels, without the question that makes a complaint read neutral."""
+    sentences = [s.text for s in razdel.sentenize(text)]
+    return " ".join(s for s in sentences if not ("?" in s and _RHETORICAL.search(s)))
 
 
 def _asks_us(sentence: str) -> bool:
