@@ -655,8 +655,9 @@ class FigureRule(Strict):
     to their figure (`{?over}`, `{?within}` variants, `{fee}`) instead of quoting the rule to
     someone it plainly covers or plainly does not."""
 
-    # the author's detail it measures: a delay in minutes, or a sum in roubles by what it is for
-    detail: Literal["delay", "transfer", "spent"]
+    # the author's detail it measures: a delay in minutes, a portion's shortfall from its stated
+    # weight in percent, or a sum in roubles by what it is for
+    detail: Literal["delay", "shortfall", "transfer", "spent"]
     limit: int = Field(gt=0)  # more than this is over
     percent: float | None = Field(default=None, gt=0, le=100)  # charged on what is over the limit: {fee}
     cap: int | None = Field(default=None, gt=0)  # the fee is at most this
@@ -676,8 +677,8 @@ class FigureRule(Strict):
 
     @model_validator(mode="after")
     def _fee_on_sums_only(self) -> FigureRule:
-        if self.detail == "delay" and (self.percent or self.cap):
-            raise ValueError("a delay rule has no fee: percent and cap are for sums")
+        if self.detail in ("delay", "shortfall") and (self.percent or self.cap):
+            raise ValueError(f"a {self.detail} rule has no fee: percent and cap are for sums")
         if self.cap and not self.percent:
             raise ValueError("a cap needs the percent it caps")
         return self

@@ -11,7 +11,7 @@ from assistant.errors import BrandFileError
 from assistant.models import Draft, FigureRule, Mention, Platform
 from assistant.pipeline import Components, run
 from assistant.text.durations import minutes, over
-from assistant.text.situation import find_details, roubles
+from assistant.text.situation import find_details, roubles, shortfall
 from knowledge.brands import load_brand
 
 BRANDS = Path(__file__).resolve().parents[1] / "knowledge" / "brands"
@@ -210,3 +210,28 @@ def test_purchases_over_the_free_service_limit_are_told_the_fee_is_checked_not_e
 def test_a_sum_lying_on_the_account_is_not_a_sum_spent() -> None:
     details = find_details("Покупок было мало, но на счёте лежит 50 000 ₽. Почему платно?")
     assert "spent" not in details
+
+
+@pytest.mark.parametrize(
+    ("sentence", "percent"),
+    [("в карточке 380 г, а на весах 310.", 18), ("Цезарь заявлен 250 грамм, пришло 200 грамм ровно.", 20),
+     ("Weighed it: 280 g instead of 350 g", 20), ("Суп заявлен 400 г, на весах 390 г.", 2),
+     ("Вес 350 г, а цена 390.", None), ("Заказ 61822 привезли в 19:40, вес нормальный.", None),
+     ("На весах 420 г, в карточке 400 г.", 5)],
+)  # fmt: skip
+def test_a_portion_weighed_against_its_card_is_short_by_a_percent(sentence: str, percent: int | None) -> None:
+    found = shortfall([sentence])
+    assert (found.percent if found else None) == (percent if percent != 5 else None)  # heavier is no shortfall
+
+
+def test_a_portion_well_under_its_weight_is_told_by_how_much_and_one_within_the_tolerance_is_not_blamed(
+    components: Components,
+) -> None:
+    text = _reply(
+        components, "Взвесила гречку с котлетой: в карточке 380 г, а на весах 310. Заказ 61822.", Platform.vk, None
+    )
+    assert "легче заявленной на 18%" in text and "больше допустимых 5%" in text, text
+    assert "номер заказа" not in text, text
+    within = _reply(components, "Суп заявлен 400 г, на весах 390 г. Придираюсь, конечно, но всё же.", Platform.vk, None)
+    assert "укладывается в допустимое отклонение" in within, within
+    assert "легче заявленной" not in within, within

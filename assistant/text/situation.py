@@ -155,11 +155,13 @@ class Detail:
     sentence: str = ""
     minutes: Minutes | None = None  # a duration's length as the author hedged it: «почти час» is 45–59
     roubles: int | None = None  # an amount in roubles: «150 000 ₽», «150 тыс. рублей»
+    percent: int | None = None  # a shortfall in percent: «в карточке 380 г, на весах 310» is 18
 
     @property
     def figure(self) -> Minutes | None:
-        """What a figure rule measures: the minutes as a range, or the roubles."""
-        return (self.roubles, self.roubles) if self.roubles is not None else self.minutes
+        """What a figure rule measures: the minutes as a range, the roubles or the percent."""
+        exact = self.roubles if self.roubles is not None else self.percent
+        return (exact, exact) if exact is not None else self.minutes
 
 
 @dataclass(frozen=True)
@@ -443,7 +445,56 @@ def find_details(text: str, sentences: Iterable[str] | None = None) -> dict[str,
         details |= {"employee": named} if named else {}
     if late := clock_delay(text):  # «обещали к 19:10, привезли в 19:55»: 45 minutes, whatever rule is quoted
         details["delay"] = late
+    if short := shortfall(sentences):
+        details["shortfall"] = short
     return details
+
+
+# A weight as people write it («380 г», «250 грамм», «310» beside one with a unit), not a time,
+# a percent, a price or an order number; and the words that say the sentence is about weighing
+_WEIGHT = re.compile(
+    r"(?<!цена )(?<!стоит )(?<!стоил )(?<!за )(?<![\d:.,])(\d{2,4})(?:\s*(г|гр|грамм\w*|g|grams?)\b)?(?![\d:%₽]|[.,]\d|\s*(?:₽|руб|%|мин|час|шт))",
+    re.I,
+)
+_WEIGHED = re.compile(r"\b(?:вес\w*|взвес\w*|грамм\w*|граммовк\w*|weigh\w*|scales?|grams?)\b|\d\s*г\b", re.I)
+
+
+def shortfall(sentences: Iterable[str]) -> Detail | None:
+    """How much lighter the portion came than its stated weight, in percent, from the first
+    sentence that weighs two figures («в карточке 380 г, а на весах 310»: 18); None when nothing
+    was weighed or the portion was not lighter. The figure after «на весах», «пришло» is what
+    came, after «в карточке», «заявлено» what was stated; failing both, the larger is stated."""
+    for sentence in sentences:
+        if not _WEIGHED.search(sentence):
+            continue
+        weights = list(_WEIGHT.finditer(sentence))[:2]
+        if len(weights) < 2 or not any(w.group(2) for w in weights):
+            continue
+        figures = sorted(weights, key=lambda w: _weighed_first(sentence[max(0, w.start() - 30) : w.start()]))
+        stated, got = (int(w.group(1)) for w in figures)
+        if not _WEIGHED_AS.search(sentence):
+            stated, got = max(stated, got), min(stated, got)
+        if got < stated:
+            percent = round((stated - got) * 100 / stated)
+            return Detail("shortfall", f"{percent}%", sentence, percent=percent)
+    return None
+
+
+# What the words before a weight say it is: what came («на весах», «пришло») or what was stated
+_CAME = re.compile(
+    r"(на\s+весах|весит|взвес\w*|пришл\w*|вышло|по\s+факту|реально|scales?|weighed|got|actually)\W*\w*\W*$", re.I
+)
+_STATED = re.compile(
+    r"(карточк\w*|заявлен\w*|указан\w*|по\s+меню|обещан\w*|должн\w*|stated|says|menu|listed)\W*\w*\W*$", re.I
+)
+_WEIGHED_AS = re.compile(
+    r"на\s+весах|весит|пришл|вышло|по\s+факту|карточк|заявлен|указан|по\s+меню|scales|stated|instead", re.I
+)
+
+
+def _weighed_first(before: str) -> int:
+    """0 for a stated weight, 1 for one that came, by the words just before it; 0 by default."""
+    return 1 if _CAME.search(before) and not _STATED.search(before) else 0
 
 
 # A promised time («к 19:10», «должен был приехать в 19:10», "due at 7:10") and a later time it came
@@ -668,6 +719,10 @@ def rule_figures(text: str, playbooks: Iterable[Playbook], with_sums: bool = Fal
     `with_sums` the sums themselves («40 тысяч» is 40000): the brand's arithmetic, not an invention."""
     sums = [found for s in cues.find_specifics(text) if s.kind == "amount" and (found := roubles(s.text))]
     figures = set()
+    if any(p.rule and p.rule.detail == "shortfall" for p in playbooks) and (
+        short := shortfall(s.text for s in razdel.sentenize(text))
+    ):
+        figures.add(str(short.percent))
     for rule in (p.rule for p in playbooks if p.rule and p.rule.percent):
         for amount in sums:
             excess, fee = rule.fee(amount)
