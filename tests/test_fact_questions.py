@@ -122,3 +122,13 @@ def test_a_question_naming_no_thing_is_retold_in_the_promise_to_answer(component
     result = run(Mention(brand="obed-express", text=text, platform=Platform.telegram), components)
     assert result.draft is not None
     assert ", кому можно написать по этому вопросу, и ответим" in result.draft.text, result.draft.text
+
+
+def test_a_fact_sharing_the_questions_other_words_does_not_answer_what_it_asks_about(components):
+    """«Материнский капитал как первый взнос?» shares «первый взнос» with the down-payment fact;
+    what it asks about is named nowhere in the brand's facts, so a specialist is promised for it."""
+    text = "Можно ли использовать материнский капитал как первый взнос по ипотеке у вас?"
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
+    assert result.draft is not None
+    assert "Про материнский капитал уточним" in result.draft.text, result.draft.text
+    assert not result.draft.failed_checks, result.draft.failed_checks

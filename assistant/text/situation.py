@@ -896,6 +896,8 @@ def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[st
     names = {w[:4].lower() for w in re.findall(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁ][a-zа-яё]{3,}", question)}
     if names - {w[:4] for w in reply_words(reply_texts)}:
         return False  # «Do you deliver to Kudrovo?» is not answered without Kudrovo
+    if (subject := _subject(question)) and not subject & said:
+        return False  # «материнский капитал как первый взнос?» is not answered by the down payment alone
     needed = 1 if len(asked) <= 2 else min(3, math.ceil(0.6 * len(asked)))
     return not asked or len(asked & said) >= needed
 
