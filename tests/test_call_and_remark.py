@@ -148,3 +148,20 @@ def test_an_approved_mortgage_is_not_asked_where_its_application_stands(componen
     assert "сделк" in text, text
     waiting = _reply(components, "kedr-bank", "Заявку на ипотеку рассматривают уже третью неделю, хотя обещали 3 дня.")
     assert "на каком этапе" in waiting, waiting
+
+
+def test_cashback_that_came_short_is_not_said_to_be_missing(components: Components) -> None:
+    text = _reply(
+        components,
+        "kedr-bank",
+        "Кэшбэк за ноябрь начислили не полностью: пришло 200 ₽ вместо 600 ₽. Разберитесь, пожалуйста.",
+    )
+    assert "не полностью" in text, text
+    assert "не был начислен" not in text and "не приходит" not in text, text
+
+
+def test_a_purchase_told_with_its_figures_is_a_customer_not_news(components: Components) -> None:
+    text = "Купил телевизор за 45 000 ₽ в категории «Электроника», которую выбрал в начале месяца. Кэшбэк 5% так и не пришёл, уже 12 число."
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
+    assert result.classification.mention_kind.value == "customer"
+    assert find_details(text)["spent"].roubles == 45_000

@@ -58,7 +58,7 @@ ROLE_WORDS: dict[str, dict[str, frozenset[str]]] = {
         "offered": frozenset(["промокод", "скидка", "бонус", "балл", "подарок", "купон", "предложить", "извинение", "promo", "coupon", "offer", "discount", "voucher"]),
         "charged": frozenset(["списать", "списание", "снять", "комиссия", "дважды", "двойной", "charge", "charged", "debit", "fee"]),
         "total": frozenset(["заказ", "стоимость", "стоить", "чек", "обед", "ужин", "order", "cost", "total"]),
-        "spent": frozenset(["покупка", "потратить", "тратить", "purchase", "spent", "spend"]),
+        "spent": frozenset(["покупка", "купить", "оплатить", "потратить", "тратить", "purchase", "bought", "spent", "spend"]),
         "balance": frozenset(["остаток", "баланс", "счёт", "счет", "лежать", "держать", "накопить", "balance", "account"]),
         "transfer": frozenset(["перевести", "перевод", "переводить", "отправить", "скинуть", "перечислить", "transfer", "send"]),
     },
@@ -71,6 +71,10 @@ TREATED = re.compile(
     r"больниц|скор(?:ая|ую|ой)\b|приёмн\w+ поко|приемн\w+ поко|травмпункт|реанимаци|госпитализ|капельниц|врач\w*|"
     r"\bhospital|\bambulance|\ba&e\b|\bER\b|\bdoctor|\bepipen|\bparamedic",
     re.I,
+)
+# What came, came only in part («кэшбэк пришёл меньше, чем я ждал», «начислили не весь»)
+_PARTIAL = re.compile(
+    r"\b(меньше|не\s+вес[ьь]|не\s+полностью|частично|недоначисл\w*|недосчита\w*|less than|only part\w*|partly)\b", re.I
 )
 # An application already approved («ипотеку одобрили», «кредит одобрен», "approved"), not one
 # refused («не одобрили») or awaited («когда одобрят?», «ждём одобрения»)
@@ -242,6 +246,8 @@ class Situation:
             values["blocked"] = "yes"  # a condition only: «карту заблокировала сама»
         if self.lemmas & _SOMEONE_ELSE and self.lemmas & _CONTACT_PERSON:
             values["reassign"] = "yes"  # a condition only: «дайте другого менеджера»
+        if _PARTIAL.search(self.text):
+            values["partial"] = "yes"  # a condition only: «кэшбэк пришёл меньше»: not «не был начислен»
         if _APPROVED.search(self.text):
             values["approved"] = "yes"  # a condition only: «ипотеку одобрили»: no «на каком этапе Ваша заявка»
         if "callback" in self.asks:
