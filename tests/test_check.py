@@ -147,3 +147,12 @@ def test_register_and_forbidden_words(components) -> None:
     draft = check_reply(components, "kedr-bank", text, "Карту заблокировали", platform="vk")
     failed = {c.name for c in draft.failed_checks}
     assert {"register", "forbidden_words", "rule1_polite"} <= failed
+
+
+def test_came_in_the_plural_is_not_the_informal_send(components) -> None:
+    """«Вы пришли к закрытым дверям» is «Вы»; «Пришли фото» is «ты»."""
+    formal = "Здравствуйте! Нам жаль, что Вы пришли к закрытым дверям."
+    assert {c.name: c.passed for c in check_reply(components, "kedr-bank", formal, "Отделение закрыто").checks}["register"]
+    informal = "Здравствуйте! Пришли, пожалуйста, фото."
+    checks = check_reply(components, "kedr-bank", informal, "Отделение закрыто").checks
+    assert not {c.name: c.passed for c in checks}["register"]
