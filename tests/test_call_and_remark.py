@@ -165,3 +165,18 @@ def test_a_purchase_told_with_its_figures_is_a_customer_not_news(components: Com
     result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
     assert result.classification.mention_kind.value == "customer"
     assert find_details(text)["spent"].roubles == 45_000
+
+
+def test_again_after_a_fix_the_author_tried_is_not_the_problem_come_back() -> None:
+    for tried in (
+        "Приложение не открывается, белый экран. Нажала «Забыли код?», ввела новый — и снова белый экран.",
+        "Перезагрузила телефон, опять то же самое.",
+        "Переустановил приложение — снова ошибка.",
+    ):
+        assert not happened_before(tried), tried
+    for again in (
+        "Заказала вчера — опять привезли холодное.",
+        "Написала в чат. Опять холодный суп.",
+        "Третий раз за месяц привозят холодный суп.",
+    ):
+        assert happened_before(again), again

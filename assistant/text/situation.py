@@ -959,8 +959,32 @@ _AGAIN_EN = re.compile(r"\b(second|third|fourth|fifth|\d+(nd|rd|th)|another) tim
 
 def happened_before(text: str) -> bool:
     """The author says it is not the first time: «опять», «снова», «в третий раз», «уже не
-    первый раз», "third time", "again"."""
-    return any(_repeat_told(clause) and not contact for clause, contact in _clauses_about_contact(text))
+    первый раз», "third time", "again". «Снова» right after what the author tried («ввела новый
+    код — и снова белый экран», «переустановил — опять ошибка») is the fix that failed, not the
+    problem come back another day."""
+    clauses = _clauses_about_contact(text)
+    return any(
+        _repeat_told(clause) and not contact and not (_only_again(clause) and _tried(clauses[i - 1][0] if i else ""))
+        for i, (clause, contact) in enumerate(clauses)
+    )
+
+
+def _only_again(clause: str) -> bool:
+    """The clause says it again only by «снова», «опять», "again" (no «в третий раз»)."""
+    words = {token.text.lower() for token in razdel.tokenize(clause)}
+    return bool(_AGAIN & words) and not _AGAIN_EN.search(clause) and "раз" not in words
+
+
+# What one does to make a thing work: «перезагрузила», «ввела новый код», «переустановил»
+_FIXES = frozenset(
+    ["перезагрузить", "переустановить", "обновить", "ввести", "нажать", "попробовать", "сбросить", "удалить",
+     "войти", "зайти", "перезапустить", "очистить", "restart", "reinstall", "update", "enter", "press", "try", "tried"]
+)  # fmt: skip
+
+
+def _tried(clause: str) -> bool:
+    """The clause tells what the author just did to make it work (a fix in the past tense)."""
+    return any(key in done_actions(clause) for key in map(action_key, _FIXES))
 
 
 def repeated_contact(text: str) -> bool:
