@@ -59,6 +59,7 @@ from assistant.text.situation import (
     instructed,
     open_questions,
     requested_items,
+    supposed_done,
     understand,
     warns_against_telling,
 )
@@ -563,8 +564,9 @@ class _Composer:
         wanted = _content_lemmas(about) if about else self.situation.lemmas
         asked = fact.id in self._asked_by_meaning
 
-        def keep(sentence: str) -> bool:
-            return self._worth_quoting(sentence, answers_question=asked)
+        def keep(sentence: str) -> bool:  # as the reader will read it: «клиент подаёт заявление» is «подавайте»
+            told = for_reader(sentence, self.voice.address) if self.language == "ru" else sentence
+            return self._worth_quoting(told, answers_question=asked)
 
         excerpt = fact_excerpt(fact, self.language, wanted, keep=keep, common=self.common)
         if self.language == "ru":
@@ -705,8 +707,9 @@ class _Composer:
         return not answers_question or bool(instructed(text))
 
     def _repeats_done(self, text: str) -> bool:
-        """It tells the author to do what they say they did («заблокируйте карту» to «я заблокировала карту»)."""
-        return bool(instructed(text) & self.situation.done)
+        """It tells the author to do what they say they did («заблокируйте карту» to «я заблокировала
+        карту»), or wonders whether they did («если Вы его уже подали» to «заявление я подала»)."""
+        return bool((instructed(text) | supposed_done(text)) & self.situation.done)
 
     def _voice_permits(self, text: str) -> bool:
         """No word the voice guide forbids: such a variant or fact is passed over, not sent to review."""

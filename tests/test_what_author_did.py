@@ -11,6 +11,7 @@ from assistant.text.normalize import lemma, mention_lemmas
 from assistant.text.phrases import missing_thing
 from assistant.text.playbook_choice import second_issue
 from assistant.text.situation import (
+    action_key,
     asked_questions,
     asks_to_bring,
     contacted_us,
@@ -22,6 +23,7 @@ from assistant.text.situation import (
     locked_out_of_app,
     open_questions,
     repeated_contact,
+    supposed_done,
 )
 from knowledge.brands import load_brand
 
@@ -426,3 +428,25 @@ def test_money_that_arrived_is_no_second_problem() -> None:
     login = next(p for p in brand.playbooks if p.id == "app_login")
     told = [mention_lemmas("Пенсия пришла, а сделать ничего не могу.")]
     assert second_issue(brand.playbooks, login, told) is None  # «пришла» is no missing cashback
+
+
+def test_a_reply_wondering_whether_the_author_did_it_is_read_as_asking_again() -> None:
+    assert supposed_done("если Вы его уже подали, пожалуйста, сохраните его номер") == {action_key("подать")}
+    assert supposed_done("Если новая карта уже заказана, напишите нам") == {action_key("заказать")}
+    assert supposed_done("Если появятся вопросы, напишите нам") == frozenset()
+    assert action_key("подавать") == action_key("подать")  # «подавайте заявление» to one who «подала заявление»
+
+
+def test_one_who_filed_the_dispute_is_not_told_to_file_it(components: Components) -> None:
+    result = run(
+        Mention(
+            brand="kedr-bank",
+            text="С карты списали 3 операции по 4 990 ₽, которые я не совершала. Карту заблокировала, заявление на "
+            "оспаривание подала в отделении на Тверской. Что дальше?",
+            platform=Platform.vk,
+        ),
+        components,
+    )
+    assert result.draft is not None
+    assert "подавайте заявление" not in result.draft.text and "Если Вы уже подали" not in result.draft.text
+    assert not result.draft.failed_checks, result.draft.failed_checks

@@ -1074,9 +1074,25 @@ def _imperative(word: str) -> Parse | None:
     return next((p for p in parses if {"impr", "excl"} <= p.tag.grammemes), None)
 
 
+_IF_CLAUSE = re.compile(r"\bесли\b[^,.;:—!?]*", re.I)
+
+
+def supposed_done(text: str) -> frozenset[str]:
+    """The actions a reply supposes the author may have taken («если Вы его уже подали», «если
+    новая карта уже заказана»), by action_key: said to one who told us they did, it asks again."""
+    keys = set()
+    for clause in _IF_CLAUSE.findall(text):
+        for token in razdel.tokenize(clause):
+            parse = _parses(token.text.lower())[0]
+            if parse.tag.POS == "PRTS" or (parse.tag.POS == "VERB" and "past" in parse.tag):
+                keys.add(action_key(parse.normal_form))
+    return frozenset(keys)
+
+
 def action_key(verb: str) -> str:
     """One key for both aspects of an action: «написать» and «писать», «позвонить» and «звонить»,
-    «обратиться» and «обращаться»."""
+    «обратиться» and «обращаться», «подать» and «подавать»."""
+    verb = re.sub(r"(?<=[ау])ва(?=ть$)", "", verb)  # «подавать», «узнавать»: the imperfective's «-ва-»
     stem = re.sub(r"^(на|по|за|при)(?=\w{4})", "", verb)
     return stem[:4]
 
