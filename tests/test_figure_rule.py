@@ -235,3 +235,18 @@ def test_a_portion_well_under_its_weight_is_told_by_how_much_and_one_within_the_
     within = _reply(components, "Суп заявлен 400 г, на весах 390 г. Придираюсь, конечно, но всё же.", Platform.vk, None)
     assert "укладывается в допустимое отклонение" in within, within
     assert "легче заявленной" not in within, within
+
+
+def test_a_sum_is_written_back_as_a_reply_writes_it(components: Components) -> None:
+    result = run(
+        Mention(
+            brand="kedr-bank",
+            text="Кэшбэк за октябрь не начислили вообще, хотя покупок было на 26 тыс. Разберитесь.",
+            platform=Platform.vk,
+        ),
+        components,
+    )
+    assert result.draft is not None
+    assert "26 тыс" not in result.draft.text, result.draft.text
+    assert "26 000 ₽" in result.draft.text, result.draft.text
+    assert not result.draft.failed_checks, result.draft.failed_checks

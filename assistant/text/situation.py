@@ -224,6 +224,8 @@ class Situation:
         {deed} (what the praised employee did: «поднялся на 9 этаж пешком»), {harmed} (the
         close person it happened to, in the dative: «Вашей дочери»), …"""
         values = {role: detail.text for role, detail in self.details.items()}
+        # a sum as the reply writes it: «26 тыс» is «26 000 ₽»
+        values |= {role: money(d.roubles, language) for role, d in self.details.items() if d.roubles is not None}
         if language != "ru":  # «№» is Russian typography: "order 61240"
             values |= {role: values[role].removeprefix("№ ") for role in ("order", "earlier_case") if role in values}
         if self.praise:
@@ -724,7 +726,7 @@ def rule_figures(text: str, playbooks: Iterable[Playbook], with_sums: bool = Fal
     over a 100 000 ₽ limit at 0,5 %: 50000 over, 250 of fee; 40 000 ₽: 60000 left), and with
     `with_sums` the sums themselves («40 тысяч» is 40000): the brand's arithmetic, not an invention."""
     sums = [found for s in cues.find_specifics(text) if s.kind == "amount" and (found := roubles(s.text))]
-    figures = set()
+    figures = {str(amount) for amount in sums} if with_sums else set()
     if any(p.rule and p.rule.detail == "shortfall" for p in playbooks) and (
         short := shortfall(s.text for s in razdel.sentenize(text))
     ):
@@ -732,7 +734,7 @@ def rule_figures(text: str, playbooks: Iterable[Playbook], with_sums: bool = Fal
     for rule in (p.rule for p in playbooks if p.rule and p.rule.percent):
         for amount in sums:
             excess, fee = rule.fee(amount)
-            figures |= {str(f) for f in (excess, fee, rule.limit - amount, amount if with_sums else 0) if f > 0}
+            figures |= {str(f) for f in (excess, fee, rule.limit - amount) if f > 0}
     return figures
 
 
