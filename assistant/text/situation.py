@@ -74,7 +74,7 @@ TREATED = re.compile(
 )
 # What came, came only in part («кэшбэк пришёл меньше, чем я ждал», «начислили не весь»)
 _PARTIAL = re.compile(
-    r"\b(меньше|не\s+вес[ьь]|не\s+полностью|частично|недоначисл\w*|недосчита\w*|less than|only part\w*|partly)\b", re.I
+    r"\b(меньше|не\s+весь|не\s+полностью|частично|недоначисл\w*|недосчита\w*|less than|only part\w*|partly)\b", re.I
 )
 # An application already approved («ипотеку одобрили», «кредит одобрен», "approved"), not one
 # refused («не одобрили») or awaited («когда одобрят?», «ждём одобрения»)
