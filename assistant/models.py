@@ -690,6 +690,14 @@ class FigureRule(Strict):
         fee = round(excess * (self.percent or 0) / 100)
         return excess, min(fee, self.cap) if self.cap else fee
 
+    def worked_out(self, roubles: int) -> dict[str, int]:
+        """The figures a reply may state for the author's sum, by slot: what is over the limit
+        ({excess}), its fee ({fee}) and what the limit leaves ({left}); the ones that are nothing,
+        left out. The drafter fills its phrases with them; the checker accepts them as the brand's."""
+        excess, fee = self.fee(roubles)
+        figures = {"excess": excess, "fee": fee, "left": self.limit - roubles}
+        return {slot: figure for slot, figure in figures.items() if figure > 0}
+
 
 class Playbook(Strict):
     """How the brand answers one situation: the reply's moves in order and, per voice

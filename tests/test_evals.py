@@ -352,3 +352,18 @@ def test_fact_questions_are_scored_on_their_held_out_half(components) -> None:
     entries = summary_entries(outcomes)
     assert entries["fact_question_answered"]["value"] == figures(outcomes)["answered"]
     assert entries["fact_question_stray"]["higher_is_better"] is False
+
+
+def test_two_reviews_are_compared_on_the_drafts_that_stayed_and_those_that_changed() -> None:
+    from evals.review_compare import accepted, packet_drafts, verdicts
+
+    old = "## 1. a · vk · X\n\n```\nПривет!\n```\n\n## 2. a · vk · Y\n\n**Actions:** no_action\n\n## 3. a · vk · Z\n\n```\nСтарый.\n```\n"
+    new = old.replace("Старый.", "Новый.")
+    before, after = packet_drafts(old), packet_drafts(new)
+    assert before == {1: "Привет!", 3: "Старый."}  # item 2 has no draft
+    assert [n for n in after if before.get(n) == after[n]] == [1]
+    review = verdicts(
+        "| # | Action | Verdict | Tags | Note |\n|---|---|---|---|---|\n| 1 | yes | send | — | ok |\n| 3 | yes | heavy_edit | generic | no |\n"
+    )
+    assert review == {1: "send", 3: "heavy_edit"}
+    assert accepted([1, 3], [review, {1: "light_edit", 3: "reject"}]) == (2, 4)

@@ -207,15 +207,15 @@ class Situation:
         return over(detail.figure, self.rule.limit)
 
     def _fee_slots(self, language: str) -> dict[str, str]:
-        """A sum rule applied to the author's sum: the sum as the reply writes it ({transfer}),
-        what is over the limit ({excess}) and its fee ({fee}), or what the limit leaves ({left})."""
+        """A fee rule applied to the author's sum (which `slots` writes as «150 000 ₽» under its
+        role, {transfer}): what is over the limit ({excess}) and its fee ({fee}), or what the
+        limit leaves ({left})."""
         rule, detail = self.rule, self.details.get(self.rule.detail) if self.rule else None
         if rule is None or rule.percent is None or detail is None or detail.roubles is None:
             return {}
-        excess, fee = rule.fee(detail.roubles)
-        figures = {rule.detail: detail.roubles, "excess": excess, "fee": fee, "left": rule.limit - detail.roubles}
-        slots = {slot: money(value, language) for slot, value in figures.items() if value > 0}
-        if rule.cap and fee == rule.cap:
+        figures = rule.worked_out(detail.roubles)
+        slots = {slot: money(value, language) for slot, value in figures.items()}
+        if rule.cap and figures.get("fee") == rule.cap:
             slots["capped"] = "yes"  # a condition only: «1 500 ₽ — её предел», not «0,5 %, то есть 1 500 ₽»
         return slots
 
@@ -732,9 +732,7 @@ def rule_figures(text: str, playbooks: Iterable[Playbook], with_sums: bool = Fal
     ):
         figures.add(str(short.percent))
     for rule in (p.rule for p in playbooks if p.rule and p.rule.percent):
-        for amount in sums:
-            excess, fee = rule.fee(amount)
-            figures |= {str(f) for f in (excess, fee, rule.limit - amount) if f > 0}
+        figures |= {str(figure) for amount in sums for figure in rule.worked_out(amount).values()}
     return figures
 
 
