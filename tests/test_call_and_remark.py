@@ -180,3 +180,27 @@ def test_again_after_a_fix_the_author_tried_is_not_the_problem_come_back() -> No
         "Третий раз за месяц привозят холодный суп.",
     ):
         assert happened_before(again), again
+
+
+def test_the_deed_told_in_a_next_sentence_without_he_or_she_is_found() -> None:
+    """«…сотрудницу офиса на Садовой, Анну. Терпеливо объяснила маме…»: the name after a comma,
+    and a next sentence that leaves its subject out tells what she did."""
+    text = "Хочу поблагодарить сотрудницу офиса на Садовой, Анну. Терпеливо объяснила маме все условия вклада."
+    employee = find_details(text)["employee"]
+    assert employee.text == "Анна"
+    assert staff_deed(employee, text=text) == "терпеливо объяснила маме все условия вклада"
+    assert _deed("Спасибо курьеру Денису! Погода была ужасная.") == ""  # «погода» is its subject
+
+
+def test_thanks_for_an_employee_also_thanks_for_what_else_the_review_praised(components: Components) -> None:
+    text = _reply(
+        components, "obed-express",
+        "Курьер Максим позвонил заранее и подождал, пока я спущусь. Пицца горячая, салат свежий. Спасибо!",
+    )  # fmt: skip
+    assert "Максим позвонил заранее" in text and "пиццу и салат" in text, text
+    helped = _reply(
+        components, "kedr-bank",
+        "Хочу поблагодарить сотрудницу офиса на Садовой, Анну. Терпеливо объяснила маме все условия вклада, "
+        "помогла установить приложение.",
+    )  # fmt: skip
+    assert "Анна терпеливо объяснила" in helped and "про приложение" not in helped, helped  # part of her deed

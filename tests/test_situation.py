@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.text.names import dative
+from assistant.text.names import dative, nominative
 from assistant.text.situation import find_details, given_items, requested_items
 
 
@@ -41,6 +41,10 @@ def test_a_duration_without_a_role_is_not_a_detail():
 
 def test_names_in_the_dative():
     assert (dative("Андрей"), dative("Ольга"), dative("Priya")) == ("Андрею", "Ольге", "Priya")
+
+
+def test_a_declined_name_back_in_the_nominative_is_the_common_name():
+    assert [nominative(w) for w in ("Анне", "Анну", "Андрею", "Айжан")] == ["Анна", "Анна", "Андрей", "Айжан"]
 
 
 def test_what_a_reply_asks_for_and_what_the_mention_gives():

@@ -327,6 +327,11 @@ def test_a_question_that_points_back_with_little_of_its_own_is_about_the_sentenc
     assert asked_questions(text) == [text]
 
 
+def test_questions_that_point_back_in_a_row_are_one_question_with_their_context() -> None:
+    text = "Пытаюсь ввести промокод от друга, а у меня уже применён приветственный. Один заменяет другой? Так и задумано?"
+    assert asked_questions(text) == [text]  # not «Один заменяет другой? Так и задумано?» alone
+
+
 def test_an_impatient_where_question_is_a_question_and_an_exclamation_is_not() -> None:
     assert asked_questions("Где вводить код скидки?? Всё оплатила, а поля нет") == ["Где вводить код скидки??"]
     assert asked_questions("Вы там вообще работаете?? Третий час жду") == []
@@ -450,3 +455,18 @@ def test_one_who_filed_the_dispute_is_not_told_to_file_it(components: Components
     assert result.draft is not None
     assert "подавайте заявление" not in result.draft.text and "Если Вы уже подали" not in result.draft.text
     assert not result.draft.failed_checks, result.draft.failed_checks
+
+
+def test_one_who_ordered_the_card_is_not_asked_whether_it_was_ordered(components: Components) -> None:
+    text = _reply(
+        components, "kedr-bank",
+        "Заказал карту 20 ноября, обещали доставить за 5 дней. Сегодня 3 декабря, карты нет, курьер не звонил.",
+    )  # fmt: skip
+    assert "уже заказана" not in text, text
+    assert "напишите нам" in text.lower(), text  # rule 4 keeps its next step
+
+
+def test_a_code_that_is_not_accepted_is_a_promo_code_problem_not_a_cancelled_order(components: Components) -> None:
+    result = _run(components, "obed-express", "Почему не принимается второй промокод? Их что, нельзя совмещать?")
+    assert result.draft is not None and result.draft.situation == "promo_not_working", result.draft
+    assert "один промокод" in result.draft.text, result.draft.text  # the combining question is answered

@@ -127,11 +127,11 @@ def could_be_name(word: str) -> bool:
 
 
 def nominative(name: str) -> str:
-    """«Андрею» → «Андрей»: a name as the author declined it, back to its dictionary form."""
-    for parse in _parses(name):
-        if "Name" in parse.tag:
-            return parse.normal_form.capitalize()
-    return name
+    """«Андрею» → «Андрей»: a name as the author declined it, back to its dictionary form; a
+    common name's reading first («Анне» is «Анна», not the indeclinable «Анне»)."""
+    readings = [parse for parse in _parses(name) if "Name" in parse.tag]
+    common = [parse for parse in readings if parse.normal_form in common_names()]
+    return next((parse.normal_form.capitalize() for parse in common or readings), name)
 
 
 def dative(name: str) -> str:

@@ -221,7 +221,8 @@ class Situation:
 
     def slots(self, language: str, address: Address = Address.formal) -> dict[str, str]:
         """The playbook slots the mention fills: {order}, {delay}, {employee}, {employee_dat},
-        {deed} (what the praised employee did: «поднялся на 9 этаж пешком»), {harmed} (the
+        {deed} (what the praised employee did: «поднялся на 9 этаж пешком»), {also_praised} (what
+        else the review praised, the deed aside: «пиццу и салат»), {harmed} (the
         close person it happened to, in the dative: «Вашей дочери»), …"""
         values = {role: detail.text for role, detail in self.details.items()}
         # a sum as the reply writes it: «26 тыс» is «26 000 ₽»
@@ -270,12 +271,23 @@ class Situation:
             values["things"] = self.things
         if self.missing and language == "ru":
             values["missing"] = self.missing
+        deed = ""
         if self.points is not None and "employee" in self.details and language == "ru":  # thanks only
             values |= {"deed": deed} if (deed := staff_deed(self.details["employee"], address, self.text)) else {}
         if self.points and language == "ru":
             values |= {"praised": " и ".join(self.points.praised)} if self.points.praised else {}
+            if deed and (others := self._praised_besides(deed)):
+                values["also_praised"] = " и ".join(others)  # «…разблокировал карту, и за слова про приложение»
             values |= {"remark": self.points.remark} if self.points.remark else {}
         return values
+
+    def _praised_besides(self, deed: str) -> list[str]:
+        """The praised things the deed's sentence does not name: «помогла установить приложение»
+        thanks the employee, it does not praise the app."""
+        told = mention_lemmas(deed)
+        sentences = [mention_lemmas(s.text) for s in razdel.sentenize(self.text)]
+        around = set().union(*(lemmas for lemmas in sentences if len(lemmas & told) * 2 >= len(told)))
+        return [thing for thing in self.points.praised if not mention_lemmas(thing) & around] if self.points else []
 
 
 def understand(text: str, classification: Classification, mode: ReplyMode | None, brand: Brand) -> Situation:
@@ -559,8 +571,9 @@ NAME_REACH = 4  # «оператора горячей линии Дмитрия�
 
 def _named_staff(sentence: str) -> Detail | None:
     """A first name a few words after a staff word («сотруднице Екатерине», «оператора горячей
-    линии Дмитрия»), by pymorphy3's name tag, in the nominative."""
-    words = [t.text for t in razdel.tokenize(sentence)]
+    линии Дмитрия», «сотрудницу офиса на Садовой, Анну»), by pymorphy3's name tag, in the
+    nominative; commas and dashes between them are not counted as words."""
+    words = [t.text for t in razdel.tokenize(sentence) if t.text not in (",", "—", "–")]
     for i, word in enumerate(words):
         if english_stem(lemma(word.lower())) not in STAFF:
             continue
@@ -582,8 +595,8 @@ def staff_deed(employee: Detail, address: Address = Address.formal, text: str = 
     поднялся на 9 этаж пешком» → «поднялся на 9 этаж пешком»; «Дарье…, которая всё объяснила
     мне» → «всё объяснила Вам»): the first clause after the name that tells it with a verb in the
     past, or, when the name's sentence tells none («Спасибо курьеру Артёму!»), the clause after
-    «он» or «она» in the next sentence of `text`; "" when none does, when the sentence has a
-    «но» or a remark, when the deed has a «не», or when it speaks of the author's own things («мою карту»)."""
+    «он» or «она» in the next sentence of `text`, or the one it opens with («Терпеливо
+    объяснила…»); "" when none does, when the sentence has a «но» or a remark, when the deed has a «не», or when it speaks of the author's own things («мою карту»)."""
     words = [t.text for t in razdel.tokenize(employee.sentence)]
     at = next((i for i, w in enumerate(words) if nominative(w) == employee.text), None)
     deed = _deed_after(words, at, address)
@@ -592,6 +605,8 @@ def staff_deed(employee: Detail, address: Address = Address.formal, text: str = 
         following = sentences[sentences.index(employee.sentence) + 1] if employee.sentence in sentences[:-1] else ""
         words = [t.text for t in razdel.tokenize(following)]
         at = next((i for i, w in enumerate(words) if w.lower() in ("он", "она")), None)
+        if at is None and _opens_with_deed(words):  # «Терпеливо объяснила маме все условия»
+            words, at = [words[0].lower(), *words[1:]], -1
         deed = _deed_after(words, at, address)
     return deed or ""
 
@@ -618,6 +633,14 @@ def _deed_after(words: list[str], at: int | None, address: Address) -> str | Non
             fits = DEED_WORDS[0] <= len(clause) <= DEED_WORDS[1] and "не" not in (w.lower() for w in clause)
             return said_to_reader(clause, address) if fits else ""
     return None
+
+
+def _opens_with_deed(words: list[str]) -> bool:
+    """The sentence goes on about the person just named, its subject left out: it opens with a
+    verb in the past («Объяснила…») or an adverb and one («Терпеливо объяснила…»)."""
+    if words and _past(words[0]):
+        return True
+    return len(words) > 1 and _parses(words[0].lower())[0].tag.POS == "ADVB" and _past(words[1])
 
 
 def _past(word: str) -> bool:
@@ -763,8 +786,9 @@ def asked_questions(text: str, sentences: list[str] | None = None) -> list[str]:
         if not _asks_us(part):
             continue
         question = _with_context(parts, i)
-        if questions and i > 0 and question.startswith(parts[i - 1]) and questions[-1] == parts[i - 1]:
-            questions[-1] = question  # «…не платить? Какие условия?» goes on asking the question before
+        if questions and i > 0 and question.startswith(parts[i - 1]) and questions[-1].endswith(parts[i - 1]):
+            # «…не платить? Какие условия?» goes on asking the question before, with its own context
+            questions[-1] += question[len(parts[i - 1]) :]
         else:
             questions.append(question)
     return questions
@@ -776,7 +800,8 @@ BARE_QUESTION_WORDS = 2  # «Почему?», «А почему?», «Что д�
 ANAPHORIC_WORDS = 5  # «Когда её отпустят?»: a short question that points back is about the sentence before,
 POINTING_CONTENT = 2  # … and so is one that points back with little of its own («Доставите или это уже далеко?»)
 _POINTS_BACK = frozenset(
-    ["её", "ее", "его", "их", "она", "он", "они", "оно", "это", "этого", "it", "they", "them", "this"]
+    ["её", "ее", "его", "их", "она", "он", "они", "оно", "это", "этого", "один", "другой", "так", "такой", "такое",
+     "it", "they", "them", "this"]  # «Один заменяет другой?», «Так и задумано?»
 )
 
 
