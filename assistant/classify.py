@@ -261,7 +261,7 @@ class OfflineClassifier:
         if duplicates:
             signals.append("near-duplicate of other people's mentions: " + ", ".join(duplicates[:3]))
         # what the author did, «быть» aside («худшее, что со мной было» tells nothing); pymorphy3: Russian only
-        lived = done_actions(text) - {"быть"} if cues.detect_language(text) == "ru" else None
+        lived = done_actions(text, lived=True) - {"быть"} if cues.detect_language(text) == "ru" else None
         if lived == frozenset():
             signals.append("no trace of a customer: tells nothing the author did")
         if named or duplicates:

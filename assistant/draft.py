@@ -566,9 +566,13 @@ class _Composer:
 
         def keep(sentence: str) -> bool:  # as the reader will read it: «клиент подаёт заявление» is «подавайте»
             told = for_reader(sentence, self.voice.address) if self.language == "ru" else sentence
+            if self.mode is ReplyMode.negative and not about and instructed(told):
+                return False  # a complaint's next step is the playbook's, not a second one from a fact
             return self._worth_quoting(told, answers_question=asked)
 
-        excerpt = fact_excerpt(fact, self.language, wanted, keep=keep, common=self.common)
+        # a complaint's reply quotes the one sentence that bears on it; a question may need two
+        most = 1 if self.mode is ReplyMode.negative and not about else 2
+        excerpt = fact_excerpt(fact, self.language, wanted, most=most, keep=keep, common=self.common)
         if self.language == "ru":
             excerpt = for_reader(excerpt, self.voice.address)  # «клиент пишет в чат» → «пишите в чат»
         self.words |= self._distinct_words(excerpt)

@@ -8,6 +8,25 @@ from assistant.text.situation import done_actions, instructed
 def test_the_authors_past_actions_and_not_someone_elses():
     assert {"блок", "писа", "звон"} <= done_actions("Я сразу заблокировала карту, писала в чат и звонила на линию.")
     assert "писа" not in done_actions("Курьер оставил заказ у шлагбаума и написал в чат «заберите сами».")
+    assert done_actions("Заказ отменили через 40 минут, деньги списали.") == frozenset()  # they did
+    assert {"писа", "звон"} <= done_actions("Мы написали в чат и позвонили.")
+    assert "писа" in done_actions("Написали в поддержку три раза, никто не ответил.")  # the author's family
+
+
+def test_a_cancelled_order_is_told_when_the_hold_is_released(components: Components) -> None:
+    """«Если заказ отменили…» is the answer to one whose order was cancelled, not a question
+    whether they cancelled it."""
+    text = "Заказ отменили через 40 минут ожидания, деньги за него списали. Кто мне их вернёт?"
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert result.draft is not None and "3 рабочих дней" in result.draft.text, result.draft
+
+
+def test_a_complaints_fact_is_one_sentence_and_no_second_next_step(components: Components) -> None:
+    text = "Перевела 20 000 по СБП маме в другой банк, деньги ушли, но до неё не дошли уже второй день."
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
+    assert result.draft is not None
+    assert "одного рабочего дня" in result.draft.text, result.draft.text  # the fact that bears on it
+    assert "пишите в чат" not in result.draft.text, result.draft.text  # the fact's own step is left out
 
 
 def test_imperatives_are_instructions_and_our_own_plans_are_not():

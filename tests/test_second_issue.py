@@ -54,3 +54,15 @@ def test_a_complaint_quotes_no_fact_that_asks_what_the_next_step_asks(components
     )
     assert "достаточно прислать" not in reply, reply
     assert reply.count("время списаний") == 1, reply
+
+
+def test_a_clause_is_the_second_problem_its_sentence_tells_not_another(components: Components) -> None:
+    """«…звонить на горячую линию, а там 40 минут ожидания»: the clause alone reads like a queue in a
+    branch, its sentence tells of the hotline."""
+    situation, text = _reply(
+        components, "kedr-bank",
+        "Карту заблокировали прямо у кассы в отделении на Лесной, 5. Причину никто не объяснил, сказали "
+        "звонить на горячую линию, а там 40 минут ожидания. Карта до сих пор заблокирована.",
+    )  # fmt: skip
+    assert situation == "card_blocked", situation
+    assert not _says_one_of(text, _also_phrases(components, "kedr-bank", "branch_queue", "ru_vy")), text

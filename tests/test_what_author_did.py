@@ -328,7 +328,9 @@ def test_a_question_that_points_back_with_little_of_its_own_is_about_the_sentenc
 
 
 def test_questions_that_point_back_in_a_row_are_one_question_with_their_context() -> None:
-    text = "Пытаюсь ввести промокод от друга, а у меня уже применён приветственный. Один заменяет другой? Так и задумано?"
+    text = (
+        "Пытаюсь ввести промокод от друга, а у меня уже применён приветственный. Один заменяет другой? Так и задумано?"
+    )
     assert asked_questions(text) == [text]  # not «Один заменяет другой? Так и задумано?» alone
 
 

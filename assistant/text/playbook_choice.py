@@ -114,25 +114,40 @@ def _word_matches(word: str, found: set[str]) -> bool:
 
 
 def second_issue(
-    playbooks: list[Playbook], primary: Playbook | None, sentences: list[frozenset[str]]
+    playbooks: list[Playbook],
+    primary: Playbook | None,
+    sentences: list[frozenset[str]],
+    whole: list[frozenset[str]] | None = None,
 ) -> tuple[Playbook, int] | None:
     """A complaint's second problem: another negative playbook that one of the mention's
     sentences matches best, names by a distinctive cue word and reads like an example of,
     while saying little of the main problem («привезли в 13:15 …» is the delay, «суп еле тёплый» the
-    food). With the sentence's index. A generic main situation has no second one."""
+    food). With the sentence's index. A generic main situation has no second one. `whole`, when
+    given, is the sentence each unit is a clause of: a clause's situation must be the one its
+    sentence tells besides the main one («…звонить на горячую линию, а там 35 минут ожидания» is
+    the hotline, not a queue in a branch)."""
     if primary is None or primary.mode is not ReplyMode.negative or primary.id == GENERIC:
         return None
     candidates = [p for p in playbooks if p.mode is ReplyMode.negative and p.id != GENERIC]
     spread = Counter(cue for p in candidates for cue in set(_cue_lemmas_all(p)))
+
+    def scored(found: frozenset[str]) -> tuple[dict[str, float], dict[str, float]]:
+        near = example_closeness(candidates, found)
+        return {p.id: _words_score(p, found, spread) + EXAMPLE_WEIGHT * near.get(p.id, 0.0) for p in candidates}, near
+
     best: tuple[float, Playbook, int] | None = None
     for index, found in enumerate(sentences):
-        near = example_closeness(candidates, found)
-        scores = {p.id: _words_score(p, found, spread) + EXAMPLE_WEIGHT * near.get(p.id, 0.0) for p in candidates}
+        scores, near = scored(found)
         top = max(candidates, key=lambda p: scores[p.id])
         named = _words_score(top, found, spread) >= 1.0 and near.get(top.id, 0.0) >= SECOND_CLOSE
         about_main = scores.get(primary.id, 0.0) > SECOND_PRIMARY_MAX
-        if top.id != primary.id and named and not about_main and (best is None or scores[top.id] > best[0]):
-            best = (scores[top.id], top, index)
+        if top.id == primary.id or not named or about_main or (best is not None and scores[top.id] <= best[0]):
+            continue
+        if whole is not None and whole[index] and whole[index] != found:
+            in_sentence, _ = scored(whole[index])
+            if max((p for p in candidates if p.id != primary.id), key=lambda p: in_sentence[p.id]) is not top:
+                continue
+        best = (scores[top.id], top, index)
     return (best[1], best[2]) if best else None
 
 

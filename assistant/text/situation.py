@@ -315,7 +315,8 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         thanking = [p for p in brand.playbooks if p.speaks_of("{employee}")]  # «менеджер Алина помогает»: thank Алина
         playbook = choose_playbook(thanking, mode, about, classification) or playbook
     units = _problem_units(sentences)
-    second = second_issue(brand.playbooks, playbook, [_problem_told(unit) for unit, _ in units])
+    told = [_problem_told(unit) for unit, _ in units]
+    second = second_issue(brand.playbooks, playbook, told, [_problem_told(sentence) for _, sentence in units])
     contacted = reached or "earlier_case" in details  # an open case is a contact
     if second and contacted and second[0].about_contact:
         second = None  # the unanswered chat is said by the `contacted` phrase: a second sentence repeats it
@@ -799,10 +800,11 @@ BARE_QUESTION_WORDS = 2  # «Почему?», «А почему?», «Что д�
 
 ANAPHORIC_WORDS = 5  # «Когда её отпустят?»: a short question that points back is about the sentence before,
 POINTING_CONTENT = 2  # … and so is one that points back with little of its own («Доставите или это уже далеко?»)
-_POINTS_BACK = frozenset(
-    ["её", "ее", "его", "их", "она", "он", "они", "оно", "это", "этого", "один", "другой", "так", "такой", "такое",
-     "it", "they", "them", "this"]  # «Один заменяет другой?», «Так и задумано?»
-)
+_POINTS_BACK = frozenset([
+    "её", "ее", "его", "их", "она", "он", "они", "оно", "это", "этого",
+    "один", "другой", "так", "такой", "такое",  # «Один заменяет другой?», «Так и задумано?»
+    "it", "they", "them", "this",
+])  # fmt: skip
 
 
 def _with_context(parts: list[str], index: int) -> str:
@@ -933,13 +935,17 @@ def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[st
     return not asked or len(asked & said) >= needed
 
 
-def done_actions(text: str) -> frozenset[str]:
+def done_actions(text: str, lived: bool = False) -> frozenset[str]:
     """The actions the author says they took: verbs in the past tense («написала в чат», «звонил»),
-    unless someone else is their subject in the clause («курьер … написал в чат»); a verb after
-    «не» is marked so («никаких кодов не называла»: `не_назы`)."""
+    unless someone else is their subject in the clause («курьер … написал в чат») or the verb is
+    a plural with no «мы» («заказ отменили»: they did; «написали в поддержку» is the author's
+    family writing); a verb after «не» is marked so
+    («никаких кодов не называла»: `не_назы`). `lived`: what happened to the author counts too
+    («заказ отменили», «привезли холодное»): a trace of a real customer, though not their act."""
     done: set[str] = set()
     for clause in _clauses_of(text):
         someone_else = negated = False
+        we = bool(re.search(r"\b(мы|we)\b", clause, re.I))
         for token in razdel.tokenize(clause):
             word = token.text.lower()
             parses = _parses(word)
@@ -949,7 +955,9 @@ def done_actions(text: str) -> frozenset[str]:
             if {"NOUN", "anim", "nomn"} <= tag.grammemes or word in _OTHERS:
                 someone_else = True
             elif {"VERB", "past"} <= tag.grammemes and not someone_else:
-                done.add(("не_" if negated else "") + action_key(parses[0].normal_form))
+                key = action_key(parses[0].normal_form)
+                if lived or we or "plur" not in tag.grammemes or key in _CONTACTING:  # «написали в поддержку»
+                    done.add(("не_" if negated else "") + key)
             negated = word == "не"
     return frozenset(done)
 
