@@ -1,9 +1,9 @@
 """The author's request to be called, a repeat, a review's remark and what a praised employee did
 are answered in the reply."""
 
-from assistant.models import Address, Mention, Platform
+from assistant.models import Address, Mention, Minus, Platform
 from assistant.pipeline import Components, run
-from assistant.text.phrases import ReviewPoints, review_points
+from assistant.text.phrases import ReviewPoints, plus_and_minus, review_points
 from assistant.text.situation import find_details, happened_before, staff_deed, wants_call
 
 
@@ -55,6 +55,16 @@ def test_the_remark_is_what_follows_the_but_and_a_word_of_trouble_names_nothing(
     assert review_points("Роллы свежие, но соус забыли положить.") == ReviewPoints(["роллы"], "соус")
     assert review_points("Роллы свежие, но курьер опоздал.").remark == ""  # a remark, no thing to name
     assert review_points("Приложение удобное. Но с кэшбэком какая-то беда.").remark == ""
+
+
+def test_a_minus_told_as_a_story_is_a_problem_and_a_passing_one_a_remark() -> None:
+    story = (
+        "Карту наконец выдали, но пришлось приходить три раза: то не привезли, то сотрудник ушёл на обед. "
+        "В остальном банк нравится."
+    )
+    assert plus_and_minus(story) == (True, Minus.problem)
+    assert plus_and_minus("Роллы вкусные, но курьер опоздал и не извинился.") == (True, Minus.remark)
+    assert plus_and_minus("Приложение быстрое, вклад открыл за минуту. Не хватает тёмной темы.")[1] is Minus.remark
 
 
 def test_praise_with_a_remark_answers_the_remark_even_when_its_situation_has_no_words_for_one(

@@ -122,11 +122,21 @@ def plus_and_minus(text: str) -> tuple[bool, Minus | None]:
     points = review_points(text)
     if points.remark is None:
         return bool(points.praised), None
-    told = {specific.kind for specific in cues.find_specifics(minus_text(text))}
-    return bool(points.praised), Minus.problem if told & PROBLEM_DETAILS else Minus.remark
+    minus = minus_text(text)
+    told = {specific.kind for specific in cues.find_specifics(minus)}
+    problem = told & PROBLEM_DETAILS or _narrated(minus)
+    return bool(points.praised), Minus.problem if problem else Minus.remark
 
 
 PROBLEM_DETAILS = cues.STRONG_DETAILS - {"place"}  # «в отделении на Тверской» tells no problem
+NARRATED_VERBS = 3  # «пришлось приходить три раза: то не привезли, то сотрудник ушёл»: a story of what went wrong
+
+
+def _narrated(minus: str) -> bool:
+    """The minus is told as a story of what happened, in verbs in the past, not as a wish
+    («не хватает тёмной темы») or a passing remark («но курьер опоздал»)."""
+    past = [t for t in razdel.tokenize(minus) if {"VERB", "past"} <= _parse(t.text).tag.grammemes]
+    return len(past) >= NARRATED_VERBS
 
 
 def minus_text(text: str) -> str:
