@@ -176,7 +176,10 @@ class OfflineClassifier:
         sentiment, confidence, mention_kind, threatens = self._read_text(mention, brand, vector)
         if sentiment is not Sentiment.negative and (plain := without_rhetoric(text)).strip() and plain != text:
             # «…менеджер пропал, договор не присылает. Сколько можно ждать?»: the «?» reads neutral
-            told, told_confidence, _, _ = self._read_text(mention.model_copy(update={"text": plain}), brand, vector)
+            plain_vector = self._examples.embedder.embed_one(plain)  # read as if written so
+            told, told_confidence, _, _ = self._read_text(
+                mention.model_copy(update={"text": plain}), brand, plain_vector
+            )
             if told is Sentiment.negative:
                 sentiment, confidence = told, told_confidence
         hits = self._profanity.find(text)

@@ -24,6 +24,7 @@ from assistant.text.situation import (
     open_questions,
     repeated_contact,
     supposed_done,
+    without_rhetoric,
 )
 from knowledge.brands import load_brand
 
@@ -472,3 +473,17 @@ def test_a_code_that_is_not_accepted_is_a_promo_code_problem_not_a_cancelled_ord
     result = _run(components, "obed-express", "Почему не принимается второй промокод? Их что, нельзя совмещать?")
     assert result.draft is not None and result.draft.situation == "promo_not_working", result.draft
     assert "один промокод" in result.draft.text, result.draft.text  # the combining question is answered
+
+
+def test_a_plea_for_what_to_do_after_a_complaint_is_read_by_the_complaint(components: Components) -> None:
+    """«…договор не присылают. Что мне делать?» complains; «Потерял карту в такси. Что делать?» asks
+    for help with the author's own mishap."""
+    assert without_rhetoric("Договор не присылают. Что мне делать?") == "Договор не присылают."
+    assert without_rhetoric("Потерял карту в такси. Что делать?") == "Потерял карту в такси. Что делать?"
+    result = _run(
+        components, "kedr-bank",
+        "Ипотеку одобрили, но уже две недели не могу получить от менеджера договор на согласование. "
+        "Дата сделки 18 декабря. Что мне делать?",
+    )  # fmt: skip
+    assert result.decision.reply_mode is ReplyMode.negative, result.classification
+    assert result.draft is not None and result.draft.situation in ("mortgage_delay", "manager_unresponsive")

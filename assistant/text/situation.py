@@ -838,10 +838,28 @@ def _asked_part(question: str) -> str:
 
 
 def without_rhetoric(text: str) -> str:
-    """The text less its rhetorical questions («Сколько можно ждать?», «Это нормально?»): what is
-    left says how the author feels, without the question that makes a complaint read neutral."""
+    """The text less its rhetorical questions («Сколько можно ждать?», «Это нормально?») and its
+    pleas for what to do next («Что мне делать?»): what is left says how the author feels,
+    without the question that makes a complaint read neutral."""
     sentences = [s.text for s in razdel.sentenize(text)]
-    return " ".join(s for s in sentences if not ("?" in s and _RHETORICAL.search(s)))
+    told = " ".join(s for s in sentences if not ("?" in s and _RHETORICAL.search(s)))
+    plain = " ".join(s for s in sentences if not ("?" in s and (_RHETORICAL.search(s) or _WHAT_NOW.match(s))))
+    return told if _own_mishap(plain) else plain
+
+
+def _own_mishap(text: str) -> bool:
+    """Everything the text tells happened is the author's own doing («Потерял карту в такси»):
+    their «Что делать?» asks for help, it does not complain."""
+    lived = done_actions(text, lived=True)
+    return bool(lived) and lived == done_actions(text)
+
+
+# «Что мне теперь делать?», «Куда обращаться?», «Как быть?»: the author asks for help, whatever they feel
+_WHAT_NOW = re.compile(
+    r"^\W*(?:и\s+|а\s+)?(?:что\s+(?:мне|нам)?\s*(?:теперь\s+|сейчас\s+)?(?:делать|предпринять)|"
+    r"куда\s+(?:мне\s+)?(?:теперь\s+)?(?:обращаться|обратиться|идти|писать|звонить)|как\s+(?:мне\s+)?(?:теперь\s+)?быть)\W*$",
+    re.I,
+)
 
 
 def _asks_us(sentence: str) -> bool:
