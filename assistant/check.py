@@ -131,7 +131,9 @@ _BRAND_SIDE = re.compile(
     r"поддержк|оператор|менеджер|специалист|банк|\bбот\b|ассистент|support|operator|agent|manager|bank|\bbot\b|assistant",
     re.I,
 )
-_SPEAKER = re.compile(r"^\W*(\[[\d:.\s]+\]\s*)?(?P<label>[^:\n]{1,40}):")
+# «Оператор:», «[12:01] Кедр Банк:», «Ответ банка:»: a speaker's label is a few words, not a sentence
+# that names the brand before a colon («Люблю Обед Экспресс за щедрость: …»)
+_SPEAKER = re.compile(r"^\W*(\[[\d:.\s]+\]\s*)?(?P<label>[^:\s]{1,40}(?:[^\S\n]+[^:\s]{1,40}){0,3}):")
 _PHONE_DIGITS = 10  # this long (a phone, a card) is no echo to repeat, unless the author named it an order or contract
 # Words of our own prompts, and a model speaking of itself: a reply quoting them leaks the instructions.
 _INSTRUCTIONS = re.compile(

@@ -11,6 +11,18 @@ def test_the_authors_past_actions_and_not_someone_elses():
     assert done_actions("Заказ отменили через 40 минут, деньги списали.") == frozenset()  # they did
     assert {"писа", "звон"} <= done_actions("Мы написали в чат и позвонили.")
     assert "писа" in done_actions("Написали в поддержку три раза, никто не ответил.")  # the author's family
+    courier = "Курьер, который в 20:40 оставил пакет у двери, позвонил один раз и ушёл."
+    assert done_actions(courier) == frozenset()  # «позвонил» goes on from «который», at any clock time
+    assert "звон" in done_actions("Курьер опоздал, я позвонила в поддержку.")
+
+
+def test_a_courier_who_called_once_is_no_contact_of_the_author(components: Components) -> None:
+    text = (
+        "Курьер, который вчера в 20:40 оставил пакет у двери, позвонил один раз и ушёл, хотя в комментарии "
+        "просила звонить в домофон. Пакет стоял на лестнице."
+    )
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert result.draft is not None and "повторно" not in result.draft.text.lower(), result.draft.text
 
 
 def test_a_cancelled_order_is_told_when_the_hold_is_released(components: Components) -> None:

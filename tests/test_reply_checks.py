@@ -118,3 +118,16 @@ def test_a_trap_is_judged_with_the_pipeline_classification(components: Component
         defect=True,
     )
     assert not judge(trap, components).passed
+
+
+def test_a_sentence_naming_the_brand_before_a_colon_is_the_authors_own(components: Components) -> None:
+    """«Люблю Обед Экспресс за щедрость: …» is no brand speaker's line: its sums may be echoed,
+    as may the delay its clock times tell."""
+    for text in (
+        "Люблю Обед Экспресс за щедрость: один заказ на 1 245 ₽ списали два раза, 17.04 в 12:31 и в 12:32.",
+        "Заказ 52817 оформила в 19:05, приложение обещало к 19:50, привезли в 21:10. Плов ледяной.",
+    ):
+        result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+        assert result.draft is not None
+        numbers = next(c for c in result.draft.checks if c.name == "grounding_numbers")
+        assert numbers.passed, (numbers.detail, result.draft.text)

@@ -96,7 +96,9 @@ TOLD_WORDS = 25  # a mention this long has told what happened: «расскаж�
 _EARLIER_CASE = re.compile(r"^(обращени|заявк|claim|request|ticket|тикет)", re.I)
 _CODE = re.compile(r"(\d{4,12}(?:-\d{2,8})*|[A-ZА-Я]{2,4}-\d{2,6}(?:-\d{2,8})*)")
 _LEADING = re.compile(r"^(на|через|почти|больше|более|целых|уже|for|after|over|almost)\s+", re.I)
-_OTHERS = frozenset(["он", "она", "они", "вы", "оператор", "бот", "поддержка", "банк", "he", "she", "they"])
+_OTHERS = frozenset([
+    "он", "она", "они", "вы", "оператор", "бот", "поддержка", "банк", "который", "которая", "которые", "he", "she", "they",
+])  # fmt: skip
 _LATER = frozenset(["поздний", "поздно", "долгий", "later", "late"])  # «позже», «дольше» by their lemmas
 _REQUEST = re.compile(
     r"(подскажите|подскажи|скажите|скажи|расскажите|объясните|уточните|tell me|please advise)\b", re.I
@@ -748,7 +750,8 @@ def roubles(amount: str) -> int | None:
 def rule_figures(text: str, playbooks: Iterable[Playbook], with_sums: bool = False) -> set[str]:
     """The figures the brand's fee rules give for the sums a text names, as digits (150 000 ₽
     over a 100 000 ₽ limit at 0,5 %: 50000 over, 250 of fee; 40 000 ₽: 60000 left), and with
-    `with_sums` the sums themselves («40 тысяч» is 40000): the brand's arithmetic, not an invention."""
+    `with_sums` the sums themselves («40 тысяч» is 40000), and the delay two clock times tell:
+    the brand's arithmetic, not an invention."""
     sums = [found for s in cues.find_specifics(text) if s.kind == "amount" and (found := roubles(s.text))]
     figures = {str(amount) for amount in sums} if with_sums else set()
     if any(p.rule and p.rule.detail == "shortfall" for p in playbooks) and (
@@ -757,6 +760,8 @@ def rule_figures(text: str, playbooks: Iterable[Playbook], with_sums: bool = Fal
         figures.add(str(short.percent))
     for rule in (p.rule for p in playbooks if p.rule and p.rule.percent):
         figures |= {str(figure) for amount in sums for figure in rule.worked_out(amount).values()}
+    if late := clock_delay(text):  # «обещали к 19:50, привезли в 21:10»: «1 час 20 минут» is the author's own
+        figures |= cues.numbers_in(late.text)
     return figures
 
 
@@ -955,17 +960,24 @@ def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[st
 
 def done_actions(text: str, lived: bool = False) -> frozenset[str]:
     """The actions the author says they took: verbs in the past tense («написала в чат», «звонил»),
-    unless someone else is their subject in the clause («курьер … написал в чат») or the verb is
+    unless someone else is their subject in the clause («курьер … написал в чат», or in the one a
+    clause with no subject of its own goes on from: «курьер…, позвонил и ушёл») or the verb is
     a plural with no «мы» («заказ отменили»: they did; «написали в поддержку» is the author's
     family writing); a verb after «не» is marked so
     («никаких кодов не называла»: `не_назы`). `lived`: what happened to the author counts too
     («заказ отменили», «привезли холодное»): a trace of a real customer, though not their act."""
     done: set[str] = set()
-    for clause in _clauses_of(text):
-        someone_else = negated = False
+    parts = re.split(r"([,;:.!?—–])", re.sub(r"(?<=\d)[:.,](?=\d)", "", text))  # «в 20:40» is no clause break
+    someone_else = False
+    for at in range(0, len(parts), 2):
+        clause, mark = parts[at], parts[at - 1] if at else "."
+        words = [token.text.lower() for token in razdel.tokenize(clause)]
+        # «курьер, который оставил пакет, позвонил один раз и ушёл»: a clause with no subject of its own goes on
+        goes_on = mark == "," and bool(words) and bool(_parses(words[0])) and _past(words[0])
+        someone_else = someone_else and goes_on
+        negated = False
         we = bool(re.search(r"\b(мы|we)\b", clause, re.I))
-        for token in razdel.tokenize(clause):
-            word = token.text.lower()
+        for word in words:
             parses = _parses(word)
             if not parses:
                 continue
@@ -1092,7 +1104,7 @@ def _ordinal_after_first(word: str) -> bool:
     """«второй», «третий», «5-й»: an ordinal past the first."""
     if number := re.fullmatch(r"(\d+)-?й", word):
         return int(number.group(1)) > 1
-    return any("Anum" in p.tag and p.normal_form != "первый" for p in _parses(word))
+    return any("Anum" in p.tag and p.normal_form not in ("первый", "один") for p in _parses(word))  # «один раз»
 
 
 _BRING = frozenset(["привезти", "довезти", "подвезти"])
