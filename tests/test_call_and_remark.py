@@ -67,6 +67,27 @@ def test_a_minus_told_as_a_story_is_a_problem_and_a_passing_one_a_remark() -> No
     assert plus_and_minus("Приложение быстрое, вклад открыл за минуту. Не хватает тёмной темы.")[1] is Minus.remark
 
 
+def test_the_remark_is_a_thing_in_the_case_a_reader_expects() -> None:
+    minus = "Приложение удобное. Минусы: при каждом звонке на горячую линию долго гоняют по вопросам."
+    assert review_points(minus).remark == "звонок"  # «при» is a preposition, not the archaic «пря»
+    assert review_points("Вкусно. Из минусов — очень много пластика в упаковке.").remark == "пластик"
+    star = "Еда всегда тёплая, вкусно. Звезду снимаю за то, что курьеры не могут найти наш подъезд."
+    assert review_points(star).remark == "подъезд"  # the lost star names the remark
+
+
+def test_a_review_that_takes_a_star_off_gets_the_mixed_review_reply(components: Components) -> None:
+    result = run(
+        Mention(
+            brand="obed-express",
+            text="Еда всегда тёплая, вкусно, цены норм. Звезду снимаю за то, что курьеры не могут найти наш подъезд.",
+            platform=Platform.vk,
+        ),
+        components,
+    )
+    assert result.draft is not None and result.draft.situation == "mixed_review", result.draft
+    assert "про курьера" not in result.draft.text, result.draft.text  # the courier was not praised
+
+
 def test_praise_with_a_remark_answers_the_remark_even_when_its_situation_has_no_words_for_one(
     components: Components,
 ) -> None:

@@ -28,6 +28,13 @@ REMARK_WORDS = frozenset([
     "добавить", "пожелать", "хватать",  # «не хватает тёмной темы»
 ])  # fmt: skip
 BUT_WORDS = frozenset(["но", "однако"])
+
+
+def _star_taken(lemmas: set[str]) -> bool:
+    """«Звезду снимаю за то, что…», «минус балл за…»: the rating's lost star names a remark."""
+    return "звезда" in lemmas and bool(lemmas & {"снять", "снимать", "минус", "убрать"})
+
+
 # Nouns that name no thing a reply could thank for: time, quantity, the order itself, people
 # in general, places, the review, and problems («ни одной задержки» praises, but not the delay).
 GENERIC_NOUNS = frozenset([
@@ -37,7 +44,7 @@ GENERIC_NOUNS = frozenset([
     "семья", "коллега", "офис", "дом", "квартира", "адрес", "район", "город", "место", "улица", "работа", "комментарий",
     "сообщение", "количество", "штука", "рубль", "сумма", "деньга", "цена", "минус", "плюс", "момент", "вещь", "всё",
     "весь", "раза", "задержка", "опоздание", "проблема", "ошибка", "жалоба", "претензия", "замечание", "недостаток", "итог", "целое",
-    "пожелание",
+    "пожелание", "звезда",
     "общее", "вариант", "сторона", "случай", "рождение", "огонь", "бомба", "класс", "супер", "восторг", "кайф", "топ",
     "шедевр", "пушка", "любовь", "радость", "удовольствие", "беда", "ерунда", "ужас", "кошмар", "косяк", "засада",
 ])  # fmt: skip
@@ -70,11 +77,11 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> Revie
     praised: list[str] = []
     remarks: dict[bool, str | None] = {True: None, False: None}  # named as a remark, or after «но»
     for sentence in razdel.sentenize(text):
-        parses = [_parse(token.text) for token in razdel.tokenize(sentence.text)]
+        parses = _counted([_parse(token.text) for token in razdel.tokenize(sentence.text)])
         lemmas = {p.normal_form for p in parses}
         but = next((i for i, p in enumerate(parses) if p.normal_form in BUT_WORDS), None)
-        if lemmas & REMARK_WORDS or but is not None:
-            named = bool(lemmas & REMARK_WORDS)
+        if lemmas & REMARK_WORDS or _star_taken(lemmas) or but is not None:
+            named = bool(lemmas & REMARK_WORDS) or _star_taken(lemmas)
             after = parses if named or but is None else parses[but + 1 :]  # «роллы свежие, но курьер опоздал»
             found = next(
                 (_accusative(p) for p in noun_phrases(after, brand_words)), ""
@@ -101,6 +108,18 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> Revie
 
 
 ABBREVIATION = 4  # letters at most of a word in capitals read as an abbreviation
+QUANTITY_WORDS = frozenset(["много", "мало", "немного", "маловато", "многовато", "больше", "меньше", "полно"])
+
+
+def _counted(parses: list[Parse]) -> list[Parse]:
+    """A noun after a word of quantity read in the genitive it takes: «много пластика» is
+    «пластик», not «пластика»."""
+    counted = list(parses)
+    for i in range(1, len(parses)):
+        if parses[i - 1].word.lower() in QUANTITY_WORDS and "NOUN" in parses[i].tag and parses[i].tag.case != "gent":
+            genitive = next((p for p in morph().parse(parses[i].word) if {"NOUN", "gent"} <= p.tag.grammemes), None)
+            counted[i] = genitive or parses[i]
+    return counted
 
 
 def _cased(phrase: str, capitals: dict[str, str]) -> str:
@@ -349,8 +368,8 @@ def _parse(word: str) -> Parse:
     """The word's likeliest reading, a noun's when it has one (cached: every calm review is read
     for its plus and minus when it is classified, and again for its praise when it is thanked)."""
     parses = morph().parse(word)
-    if parses[0].is_known:
-        return next((p for p in parses if "NOUN" in p.tag), parses[0])
+    if parses[0].is_known:  # never an archaic noun for a preposition («при» is no «пря»)
+        return next((p for p in parses if "NOUN" in p.tag and "Arch" not in p.tag), parses[0])
     return next((p for p in parses if p.tag.case in ("nomn", "accs")), parses[0])
 
 

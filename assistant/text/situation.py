@@ -313,6 +313,9 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     reached = contacted_us(text, done, found)
     if playbook is not None and playbook.about_contact and reached:
         playbook = _problem_besides_contact(sentences, mode, classification, brand) or playbook
+    if mode is ReplyMode.thanks and classification.criticism is not None:  # a lost star: the mixed review's words
+        mixed = [p for p in brand.playbooks if p.when.words_required]
+        playbook = choose_playbook(mixed, mode, about, classification) or playbook
     if mode is ReplyMode.thanks and "employee" in details and playbook and not playbook.speaks_of("{employee}"):
         thanking = [p for p in brand.playbooks if p.speaks_of("{employee}")]  # «менеджер Алина помогает»: thank Алина
         playbook = choose_playbook(thanking, mode, about, classification) or playbook
