@@ -587,6 +587,8 @@ class _Composer:
         asked = requested_items(sentence)
         if self.mode is ReplyMode.negative and asked:
             return False
+        if self.values.get("approved") and DECIDING & mention_lemmas(sentence):
+            return False  # «Решение банк принимает в течение 3 дней» to one whose loan was approved
         if self._lectures(sentence, answers_question):
             return False
         return not (asked & self.given or self._repeats_done(sentence))
@@ -749,6 +751,10 @@ DETAIL_SLOTS = frozenset(
 )
 
 
+# A fact's sentence on how an application is decided: nothing to one told it was approved.
+DECIDING = frozenset(["решение", "рассмотрение", "рассматривать", "рассмотреть"])
+
+
 def fact_text(fact: Fact, language: str) -> str:
     return fact.text.get(language) or fact.text["ru"]
 
@@ -809,10 +815,11 @@ def _standing_alone(sentence: str, every: list[str], quoted: list[str]) -> str:
 
 def _bearing(sentences: list[str], stems: set[str], most: int) -> list[int]:
     """The sentences sharing the most stems, in their order; a second one only when it shares
-    half as many as the best («кэшбэк» alone after «категории кэшбэка выбираете в начале месяца»)."""
+    more than half as many as the best («кэшбэк» alone after «категории кэшбэка выбираете в
+    начале месяца»; «ипотечный менеджер» after «одобрение действует 90 дней»)."""
     scored = [(len({w[:STEM] for w in _content_lemmas(s)} & stems), i) for i, s in enumerate(sentences)]
     best = max((score for score, _ in scored), default=0)
-    return sorted(i for score, i in sorted(scored, key=lambda p: -p[0])[:most] if score > 0 and 2 * score >= best)
+    return sorted(i for score, i in sorted(scored, key=lambda p: -p[0])[:most] if score > 0 and 2 * score > best)
 
 
 def overlap(words: frozenset[str] | set[str], other: frozenset[str]) -> int:

@@ -487,3 +487,12 @@ def test_a_plea_for_what_to_do_after_a_complaint_is_read_by_the_complaint(compon
     )  # fmt: skip
     assert result.decision.reply_mode is ReplyMode.negative, result.classification
     assert result.draft is not None and result.draft.situation in ("mortgage_delay", "manager_unresponsive")
+
+
+def test_one_whose_mortgage_was_approved_is_not_told_how_long_a_decision_takes(components: Components) -> None:
+    text = _reply(
+        components, "kedr-bank",
+        "Подскажите, сколько действует одобрение по ипотеке? Нам одобрили в феврале, а квартиру ещё ищем.",
+    )  # fmt: skip
+    assert "90 дней" in text and "Решение по ипотечной заявке" not in text, text
+    assert "ипотечный менеджер" not in text, text  # a sentence that shares one word of the question is padding
