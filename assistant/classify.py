@@ -37,7 +37,7 @@ from assistant.profanity import Lexicon
 from assistant.text.normalize import brand_pattern, fold, normalize
 from assistant.text.phrases import plus_and_minus
 from assistant.text.sentiment import Inputs, SentimentModel
-from assistant.text.situation import done_actions, without_rhetoric
+from assistant.text.situation import asked_questions, done_actions, without_rhetoric
 from knowledge.store import SHARED, KnowledgeStore
 
 SPECIFIC_KINDS = tuple(cues.SPECIFIC_PATTERNS)
@@ -186,6 +186,8 @@ class OfflineClassifier:
         abuse = [hit.word for hit in hits]
         if _is_abuse(hits, sentiment, confidence):
             sentiment = Sentiment.negative
+        elif sentiment is Sentiment.negative and self._asks_about_health(text):
+            sentiment = Sentiment.neutral  # «у дочки аллергия на кунжут — где посмотреть состав?» fears, not blames
         kind = self._kind(models, row, text, abuse) if sentiment is Sentiment.negative else None
         fake_signals = self._fake_signals(models, row, text, brand, mention.rating, duplicates, sentiment)
         suspected = len(fake_signals) >= 3 and kind is not NegativeKind.abusive
@@ -286,6 +288,18 @@ class OfflineClassifier:
             update |= {"sentiment": Sentiment.negative, "kind": NegativeKind.abusive}
         return classification.model_copy(update=update)
 
+    def _asks_about_health(self, text: str) -> bool:
+        """A question about an allergy or a diet that tells nothing that happened: no incident, no
+        verb in the past («заказала без орехов, а в салате орехи» happened)."""
+        folded = fold(text)
+        health = any(pattern.search(folded) for pattern in self._risks.get(RiskFlag.health, []))
+        return (
+            health
+            and bool(asked_questions(text))  # «Как так можно?» asks nothing
+            and not HEALTH_INCIDENT.search(folded)
+            and not done_actions(text, lived=True)
+        )
+
     def _risk_flags(self, text: str, brand: Brand | None) -> list[RiskFlag]:
         """The lexicons' flags (shared and the brand's)."""
         folded = fold(text)
@@ -293,7 +307,7 @@ class OfflineClassifier:
         for trigger in brand.profile.escalation_triggers if brand else []:
             if any(_starts_word(stem, folded) for stem in trigger.patterns):
                 flags.add(trigger.flag)
-        if RiskFlag.health in flags and cues.is_question(text) and not HEALTH_INCIDENT.search(folded):
+        if RiskFlag.health in flags and asked_questions(text) and not HEALTH_INCIDENT.search(folded):
             flags.discard(RiskFlag.health)  # «у сына аллергия на кунжут — где посмотреть состав?» asks, reports nothing
         return sorted(flags)
 

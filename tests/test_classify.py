@@ -105,3 +105,22 @@ def test_language_and_specifics() -> None:
     assert kinds["place"] == "на Тверской, 12"
     assert kinds["date"] == "14 ноября"
     assert "date" not in {s.kind for s in find_specifics("iOS 18.1, версия 7.3.0, доступно 24/7")}
+
+
+def test_a_question_about_an_allergy_asks_and_a_rhetorical_one_reports(components: Components) -> None:
+    """«…аллергия на кунжут — это гарантия? где посмотреть состав» fears and asks: no complaint, no
+    escalation; «заказала без орехов, а в нём орехи! Как так можно?» reports a health incident."""
+    brand = components.store.load_brand("obed-express")
+
+    def classify(text: str):
+        return components.classifier.classify(
+            Mention(brand="obed-express", text=text), brand, components.store.embedder.embed_one(text)
+        )
+
+    asked = classify(
+        "у дочки сильная аллергия на кунжут. если написать в комментарии «без кунжута» — это гарантия что его не "
+        "будет? и где вообще посмотреть состав"
+    )
+    assert asked.sentiment is not Sentiment.negative and RiskFlag.health not in asked.risk_flags, asked
+    told = classify("Вчера заказала салат без орехов, а в нём орехи! Как так можно? У меня аллергия.")
+    assert told.sentiment is Sentiment.negative and RiskFlag.health in told.risk_flags, told
