@@ -589,6 +589,8 @@ class _Composer:
             return False
         if self.values.get("approved") and DECIDING & mention_lemmas(sentence):
             return False  # «Решение банк принимает в течение 3 дней» to one whose loan was approved
+        if self.mode is ReplyMode.negative and _quoted(sentence) & _quoted(self.request.mention.text):
+            return False  # «восстановите через «Забыли код?»» to one who writes «через «Забыли код?» жду смс»
         if self._lectures(sentence, answers_question):
             return False
         return not (asked & self.given or self._repeats_done(sentence))
@@ -749,6 +751,11 @@ class Sentence:
 DETAIL_SLOTS = frozenset(
     {"order", "earlier_case", "delay", "wait", "hold_time", "charged", "employee", "employee_dat", "place", "date"}
 )
+
+
+def _quoted(text: str) -> set[str]:
+    """The labels a text quotes («Забыли код?», «Оспорить операцию»): buttons and screens."""
+    return {label.lower() for label in re.findall(r"«([^«»]{2,40})»", text)}
 
 
 # A fact's sentence on how an application is decided: nothing to one told it was approved.

@@ -17,12 +17,14 @@ from assistant.text.situation import (
     contacted_us,
     done_actions,
     find_details,
+    given_items,
     happened_before,
     has_footage,
     kept_quiet,
     locked_out_of_app,
     open_questions,
     repeated_contact,
+    requested_items,
     supposed_done,
     without_rhetoric,
 )
@@ -496,3 +498,24 @@ def test_one_whose_mortgage_was_approved_is_not_told_how_long_a_decision_takes(c
     )  # fmt: skip
     assert "90 дней" in text and "Решение по ипотечной заявке" not in text, text
     assert "ипотечный менеджер" not in text, text  # a sentence that shares one word of the question is padding
+
+
+def test_a_quoted_button_is_no_question_and_is_not_advised_to_one_who_pressed_it(components: Components) -> None:
+    text = (
+        "Не могу войти второй день. Через «Забыли код?» жду смс — смс не приходит. Написала в чат ночью — "
+        "тишина до утра."
+    )
+    assert asked_questions(text) == []  # the «?» is the button's
+    reply = _reply(components, "kedr-bank", text)
+    assert "«Забыли код?»" not in reply and "Уточним" not in reply, reply
+
+
+def test_one_who_sent_the_photo_is_not_asked_for_it(components: Components) -> None:
+    assert "photo" in given_items("Фото на весах отправила в поддержку, посмотрим что ответят.")
+    assert "photo" not in given_items("Могу прислать фото, если нужно.")  # an offer a reply takes up
+    reply = _reply(
+        components, "obed-express",
+        "Брала боул с лососем, в карточке 320 г. Взвесила дома — 255 г вместе с соусом. Фото на весах отправила в "
+        "поддержку, посмотрим что ответят.",
+    )  # fmt: skip
+    assert "photo" not in requested_items(reply), reply

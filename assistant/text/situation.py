@@ -133,6 +133,7 @@ REQUESTABLE: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "date": re.compile(r"\bдат\w*\b|\bdate\b|когда (?:это )?(?:было|случилось|произошло)", re.I),
+    "photo": re.compile(r"\bфот\w*|\bphotos?\b|\bpictures?\b", re.I),
     "place": re.compile(
         r"адрес\w*|(?:в\s+)?каком\s+отделени\w*|отделени\w*,? в котором|which branch|the address", re.I
     ),
@@ -875,7 +876,8 @@ def _asks_us(sentence: str) -> bool:
     «какой же отстой…» and «когда-то была нормальная доставка» start like questions and are not.
     «Вы вообще работаете??» is an exclamation, «Куда вводить промокод??» an impatient question."""
     start = sentence.strip()
-    asked = "?" in sentence or bool(_REQUEST.match(start) or _UNMARKED_QUESTION.match(start))
+    unquoted = re.sub(r"«[^«»]*»", "«»", sentence)  # «Через «Забыли код?» жду смс» quotes a button, it asks nothing
+    asked = "?" in unquoted or bool(_REQUEST.match(start) or _UNMARKED_QUESTION.match(start))
     rhetorical = _RHETORICAL.search(sentence)
     if rhetorical and rhetorical.group(0) == "??" and _WHERE_HOW.match(start):
         rhetorical = _RHETORICAL.search(sentence, rhetorical.end())
@@ -1222,4 +1224,18 @@ def given_items(text: str, details: dict[str, Detail] | None = None) -> set[str]
     kinds = {specific.kind for specific in cues.find_specifics(text)}
     given |= {"amount"} & kinds | ({"employee"} if "person" in kinds else set())
     given |= {"date"} & kinds | {"place"} & kinds
+    given |= {"photo"} if any(_sends_photo(s.text) for s in razdel.sentenize(text)) else set()
     return given | ({"phone"} if cues.has_phone(text) else set()) | ({"device"} if _DEVICE.search(text) else set())
+
+
+_PHOTO = frozenset(["фото", "фотография", "фотка", "снимок", "скрин", "скриншот"])
+_SENDING = frozenset(["отправить", "прислать", "приложить", "прикрепить", "скинуть", "выложить", "прикладывать"])
+
+
+def _sends_photo(sentence: str) -> bool:
+    """«Фото на весах отправила в поддержку», «прикладываю фото»: a photo sent, not offered
+    («могу прислать фото» is an offer a reply may take up)."""
+    parses = [_parses(t.text.lower())[0] for t in razdel.tokenize(sentence) if t.text.isalpha()]
+    if not _PHOTO & {p.normal_form for p in parses}:
+        return False
+    return any(p.normal_form in _SENDING and ("past" in p.tag or {"pres", "1per"} <= p.tag.grammemes) for p in parses)
