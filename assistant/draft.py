@@ -782,7 +782,7 @@ def fact_excerpt(
     its first sentence when none does: a reply quotes what answers, not the whole paragraph.
     A sentence bears by a word of the mention that is not one of the brand's everyday `common`
     ones (a second sentence sharing only «карта» is padding); by any word when none does."""
-    every = [s.text for s in razdel.sentenize(fact_text(fact, language))]
+    every = fact_sentences(fact_text(fact, language))
     sentences = [s for s in every if keep(s)]
     if not sentences:
         return ""
@@ -792,6 +792,17 @@ def fact_excerpt(
     chosen = _with_antecedents(chosen, sentences, most)
     quoted = [sentences[i] for i in chosen]
     return " ".join(_standing_alone(s, every, quoted) for s in quoted)
+
+
+def fact_sentences(text: str) -> list[str]:
+    """The fact's sentences; a list whose items end in «;» is one («Отделения: Москва, …; Новосибирск, …»)."""
+    sentences: list[str] = []
+    for piece in (s.text for s in razdel.sentenize(text)):
+        if sentences and sentences[-1].endswith(";"):
+            sentences[-1] += " " + piece
+        else:
+            sentences.append(piece)
+    return sentences
 
 
 def _with_antecedents(chosen: list[int], sentences: list[str], most: int) -> list[int]:

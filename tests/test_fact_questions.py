@@ -132,3 +132,13 @@ def test_a_fact_sharing_the_questions_other_words_does_not_answer_what_it_asks_a
     assert result.draft is not None
     assert "Про материнский капитал уточним" in result.draft.text, result.draft.text
     assert not result.draft.failed_checks, result.draft.failed_checks
+
+
+def test_a_list_of_branches_is_one_sentence_not_cut_at_its_first_item() -> None:
+    from assistant.draft import fact_sentences
+
+    text = "Отделения: Москва, ул. Тверская, 12; Санкт-Петербург, Невский проспект, 88. Работают ежедневно."
+    assert fact_sentences(text) == [
+        "Отделения: Москва, ул. Тверская, 12; Санкт-Петербург, Невский проспект, 88.",
+        "Работают ежедневно.",
+    ]
