@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from assistant.draft import answering_facts, common_words
+from assistant.draft import answering_facts, common_words, fact_sentences
 from assistant.models import Fact, Mention, Platform
 from assistant.pipeline import run
 from assistant.retrieve import question_answers
@@ -135,8 +135,6 @@ def test_a_fact_sharing_the_questions_other_words_does_not_answer_what_it_asks_a
 
 
 def test_a_list_of_branches_is_one_sentence_not_cut_at_its_first_item() -> None:
-    from assistant.draft import fact_sentences
-
     text = "Отделения: Москва, ул. Тверская, 12; Санкт-Петербург, Невский проспект, 88. Работают ежедневно."
     assert fact_sentences(text) == [
         "Отделения: Москва, ул. Тверская, 12; Санкт-Петербург, Невский проспект, 88.",
