@@ -66,3 +66,15 @@ def test_a_clause_is_the_second_problem_its_sentence_tells_not_another(component
     )  # fmt: skip
     assert situation == "card_blocked", situation
     assert not _says_one_of(text, _also_phrases(components, "kedr-bank", "branch_queue", "ru_vy")), text
+
+
+def test_a_silent_chat_does_not_crowd_out_the_cold_food(components: Components) -> None:
+    """One who wrote to the chat gets the `contacted` phrase for it; the second problem is then
+    what else went wrong («Плов ледяной»), not the chat again."""
+    situation, text = _reply(
+        components, "obed-express",
+        "Заказ 52817 обещали к 19:50, привезли в 21:10. Плов ледяной, морс тёплый. В чат написала — ответили "
+        "«передали специалисту» и тишина.",
+    )  # fmt: skip
+    assert situation == "late_delivery", situation
+    assert "плов" in text.lower(), text

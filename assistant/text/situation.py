@@ -322,10 +322,10 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         playbook = choose_playbook(thanking, mode, about, classification) or playbook
     units = _problem_units(sentences)
     told = [_problem_told(unit) for unit, _ in units]
-    second = second_issue(brand.playbooks, playbook, told, [_problem_told(sentence) for _, sentence in units])
     contacted = reached or "earlier_case" in details  # an open case is a contact
-    if second and contacted and second[0].about_contact:
-        second = None  # the unanswered chat is said by the `contacted` phrase: a second sentence repeats it
+    # the unanswered chat is said by the `contacted` phrase: never a second problem that repeats it
+    others = [p for p in brand.playbooks if not (contacted and p.about_contact)]
+    second = second_issue(others, playbook, told, [_problem_told(sentence) for _, sentence in units])
     return Situation(
         playbook=playbook,
         details=details,
