@@ -73,8 +73,9 @@ def test_a_silent_chat_does_not_crowd_out_the_cold_food(components: Components) 
     what else went wrong («Плов ледяной»), not the chat again."""
     situation, text = _reply(
         components, "obed-express",
-        "Заказ 52817 обещали к 19:50, привезли в 21:10. Плов ледяной, морс тёплый. В чат написала — ответили "
-        "«передали специалисту» и тишина.",
+        "Обед Экспресс, вы издеваетесь? Заказ 52817 оформила в 19:05, приложение обещало к 19:50, привезли в "
+        "21:10. Плов ледяной, морс тёплый. Промокод за опоздание, про который вы везде пишете, так и не пришёл, "
+        "уже вторые сутки пошли. В чат написала — ответили «передали специалисту» и тишина. Больше не закажу",
     )  # fmt: skip
     assert situation == "late_delivery", situation
     assert "плов" in text.lower(), text
