@@ -519,3 +519,12 @@ def test_one_who_sent_the_photo_is_not_asked_for_it(components: Components) -> N
         "поддержку, посмотрим что ответят.",
     )  # fmt: skip
     assert "photo" not in requested_items(reply), reply
+
+
+def test_an_order_that_came_is_not_asked_about_as_still_on_its_way(components: Components) -> None:
+    text = _reply(
+        components, "obed-express",
+        "В пакете не оказалось двух цезарей. Написали в чат в 13:20, довезли только в 15:05, когда обед у всех "
+        "уже закончился. Ждать почти два часа в рабочий день — не вариант.",
+    )  # fmt: skip
+    assert "в пути" not in text, text

@@ -260,6 +260,8 @@ class Situation:
             values["call"] = "yes"  # a condition only: the author asks to be called
         if self.locked_out:
             values["locked"] = "yes"  # a condition only: «приложение не открывается» is not sent to the app's chat
+        if done_actions(self.text, lived=True) & _DELIVERED:
+            values["delivered"] = "yes"  # a condition only: «привезли в 15:05» is no order «ещё в пути»
         if has_footage(self.text):
             values["filmed"] = "yes"  # a condition only: «я снял всё на видео» is not asked «если у Вас есть видео»
         if asks_to_bring(self.text):
@@ -1175,6 +1177,7 @@ _TELLING = frozenset(["называть", "назвать", "сообщать", 
 
 
 _CONTACTING = frozenset(action_key(verb) for verb in ("писать", "звонить", "обращаться"))
+_DELIVERED = frozenset(action_key(verb) for verb in ("привезти", "довезти", "доставить", "приехать"))
 _CONTACTED_EN = re.compile(
     r"\bI(?:'ve| have)?\s+(?:already\s+)?(?:wrote|written|called|contacted|messaged|emailed)\b", re.I
 )
