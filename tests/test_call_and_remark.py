@@ -235,3 +235,13 @@ def test_thanks_for_an_employee_also_thanks_for_what_else_the_review_praised(com
         "помогла установить приложение.",
     )  # fmt: skip
     assert "Анна терпеливо объяснила" in helped and "про приложение" not in helped, helped  # part of her deed
+
+
+def test_a_delayed_transfer_with_a_request_to_call_is_called(components: Components) -> None:
+    text = _reply(
+        components, "kedr-bank",
+        "1 декабря перевёл 60 000 ₽ по реквизитам в Т-банк, до сих пор не дошли. В чате приложения третий день "
+        "пишут «ожидайте». Прошу перезвонить мне сегодня.",
+    )  # fmt: skip
+    assert "просьбу перезвонить" in text, text
+    assert "имя и город" not in text, text  # not the voice's generic step when the playbook has words for it
