@@ -528,11 +528,3 @@ def test_an_order_that_came_is_not_asked_about_as_still_on_its_way(components: C
         "уже закончился. Ждать почти два часа в рабочий день — не вариант.",
     )  # fmt: skip
     assert "в пути" not in text, text
-
-
-def test_a_complaints_open_question_is_named_when_it_waits_for_the_case(components: Components) -> None:
-    text = _reply(
-        components, "obed-express",
-        "Заказ 61240 опоздал на час, суп ледяной, курьер нахамил. А сдачу с 5000 курьер вообще должен давать?",
-    )  # fmt: skip
-    assert "Про сдачу уточним" in text, text  # not a bare «Уточним у коллег — ответ будет с результатом проверки»
