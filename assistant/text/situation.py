@@ -605,7 +605,8 @@ def staff_deed(employee: Detail, address: Address = Address.formal, text: str = 
     мне» → «всё объяснила Вам»): the first clause after the name that tells it with a verb in the
     past, or, when the name's sentence tells none («Спасибо курьеру Артёму!»), the clause after
     «он» or «она» in the next sentence of `text`, or the one it opens with («Терпеливо
-    объяснила…»); "" when none does, when the sentence has a «но» or a remark, when the deed has a «не», or when it speaks of the author's own things («мою карту»)."""
+    объяснила…»); "" when none does, when the sentence has a «но» or a remark, when the deed has
+    a «не», or when it speaks of the author's own things («мою карту»)."""
     words = [t.text for t in razdel.tokenize(employee.sentence)]
     at = next((i for i, w in enumerate(words) if nominative(w) == employee.text), None)
     deed = _deed_after(words, at, address)
