@@ -293,12 +293,7 @@ class OfflineClassifier:
         verb in the past («заказала без орехов, а в салате орехи» happened)."""
         folded = fold(text)
         health = any(pattern.search(folded) for pattern in self._risks.get(RiskFlag.health, []))
-        return (
-            health
-            and bool(asked_questions(text))  # «Как так можно?» asks nothing
-            and not HEALTH_INCIDENT.search(folded)
-            and not done_actions(text, lived=True)
-        )
+        return health and _only_asks(text, folded) and not done_actions(text, lived=True)
 
     def _risk_flags(self, text: str, brand: Brand | None) -> list[RiskFlag]:
         """The lexicons' flags (shared and the brand's)."""
@@ -307,7 +302,7 @@ class OfflineClassifier:
         for trigger in brand.profile.escalation_triggers if brand else []:
             if any(_starts_word(stem, folded) for stem in trigger.patterns):
                 flags.add(trigger.flag)
-        if RiskFlag.health in flags and asked_questions(text) and not HEALTH_INCIDENT.search(folded):
+        if RiskFlag.health in flags and _only_asks(text, folded):
             flags.discard(RiskFlag.health)  # «у сына аллергия на кунжут — где посмотреть состав?» asks, reports nothing
         return sorted(flags)
 
@@ -317,6 +312,11 @@ class OfflineClassifier:
         topics = brand.profile.topics if brand else []
         counts = {t.id: sum(_starts_word(k, folded) for k in t.keywords) for t in topics}
         return [topic for topic, count in sorted(counts.items(), key=lambda kv: -kv[1]) if count][:3]
+
+
+def _only_asks(text: str, folded: str) -> bool:
+    """A real question («Как так можно?» asks nothing) that reports no health incident."""
+    return bool(asked_questions(text)) and not HEALTH_INCIDENT.search(folded)
 
 
 def _is_abuse(hits: list, sentiment: Sentiment, confidence: float) -> bool:

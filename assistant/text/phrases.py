@@ -80,8 +80,8 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> Revie
         parses = _counted([_parse(token.text) for token in razdel.tokenize(sentence.text)])
         lemmas = {p.normal_form for p in parses}
         but = next((i for i, p in enumerate(parses) if p.normal_form in BUT_WORDS), None)
-        if lemmas & REMARK_WORDS or _star_taken(lemmas) or but is not None:
-            named = bool(lemmas & REMARK_WORDS) or _star_taken(lemmas)
+        named = bool(lemmas & REMARK_WORDS) or _star_taken(lemmas)
+        if named or but is not None:
             after = parses if named or but is None else parses[but + 1 :]  # «роллы свежие, но курьер опоздал»
             found = next(
                 (_accusative(p) for p in noun_phrases(after, brand_words)), ""
