@@ -834,10 +834,14 @@ def _standing_alone(sentence: str, every: list[str], quoted: list[str]) -> str:
 def _bearing(sentences: list[str], stems: set[str], most: int) -> list[int]:
     """The sentences sharing the most stems, in their order; a second one only when it shares
     more than half as many as the best («кэшбэк» alone after «категории кэшбэка выбираете в
-    начале месяца»; «ипотечный менеджер» after «одобрение действует 90 дней»)."""
-    scored = [(len({w[:STEM] for w in _content_lemmas(s)} & stems), i) for i, s in enumerate(sentences)]
-    best = max((score for score, _ in scored), default=0)
-    return sorted(i for score, i in sorted(scored, key=lambda p: -p[0])[:most] if score > 0 and 2 * score > best)
+    начале месяца»; «ипотечный менеджер» after «одобрение действует 90 дней»). Of two sharing as
+    many, the one with fewer other words: «перевод … обычно поступает получателю в течение
+    нескольких секунд» to a stuck transfer, not the fee table beside it."""
+    own = [{w[:STEM] for w in _content_lemmas(s)} for s in sentences]
+    scored = [(len(words & stems), -len(words - stems), i) for i, words in enumerate(own)]
+    best = max((score for score, _, _ in scored), default=0)
+    ranked = sorted(scored, key=lambda p: (-p[0], -p[1]))[:most]
+    return sorted(i for score, _, i in ranked if score > 0 and 2 * score > best)
 
 
 def overlap(words: frozenset[str] | set[str], other: frozenset[str]) -> int:

@@ -5,12 +5,7 @@ from assistant.models import Address, Mention, Minus, Platform
 from assistant.pipeline import Components, run
 from assistant.text.phrases import ReviewPoints, plus_and_minus, review_points
 from assistant.text.situation import find_details, happened_before, staff_deed, wants_call
-
-
-def _reply(components: Components, brand: str, text: str, platform: Platform = Platform.vk) -> str:
-    result = run(Mention(brand=brand, text=text, platform=platform), components)
-    assert result.draft is not None
-    return result.draft.text
+from tests.drafts import drafted
 
 
 def test_a_request_to_be_called_is_told_from_a_story_of_calling() -> None:
@@ -25,20 +20,20 @@ def test_a_request_to_be_called_is_told_from_a_story_of_calling() -> None:
         assert not wants_call(told), told
 
 
-def test_a_request_to_be_called_is_passed_on_in_the_reply(components: Components) -> None:
-    text = _reply(
+def test_a_request_to_be_called_is_passed_on_in_thedrafted(components: Components) -> None:
+    text = drafted(
         components, "kedr-bank",
         "Обращение KB-1234-5678 висит две недели, на горячей линии никто не отвечает. Перезвоните мне, пожалуйста.",
     )  # fmt: skip
     assert "просьбу перезвонить" in text, text
-    without = _reply(
+    without = drafted(
         components, "kedr-bank", "Обращение KB-1234-5678 висит две недели, на горячей линии никто не отвечает."
     )
     assert "просьбу перезвонить" not in without, without
 
 
 def test_one_who_asks_to_be_called_is_not_asked_to_get_in_touch_again(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components, "kedr-bank",
         "Перевод 38 000 ₽ в другой банк ушёл 1 декабря и не дошёл. По обращению KB-0112-0533 в чате отвечают "
         "«ожидайте». Прошу перезвонить мне сегодня.",
@@ -75,7 +70,7 @@ def test_the_remark_is_a_thing_in_the_case_a_reader_expects() -> None:
     assert review_points(star).remark == "подъезд"  # the lost star names the remark
 
 
-def test_a_review_that_takes_a_star_off_gets_the_mixed_review_reply(components: Components) -> None:
+def test_a_review_that_takes_a_star_off_gets_the_mixed_reviewdrafted(components: Components) -> None:
     result = run(
         Mention(
             brand="obed-express",
@@ -91,11 +86,11 @@ def test_a_review_that_takes_a_star_off_gets_the_mixed_review_reply(components: 
 def test_praise_with_a_remark_answers_the_remark_even_when_its_situation_has_no_words_for_one(
     components: Components,
 ) -> None:
-    text = _reply(
+    text = drafted(
         components, "obed-express", "Очень вкусные роллы и быстрая доставка! Единственное — маловато соуса в комплекте."
     )
     assert "роллы" in text and "про соус" in text, text
-    plain = _reply(components, "obed-express", "Очень вкусные роллы и быстрая доставка!")
+    plain = drafted(components, "obed-express", "Очень вкусные роллы и быстрая доставка!")
     assert "замечани" not in plain.lower(), plain
 
 
@@ -124,7 +119,7 @@ def test_the_deed_told_in_the_next_sentence_is_found_through_he_or_she() -> None
 
 
 def test_praise_with_a_remark_passes_the_remark_on_once(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components,
         "kedr-bank",
         "Пользуюсь приложением второй год. Переводы по СБП мгновенные, вклад открыл за пару минут вечером. "
@@ -141,7 +136,7 @@ def test_no_deed_is_retold_from_a_complaint_a_negation_or_the_authors_own_things
 
 
 def test_thanks_for_a_courier_say_what_the_courier_did(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components, "obed-express", "Курьер Алексей поднялся на 9 этаж пешком, лифт не работал. Дайте ему премию!"
     )
     assert "поднялся на 9 этаж пешком" in text, text
@@ -161,28 +156,28 @@ def test_it_happened_before_is_told_from_a_first_time() -> None:
 
 def test_a_complaint_about_a_repeat_owns_that_it_repeats(components: Components) -> None:
     voice = components.store.load_brand("obed-express").voice.resolve(Platform.vk, "ru")
-    again = _reply(
+    again = drafted(
         components, "obed-express", "В третий раз за месяц не кладут напиток. Сегодня морс, до этого компот."
     )
     assert any(variant in again for variant in voice.phrases.again), again
-    once = _reply(components, "obed-express", "Сегодня не положили морс, хотя в чеке он есть.")
+    once = drafted(components, "obed-express", "Сегодня не положили морс, хотя в чеке он есть.")
     assert not any(variant in once for variant in voice.phrases.again), once
 
 
 def test_an_approved_mortgage_is_not_asked_where_its_application_stands(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components, "kedr-bank",
         "Ипотеку мне одобрили 20 ноября, сделка назначена на 10.12. Но менеджер Олег не отвечает на звонки уже "
         "неделю, а мне нужно согласовать отчёт об оценке. Что делать?",
     )  # fmt: skip
     assert "на каком этапе" not in text and "статус" not in text, text
     assert "сделк" in text, text
-    waiting = _reply(components, "kedr-bank", "Заявку на ипотеку рассматривают уже третью неделю, хотя обещали 3 дня.")
+    waiting = drafted(components, "kedr-bank", "Заявку на ипотеку рассматривают уже третью неделю, хотя обещали 3 дня.")
     assert "на каком этапе" in waiting, waiting
 
 
 def test_cashback_that_came_short_is_not_said_to_be_missing(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components,
         "kedr-bank",
         "Кэшбэк за ноябрь начислили не полностью: пришло 200 ₽ вместо 600 ₽. Разберитесь, пожалуйста.",
@@ -224,12 +219,12 @@ def test_the_deed_told_in_a_next_sentence_without_he_or_she_is_found() -> None:
 
 
 def test_thanks_for_an_employee_also_thanks_for_what_else_the_review_praised(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components, "obed-express",
         "Курьер Максим позвонил заранее и подождал, пока я спущусь. Пицца горячая, салат свежий. Спасибо!",
     )  # fmt: skip
     assert "Максим позвонил заранее" in text and "пиццу и салат" in text, text
-    helped = _reply(
+    helped = drafted(
         components, "kedr-bank",
         "Хочу поблагодарить сотрудницу офиса на Садовой, Анну. Терпеливо объяснила маме все условия вклада, "
         "помогла установить приложение.",
@@ -238,7 +233,7 @@ def test_thanks_for_an_employee_also_thanks_for_what_else_the_review_praised(com
 
 
 def test_a_delayed_transfer_with_a_request_to_call_is_called(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components, "kedr-bank",
         "1 декабря перевёл 60 000 ₽ по реквизитам в Т-банк, до сих пор не дошли. В чате приложения третий день "
         "пишут «ожидайте». Прошу перезвонить мне сегодня.",

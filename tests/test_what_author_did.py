@@ -29,18 +29,7 @@ from assistant.text.situation import (
     without_rhetoric,
 )
 from knowledge.brands import load_brand
-
-
-def _run(components: Components, brand: str, text: str, platform: Platform = Platform.vk, rating: int | None = None):
-    return run(Mention(brand=brand, text=text, platform=platform, rating=rating), components)
-
-
-def _reply(
-    components: Components, brand: str, text: str, platform: Platform = Platform.vk, rating: int | None = None
-) -> str:
-    result = _run(components, brand, text, platform, rating)
-    assert result.draft is not None, result.decision
-    return result.draft.text
+from tests.drafts import drafted, ran
 
 
 def test_an_unknown_word_keeps_its_own_start() -> None:
@@ -58,7 +47,7 @@ def test_an_author_who_named_nothing_kept_quiet() -> None:
 
 def _bank_review(components: Components, text: str) -> str:
     """A one-star review of the bank on otzovik."""
-    return _reply(components, "kedr-bank", text, Platform.otzovik, 1)
+    return drafted(components, "kedr-bank", text, Platform.otzovik, 1)
 
 
 def test_a_victim_who_named_no_codes_is_not_lectured_on_codes(components: Components) -> None:
@@ -77,7 +66,7 @@ def test_a_victim_who_named_no_codes_is_not_lectured_on_codes(components: Compon
 
 
 def test_one_who_asks_whether_the_caller_was_us_hears_that_staff_never_ask_for_codes(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components, "kedr-bank",
         "Вчера вечером позвонили будто бы из банка, просили продиктовать код из смс. Я не продиктовала. Это точно были не вы?",
         Platform.vk,
@@ -107,21 +96,21 @@ def test_writing_to_support_is_told_from_a_courier_writing() -> None:
 
 def test_a_complaint_after_an_unanswered_chat_says_it_is_known(components: Components) -> None:
     wrote = "Кэшбэк за октябрь пришёл 150 ₽ вместо 900 ₽. Написала в чат поддержки, обещали проверить и пропали."
-    text = _reply(components, "kedr-bank", wrote, Platform.irecommend, 2)
+    text = drafted(components, "kedr-bank", wrote, Platform.irecommend, 2)
     assert "обращ" in text.split("Мы проверим")[0], text
-    first = _reply(components, "kedr-bank", "Кэшбэк за октябрь пришёл 150 ₽ вместо 900 ₽.", Platform.irecommend, 2)
+    first = drafted(components, "kedr-bank", "Кэшбэк за октябрь пришёл 150 ₽ вместо 900 ₽.", Platform.irecommend, 2)
     assert "обращались" not in first and "повторно" not in first, first
 
 
 def test_a_reply_about_unreachable_support_does_not_say_it_twice(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components, "kedr-bank", "Третий день пишу в чат поддержки и звоню на горячую линию — никто не отвечает!"
     )
     assert "обращаться повторно" not in text and "Вы уже обращались" not in text, text
 
 
 def test_a_request_for_another_manager_is_passed_on(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components, "kedr-bank",
         "Кредит одобрили, осталось подписать договор, а менеджер Виктор вторую неделю не берёт трубку. "
         "Назначьте мне другого менеджера, пожалуйста.",
@@ -130,7 +119,7 @@ def test_a_request_for_another_manager_is_passed_on(components: Components) -> N
 
 
 def test_a_question_about_combining_promo_codes_is_answered(components: Components) -> None:
-    result = _run(
+    result = ran(
         components, "obed-express", "а можно промокод за опоздание и скидку от подписки в один заказ? и баллы сверху"
     )
     assert result.draft is not None, result.decision
@@ -142,12 +131,12 @@ def test_a_community_post_about_the_brand_is_not_answered(components: Components
         "«Обед Экспресс» теперь возит в Парголово. Адрес можно проверить в приложении, минимальный заказ 500 ₽. "
         "Кто уже заказывал? Делитесь в комментариях 👇"
     )
-    result = _run(components, "obed-express", post, Platform.telegram)
+    result = ran(components, "obed-express", post, Platform.telegram)
     assert result.draft is None, result.draft.text if result.draft else ""
 
 
 def test_a_calm_review_answered_for_its_minus_owns_its_praise_first(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components, "kedr-bank",
         "Вклад открыла за пять минут, приложение нравится. Но с кэшбэком беда: ждала около 700 ₽, пришло 90 ₽.",
         Platform.irecommend, 3,
@@ -158,7 +147,7 @@ def test_a_calm_review_answered_for_its_minus_owns_its_praise_first(components: 
 
 
 def test_sarcastic_praise_is_not_thanked(components: Components) -> None:
-    text = _reply(components, "obed-express", "Отличный сервис: ждал два часа и получил чужой заказ 👏")
+    text = drafted(components, "obed-express", "Отличный сервис: ждал два часа и получил чужой заказ 👏")
     assert "добрые слова" not in text and "Приятно читать" not in text, text
 
 
@@ -177,12 +166,12 @@ def test_a_bare_why_asks_about_the_sentence_before_it(components: Components) ->
     assert asked_questions("Заплатила за интернет через приложение, кэшбэк не пришёл. Почему?") == [
         "Заплатила за интернет через приложение, кэшбэк не пришёл. Почему?"
     ]
-    text = _reply(components, "kedr-bank", "Заплатила за интернет через приложение, кэшбэк не пришёл. Почему?")
+    text = drafted(components, "kedr-bank", "Заплатила за интернет через приложение, кэшбэк не пришёл. Почему?")
     assert "не начисляется" in text, text  # the exclusions answer it
 
 
 def test_what_to_do_is_answered_by_the_next_step(components: Components) -> None:
-    text = _reply(components, "obed-express", "Соус протёк на весь пакет, салат весь в нём. Что делать?")
+    text = drafted(components, "obed-express", "Соус протёк на весь пакет, салат весь в нём. Что делать?")
     assert "Пришли" in text and "Уточним" not in text, text
 
 
@@ -197,7 +186,7 @@ def test_calling_again_is_one_case_not_a_repeat_of_it() -> None:
 
 
 def test_writing_again_about_a_refund_is_owned(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components, "obed-express", "Третий раз пишу про возврат за отменённый заказ 58812, деньги так и не вернули."
     )
     assert any(said in text for said in ("повторно", "с первого раза", "не начинать всё заново")), text
@@ -215,7 +204,7 @@ def test_a_street_of_two_words_is_named_whole() -> None:
 
 
 def test_a_question_with_a_sum_in_it_is_answered_not_apologised_for(components: Components) -> None:
-    result = _run(
+    result = ran(
         components, "kedr-bank",
         "Подскажите, сколько можно снять в банкомате без комиссии? Нужно 80 тыс наличными на ремонт, не хочется переплачивать",
         Platform.telegram,
@@ -234,7 +223,7 @@ def test_a_delay_told_by_two_clock_times_is_their_difference() -> None:
 
 
 def test_an_english_reply_names_the_order_without_the_russian_sign(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components, "obed-express",
         "My order 61240 was due at 19:10 and came at 19:55. Your rules say a code after 30 min late, so where is it?",
         Platform.google_maps, 2,
@@ -252,7 +241,7 @@ def test_a_victim_who_blocked_the_card_is_not_told_to_block_it(components: Compo
 
 
 def test_someone_who_updated_the_app_is_not_told_to_update_nor_left_an_if(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components, "obed-express", "Приложение вылетает при оплате. Обновил до последней версии — не помогло."
     )
     assert "обнови" not in text.lower(), text
@@ -273,18 +262,18 @@ def test_a_fact_sentence_that_goes_on_from_one_left_out_loses_its_lead() -> None
 
 
 def test_a_problem_told_with_an_unanswered_chat_is_answered_for_the_problem(components: Components) -> None:
-    result = _run(
+    result = ran(
         components,
         "obed-express",
         "Привезли не тот суп, заказ 61002. Написала в чат два часа назад — тишина.",
     )
     assert result.draft is not None and result.draft.situation == "wrong_or_missing_item", result.draft
-    only_contact = _run(components, "obed-express", "Написала в чат два часа назад — тишина. Вы вообще работаете?")
+    only_contact = ran(components, "obed-express", "Написала в чат два часа назад — тишина. Вы вообще работаете?")
     assert only_contact.draft is not None and only_contact.draft.situation == "support_unreachable"
 
 
 def test_someone_who_already_wrote_is_not_sent_back_to_the_chat(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components,
         "obed-express",
         "Заказ 60933: с карты списали 1 284 ₽ два раза через СБП. Написал в чат поддержки — ответили шаблоном и "
@@ -294,7 +283,7 @@ def test_someone_who_already_wrote_is_not_sent_back_to_the_chat(components: Comp
     )
     assert "в чат поддержки в приложении" not in text, text
     assert "не нужно" in text and "свяжемся" in text, text
-    english = _reply(
+    english = drafted(
         components,
         "obed-express",
         "Order 61877 was 50 minutes late and the noodles were cold. I wrote to the support chat and nobody answered.",
@@ -310,9 +299,11 @@ def test_not_getting_through_is_a_try_to_reach_us() -> None:
 
 
 def test_someone_who_asks_for_the_missing_dish_is_not_asked_which_they_prefer(components: Components) -> None:
-    text = _reply(components, "obed-express", "Заказ 61220: забыли положить боул с лососем. Привезите его, пожалуйста.")
+    text = drafted(
+        components, "obed-express", "Заказ 61220: забыли положить боул с лососем. Привезите его, пожалуйста."
+    )
     assert "как тебе удобнее" not in text and "в течение 60 минут" in text, text
-    undecided = _reply(components, "obed-express", "Заказ 61220: забыли положить боул с лососем.")
+    undecided = drafted(components, "obed-express", "Заказ 61220: забыли положить боул с лососем.")
     assert "как тебе удобнее" in undecided, undecided
     assert asks_to_bring("Please bring it, I'm home until 3.") and not asks_to_bring("Довозить не надо.")
 
@@ -371,12 +362,12 @@ def test_what_was_left_out_of_the_order_is_named() -> None:
 
 
 def test_the_missing_item_is_what_the_reply_offers_to_bring(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components, "obed-express", "Опять забыли положить соус терияки к заказу 61423. Привезите, пожалуйста."
     )
     assert "забыли положить соус терияки" in text and "Довезём соус терияки" in text, text
     assert "не то или не всё" not in text and "нужное блюдо" not in text, text
-    wrong = _reply(components, "obed-express", "Заказывала том ям, а привезли суп с курицей. Заказ 61430.")
+    wrong = drafted(components, "obed-express", "Заказывала том ям, а привезли суп с курицей. Заказ 61430.")
     assert "забыли положить" not in wrong, wrong
 
 
@@ -391,9 +382,9 @@ def test_someone_the_app_does_not_let_in_is_told() -> None:
 
 def test_someone_the_app_does_not_let_in_is_not_sent_to_its_chat(components: Components) -> None:
     locked = "После обновления приложение не открывается: белый экран. Переустанавливала, не помогло."
-    bank = _reply(components, "kedr-bank", locked, Platform.google_play, 1)
+    bank = drafted(components, "kedr-bank", locked, Platform.google_play, 1)
     assert "горячую линию" in bank and "через чат в приложении" not in bank, bank
-    food = _reply(
+    food = drafted(
         components,
         "obed-express",
         "Не могу войти в приложение, пишет ошибку. Хотела заказать обед.",
@@ -401,7 +392,7 @@ def test_someone_the_app_does_not_let_in_is_not_sent_to_its_chat(components: Com
         1,
     )  # on VK its messages reach us: only where the app's chat would be the channel is another way named
     assert "на нашем сайте" in food and "в чат поддержки в приложении" not in food, food
-    english = _reply(
+    english = drafted(
         components, "obed-express", "The app crashes every time I open it since the update.", Platform.google_play, 1
     )
     assert "website" in english and "in our app" not in english, english
@@ -410,7 +401,7 @@ def test_someone_the_app_does_not_let_in_is_not_sent_to_its_chat(components: Com
 def test_someone_who_filmed_it_is_asked_for_their_video(components: Components) -> None:
     assert has_footage("Я всё снял на видео.") and has_footage("Фото есть, могу прислать.")
     assert not has_footage("Можно прислать фото?") and not has_footage("Курьер сбил женщину на тротуаре.")
-    text = _reply(
+    text = drafted(
         components,
         "obed-express",
         "Сегодня у метро Пролетарская ваш курьер на самокате на полной скорости задел пожилого мужчину, тот упал. "
@@ -422,14 +413,14 @@ def test_someone_who_filmed_it_is_asked_for_their_video(components: Components) 
 def test_an_earlier_case_the_author_names_is_taken_up_and_its_author_not_sent_to_write_again(
     components: Components,
 ) -> None:
-    text = _reply(
+    text = drafted(
         components,
         "kedr-bank",
         "Моё обращение KB-2411-0222 по переводу висит уже неделю, обещали перезвонить и тишина. "
         "Перезвоните мне сегодня, пожалуйста.",
     )
     assert "KB-2411-0222" in text and "перезвонит" in text, text  # the call asked for, not «напишите нам»
-    unasked = _reply(components, "kedr-bank", "Моё обращение KB-2411-0222 по переводу висит уже неделю, ответа нет.")
+    unasked = drafted(components, "kedr-bank", "Моё обращение KB-2411-0222 по переводу висит уже неделю, ответа нет.")
     assert "KB-2411-0222" in unasked and "ещё раз не нужно" in unasked, unasked
 
 
@@ -463,7 +454,7 @@ def test_one_who_filed_the_dispute_is_not_told_to_file_it(components: Components
 
 
 def test_one_who_ordered_the_card_is_not_asked_whether_it_was_ordered(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components, "kedr-bank",
         "Заказал карту 20 ноября, обещали доставить за 5 дней. Сегодня 3 декабря, карты нет, курьер не звонил.",
     )  # fmt: skip
@@ -472,7 +463,7 @@ def test_one_who_ordered_the_card_is_not_asked_whether_it_was_ordered(components
 
 
 def test_a_code_that_is_not_accepted_is_a_promo_code_problem_not_a_cancelled_order(components: Components) -> None:
-    result = _run(components, "obed-express", "Почему не принимается второй промокод? Их что, нельзя совмещать?")
+    result = ran(components, "obed-express", "Почему не принимается второй промокод? Их что, нельзя совмещать?")
     assert result.draft is not None and result.draft.situation == "promo_not_working", result.draft
     assert "один промокод" in result.draft.text, result.draft.text  # the combining question is answered
 
@@ -482,7 +473,7 @@ def test_a_plea_for_what_to_do_after_a_complaint_is_read_by_the_complaint(compon
     for help with the author's own mishap."""
     assert without_rhetoric("Договор не присылают. Что мне делать?") == "Договор не присылают."
     assert without_rhetoric("Потерял карту в такси. Что делать?") == "Потерял карту в такси. Что делать?"
-    result = _run(
+    result = ran(
         components, "kedr-bank",
         "Ипотеку одобрили, но уже две недели не могу получить от менеджера договор на согласование. "
         "Дата сделки 18 декабря. Что мне делать?",
@@ -492,7 +483,7 @@ def test_a_plea_for_what_to_do_after_a_complaint_is_read_by_the_complaint(compon
 
 
 def test_one_whose_mortgage_was_approved_is_not_told_how_long_a_decision_takes(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components, "kedr-bank",
         "Подскажите, сколько действует одобрение по ипотеке? Нам одобрили в феврале, а квартиру ещё ищем.",
     )  # fmt: skip
@@ -506,14 +497,14 @@ def test_a_quoted_button_is_no_question_and_is_not_advised_to_one_who_pressed_it
         "тишина до утра."
     )
     assert asked_questions(text) == []  # the «?» is the button's
-    reply = _reply(components, "kedr-bank", text)
+    reply = drafted(components, "kedr-bank", text)
     assert "«Забыли код?»" not in reply and "Уточним" not in reply, reply
 
 
 def test_one_who_sent_the_photo_is_not_asked_for_it(components: Components) -> None:
     assert "photo" in given_items("Фото на весах отправила в поддержку, посмотрим что ответят.")
     assert "photo" not in given_items("Могу прислать фото, если нужно.")  # an offer a reply takes up
-    reply = _reply(
+    reply = drafted(
         components, "obed-express",
         "Брала боул с лососем, в карточке 320 г. Взвесила дома — 255 г вместе с соусом. Фото на весах отправила в "
         "поддержку, посмотрим что ответят.",
@@ -522,9 +513,43 @@ def test_one_who_sent_the_photo_is_not_asked_for_it(components: Components) -> N
 
 
 def test_an_order_that_came_is_not_asked_about_as_still_on_its_way(components: Components) -> None:
-    text = _reply(
+    text = drafted(
         components, "obed-express",
         "В пакете не оказалось двух цезарей. Написали в чат в 13:20, довезли только в 15:05, когда обед у всех "
         "уже закончился. Ждать почти два часа в рабочий день — не вариант.",
     )  # fmt: skip
     assert "в пути" not in text, text
+
+
+def test_a_question_asking_for_another_manager_is_a_request_no_fact_answers(components: Components) -> None:
+    """«Можно назначить другого менеджера?» from one whose manager is silent: the request is passed
+    on; «контакты менеджера указаны в приложении» would mock it."""
+    text = drafted(
+        components, "kedr-bank",
+        "Мой менеджер по ипотеке не отвечает уже неделю, сделка 15.12. Можно назначить другого менеджера?",
+    )  # fmt: skip
+    assert "другого менеджера" in text and "указаны в приложении" not in text, text
+    assert without_rhetoric("Менеджер молчит неделю. Кто может помочь?") == "Менеджер молчит неделю."
+
+
+def test_what_is_going_on_after_a_complaint_asks_to_look_into_it(components: Components) -> None:
+    """A bare «Что происходит?» is answered by the check the reply promises, not by a fact."""
+    assert not asked_questions("Перевод завис, получатель ничего не получил. Что происходит?")
+    assert asked_questions("Что происходит с переводами через СБП?")
+    result = ran(
+        components, "kedr-bank",
+        "Перевод на 15 000 рублей завис, деньги списались, а получатель ничего не получил. Уже два дня прошло. "
+        "Что происходит?",
+    )  # fmt: skip
+    assert result.decision.reply_mode is ReplyMode.negative, result.classification
+    assert result.draft is not None and "комиссия" not in result.draft.text, result.draft.text
+
+
+def test_of_two_sentences_bearing_as_much_the_one_saying_less_else_is_quoted() -> None:
+    fact = Fact(
+        id="transfers",
+        topic="transfers",
+        text={"ru": "Переводы бесплатны до 100 000 рублей в месяц, сверх лимита комиссия 0,5%. Перевод обычно поступает за несколько секунд."},
+    )  # fmt: skip
+    wanted = frozenset(["перевод", "рубль", "поступить", "деньги"])
+    assert fact_excerpt(fact, "ru", wanted, most=1) == "Перевод обычно поступает за несколько секунд."

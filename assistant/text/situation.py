@@ -114,7 +114,9 @@ _RHETORICAL = re.compile(
     r"где совесть|how is this|are you kidding|seriously)\b|"
     # «Мне что, самому его искать?», «Так вы работаете с клиентами?», «Вам не стыдно?»: asked to shame, not to learn
     r"\b(мне|я|нам|мы)\s+что\s*,|\bтак\s+(вы|теперь)\s+(и\s+)?работаете\b|\bэто\s+так\s+вы\b|"
-    r"\b(вам|тебе)\s+не\s+стыдно\b|\bкуда\s+смотр\w+|\bкто\s+так\s+работает\b",
+    r"\b(вам|тебе)\s+не\s+стыдно\b|\bкуда\s+смотр\w+|\bкто\s+так\s+работает\b|"
+    # «…два дня прошло. Что происходит?»: the complaint asks to be looked into, no fact answers it
+    r"^\W*(?:и\s+|а\s+|так\s+)?(?:что\s+(?:вообще\s+|у\s+вас\s+)?(?:происходит|случилось)|в\s+ч[её]м\s+(?:дело|проблема))\W*$",
     re.I,
 )
 
@@ -149,6 +151,20 @@ _ASKING = re.compile(
 )
 _SOMEONE_ELSE = frozenset(["другой", "сменить", "заменить", "поменять", "новый", "another", "new", "replace"])
 _CONTACT_PERSON = frozenset(["менеджер", "специалист", "manager", "specialist"])
+
+
+def _wants_someone_else(lemmas: Iterable[str]) -> bool:
+    """«Можно назначить другого менеджера?», «смените специалиста»."""
+    return bool(_SOMEONE_ELSE.intersection(lemmas) and _CONTACT_PERSON.intersection(lemmas))
+
+
+def _granted_by(playbook: Playbook | None, question: str) -> bool:
+    """A question that asks for what the playbook's own phrase grants («Можно назначить другого
+    менеджера?» and «Вашу просьбу назначить другого менеджера мы передадим»): a request, no fact
+    answers it, and the manager's contacts «указаны в приложении» would mock it."""
+    return bool(playbook and playbook.speaks_of("{?reassign}") and _wants_someone_else(mention_lemmas(question)))
+
+
 ASKS_OF_AUTHOR: dict[str, frozenset[str]] = {
     "refund": frozenset(["вернуть", "возврат", "refund", "money"]),
     "replacement": frozenset(["заменить", "замена", "переделать", "довезти", "привезти", "replace", "replacement"]),
@@ -250,7 +266,7 @@ class Situation:
             values["unreached"] = "yes"  # a condition only: «не дозвониться», «сброс»: nobody answered
         if action_key("заблокировать") in self.done:
             values["blocked"] = "yes"  # a condition only: «карту заблокировала сама»
-        if self.lemmas & _SOMEONE_ELSE and self.lemmas & _CONTACT_PERSON:
+        if _wants_someone_else(self.lemmas):
             values["reassign"] = "yes"  # a condition only: «дайте другого менеджера»
         if _PARTIAL.search(self.text):
             values["partial"] = "yes"  # a condition only: «кэшбэк пришёл меньше»: not «не был начислен»
@@ -331,7 +347,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     return Situation(
         playbook=playbook,
         details=details,
-        questions=asked_questions(text, sentences),
+        questions=[q for q in asked_questions(text, sentences) if not _granted_by(playbook, q)],
         asks=frozenset(ask for ask, words in ASKS_OF_AUTHOR.items() if words & found)
         | (
             {"callback"} if wants_call(text) else set()  # «перезвоните мне», not «звоню третий раз»
@@ -866,10 +882,13 @@ def _own_mishap(text: str) -> bool:
     return bool(lived) and lived == done_actions(text)
 
 
-# «Что мне теперь делать?», «Куда обращаться?», «Как быть?»: the author asks for help, whatever they feel
+# «Что мне теперь делать?», «Куда обращаться?», «Как быть?», «Можно назначить другого менеджера?»:
+# the author asks for help or a remedy, whatever they feel
 _WHAT_NOW = re.compile(
     r"^\W*(?:и\s+|а\s+)?(?:что\s+(?:мне|нам)?\s*(?:теперь\s+|сейчас\s+)?(?:делать|предпринять)|"
-    r"куда\s+(?:мне\s+)?(?:теперь\s+)?(?:обращаться|обратиться|идти|писать|звонить)|как\s+(?:мне\s+)?(?:теперь\s+)?быть)\W*$",
+    r"куда\s+(?:мне\s+)?(?:теперь\s+)?(?:обращаться|обратиться|идти|писать|звонить)|как\s+(?:мне\s+)?(?:теперь\s+)?быть|"
+    r"к\s+кому\s+(?:мне\s+)?(?:теперь\s+)?(?:обращаться|обратиться)|кто\s+(?:мне\s+)?(?:ещё\s+|еще\s+|вообще\s+)?(?:может|сможет)\s+(?:мне\s+)?помочь|"
+    r"(?:можно|могу\s+ли\s+я|можете)\s+(?:ли\s+)?(?:мне\s+)?(?:назначить|сменить|поменять|заменить)\s+(?:мне\s+)?(?:другого|другую|другой|нового|новую)\b.*)\W*$",
     re.I,
 )
 
