@@ -474,6 +474,8 @@ class _Composer:
             found = answering_facts(question, self.facts, self.language, self.common, self._playbook_facts())
             by_meaning = self._closest_by_meaning(question)
             agreed = [f for f in found if f in by_meaning]  # of two, the one the meaning agrees on
+            if self.mode is ReplyMode.negative and not found:
+                by_meaning = [f for f in by_meaning if self._shares_a_word(question, f)]
             found = agreed or found or by_meaning or self._rule_fact_asked(question)
             if self.situation.rule_applies and (ruled := [f for f in found if self._rule_decided(f, question)]):
                 found = ruled  # «опоздал на 40 минут — положен промокод?»: the rule applied answers it whole
@@ -486,6 +488,15 @@ class _Composer:
                     answers.setdefault(found[rank].id, (found[rank], question))
         room = max(MAX_FACTS, sum(bool(found) for found in ranked))
         return list(answers.values())[:room], unanswered
+
+    def _shares_a_word(self, question: str, fact: Fact) -> bool:
+        """A distinctive word of the question is in the fact or its customers' questions. In a
+        complaint a question sharing none is about the incident («Почему курьер не поднимается на
+        этаж?»): a fact near it in meaning only («Курьеры работают в форме…») answers nothing."""
+        usual = {word[:STEM] for word in self.common}
+        asked = _stems(question, usual)
+        told = [fact_text(fact, self.language), *fact.questions]
+        return any(asked & _stems(text, usual, stating=i == 0) for i, text in enumerate(told))
 
     def _rule_fact_asked(self, question: str) -> list[Fact]:
         """The fact of the figure rule the author's figure settles, when the question is asked
@@ -566,7 +577,7 @@ class _Composer:
 
         def keep(sentence: str) -> bool:  # as the reader will read it: «клиент подаёт заявление» is «подавайте»
             told = for_reader(sentence, self.voice.address) if self.language == "ru" else sentence
-            if self.mode is ReplyMode.negative and not about and instructed(told):
+            if self.mode is ReplyMode.negative and not about and (instructed(told) or self._other_case(told)):
                 return False  # a complaint's next step is the playbook's, not a second one from a fact
             return self._worth_quoting(told, answers_question=asked)
 
@@ -577,6 +588,14 @@ class _Composer:
             excerpt = for_reader(excerpt, self.voice.address)  # «клиент пишет в чат» → «пишите в чат»
         self.words |= self._distinct_words(excerpt)
         return Sentence(excerpt, priority, fact_id=fact.id if excerpt else None)
+
+    def _other_case(self, sentence: str) -> bool:
+        """A sentence for a case the author did not tell: «Если заказ отменили или изменили,
+        блокировку снимает банк…» to one charged twice for an order that came."""
+        condition = _CONDITION.match(sentence)
+        if condition is None:
+            return False
+        return not (_content_lemmas(condition.group(1)) - self.common) & self.situation.lemmas
 
     def _worth_quoting(self, sentence: str, answers_question: bool = False) -> bool:
         """A fact's sentence a reply may quote: never one asking for what the author gave or
@@ -829,6 +848,9 @@ def _standing_alone(sentence: str, every: list[str], quoted: list[str]) -> str:
         return sentence
     rest = sentence[lead.end() :]
     return rest[:1].upper() + rest[1:]
+
+
+_CONDITION = re.compile(r"^(?:Если|If)\s+([^,—:]+)[,—:]")
 
 
 def _bearing(sentences: list[str], stems: set[str], most: int) -> list[int]:

@@ -16,6 +16,7 @@ from assistant.text.situation import (
     asks_to_bring,
     contacted_us,
     done_actions,
+    filed_dispute,
     find_details,
     given_items,
     happened_before,
@@ -553,3 +554,49 @@ def test_of_two_sentences_bearing_as_much_the_one_saying_less_else_is_quoted() -
     )  # fmt: skip
     wanted = frozenset(["перевод", "рубль", "поступить", "деньги"])
     assert fact_excerpt(fact, "ru", wanted, most=1) == "Перевод обычно поступает за несколько секунд."
+
+
+def test_one_who_already_filed_a_dispute_is_not_told_to_file_it(components: Components) -> None:
+    assert filed_dispute(["Заявление на оспаривание уже написала в отделении на Мира."])
+    assert filed_dispute(["Оспорила операцию в приложении, жду."])
+    assert not filed_dispute(["Написала в чат, как оспорить операцию?"])
+    assert not filed_dispute(["Хочу оспорить операцию."])
+    text = drafted(
+        components, "kedr-bank",
+        "Мне позвонили «из службы безопасности», я ничего не сказала и положила трубку, но через час с карты "
+        "ушло 12 000. Заявление на оспаривание уже написала в отделении на Мира.",
+    )  # fmt: skip
+    assert "которое Вы уже подали" in text and "если Вы его уже подали" not in text, text
+
+
+def test_a_fact_for_a_case_the_author_did_not_tell_is_not_quoted_in_a_complaint(components: Components) -> None:
+    """«Если заказ отменили или изменили, блокировку снимает банк» to one charged twice for an order that came."""
+    text = drafted(components, "obed-express", "Списали дважды по 890 ₽ за заказ 7731. Заказ привезли один.")
+    assert "Если заказ отменили" not in text, text
+
+
+def test_a_complaint_question_no_fact_shares_a_word_with_is_deferred_not_answered(components: Components) -> None:
+    text = drafted(
+        components, "obed-express",
+        "Почему курьер не поднимается на этаж? Я оплатил доставку, а он звонит и говорит спускаться.",
+    )  # fmt: skip
+    assert "термосумк" not in text and "в форме с логотипом" not in text, text
+    assert "Уточним" in text, text
+
+
+def test_a_condition_on_what_others_did_does_not_suppose_the_reader_did_it() -> None:
+    assert supposed_done("Если заказ отменили или изменили, блокировку снимает банк.") == frozenset()
+    assert supposed_done("если Вы его уже подали, сохраните номер") == {action_key("подать")}
+    assert supposed_done("если новая карта уже заказана") == {action_key("заказать")}
+
+
+def test_a_try_repeated_is_not_the_problem_come_back() -> None:
+    assert not happened_before("Смс с кодом не приходит, уже пятый раз запрашиваю.")
+    assert not happened_before("Третий раз ввожу код — ошибка.")
+    assert happened_before("Третий раз за неделю не могу войти.")
+    assert happened_before("Курьер опоздал уже третий раз за месяц.")
+
+
+def test_a_sum_that_came_instead_of_another_came_in_part(components: Components) -> None:
+    text = drafted(components, "kedr-bank", "Кэшбэк пришёл 150 рублей вместо 600. По условиям 5% на АЗС.")
+    assert "не был начислен" not in text and "не полностью" in text, text

@@ -72,9 +72,11 @@ TREATED = re.compile(
     r"\bhospital|\bambulance|\ba&e\b|\bER\b|\bdoctor|\bepipen|\bparamedic",
     re.I,
 )
-# What came, came only in part («кэшбэк пришёл меньше, чем я ждал», «начислили не весь»)
+# What came, came only in part («кэшбэк пришёл меньше, чем я ждал», «начислили не весь», «150 рублей вместо 600»)
 _PARTIAL = re.compile(
-    r"\b(меньше|не\s+весь|не\s+полностью|частично|недоначисл\w*|недосчита\w*|less than|only part\w*|partly)\b", re.I
+    r"\b(меньше|не\s+весь|не\s+полностью|частично|недоначисл\w*|недосчита\w*|less than|only part\w*|partly)\b|"
+    r"\d\s*(?:₽|р\.|руб\w*)?\s+вместо\s+\d",
+    re.I,
 )
 # An application already approved («ипотеку одобрили», «кредит одобрен», "approved"), not one
 # refused («не одобрили») or awaited («когда одобрят?», «ждём одобрения»)
@@ -211,6 +213,8 @@ class Situation:
     def kept_quiet(self) -> bool:
         return kept_quiet(self.done)
 
+    disputed: bool = False  # the author already filed a dispute («заявление на оспаривание уже написала»)
+
     @property
     def rule(self) -> FigureRule | None:
         """The playbook's rule that turns on the author's figure, if it has one."""
@@ -262,6 +266,8 @@ class Situation:
             values |= self._fee_slots(language)
         if self.kept_quiet:
             values["kept"] = "yes"  # a condition only: the author gave the caller no code
+        if self.disputed:
+            values["disputed"] = "yes"  # a condition only: no «если Вы его уже подали» to one who did
         if self.contacted and self.lemmas & _UNREACHED:
             values["unreached"] = "yes"  # a condition only: «не дозвониться», «сброс»: nobody answered
         if action_key("заблокировать") in self.done:
@@ -366,6 +372,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         again=happened_before(text),
         contacted=contacted,
         locked_out=locked_out_of_app(sentences),
+        disputed=filed_dispute(sentences),
     )
 
 
@@ -1054,7 +1061,10 @@ def happened_before(text: str) -> bool:
     problem come back another day."""
     clauses = _clauses_about_contact(text)
     return any(
-        _repeat_told(clause) and not contact and not (_only_again(clause) and _tried(clauses[i - 1][0] if i else ""))
+        _repeat_told(clause)
+        and not contact
+        and not _trying_again(clause)
+        and not (_only_again(clause) and _tried(clauses[i - 1][0] if i else ""))
         for i, (clause, contact) in enumerate(clauses)
     )
 
@@ -1070,6 +1080,19 @@ _FIXES = frozenset(
     ["перезагрузить", "переустановить", "обновить", "ввести", "нажать", "попробовать", "сбросить", "удалить",
      "войти", "зайти", "перезапустить", "очистить", "restart", "reinstall", "update", "enter", "press", "try", "tried"]
 )  # fmt: skip
+
+
+def _trying_again(clause: str) -> bool:
+    """«уже пятый раз запрашиваю», «третий раз ввожу код»: the author repeats a try, the problem
+    itself has not come back another day."""
+    for token in razdel.tokenize(clause):
+        parse = _parses(token.text.lower())[0]
+        if {"1per", "pres"} <= parse.tag.grammemes and parse.normal_form in _FIXES | _TRYING:
+            return True
+    return False
+
+
+_TRYING = frozenset(["запрашивать", "вводить", "нажимать", "пробовать", "перезагружать", "отправлять"])  # «ввожу», «нажимаю»
 
 
 def _tried(clause: str) -> bool:
@@ -1172,11 +1195,17 @@ def supposed_done(text: str) -> frozenset[str]:
     новая карта уже заказана»), by action_key: said to one who told us they did, it asks again."""
     keys = set()
     for clause in _IF_CLAUSE.findall(text):
-        for token in razdel.tokenize(clause):
-            parse = _parses(token.text.lower())[0]
-            if parse.tag.POS == "PRTS" or (parse.tag.POS == "VERB" and "past" in parse.tag):
+        words = [token.text.lower() for token in razdel.tokenize(clause)]
+        addressed = bool(_READER & set(words))  # «если заказ отменили» tells what others did, not the reader
+        for word in words:
+            parse = _parses(word)[0]
+            told = parse.tag.POS == "VERB" and "past" in parse.tag and (addressed or "plur" not in parse.tag)
+            if parse.tag.POS == "PRTS" or told:
                 keys.add(action_key(parse.normal_form))
     return frozenset(keys)
+
+
+_READER = frozenset(["вы", "ты"])
 
 
 def action_key(verb: str) -> str:
@@ -1212,6 +1241,19 @@ def contacted_us(text: str, done: frozenset[str], found: frozenset[str] | set[st
     «не могу дозвониться на горячую линию»), or keeps doing so («звоню уже третий раз», «снова пишу вам»)."""
     told = bool(done & _CONTACTING or _CONTACTED_EN.search(text) or set(found) & _TRIED)
     return (told and bool(set(found) & _OUR_CHANNELS)) or repeated_contact(text)
+
+
+_DISPUTE = frozenset(["оспаривание", "оспорить", "оспаривать", "dispute"])
+_FILING = frozenset(action_key(verb) for verb in ("подать", "написать", "оформить", "оспорить", "оставить"))
+
+
+def filed_dispute(sentences: Iterable[str]) -> bool:
+    """A sentence, not a question, tells the author filed a dispute: «Заявление на оспаривание уже
+    написала», «Оспорила операцию»; «Написала в чат, как оспорить операцию?» did not."""
+    return any(
+        "?" not in sentence and mention_lemmas(sentence) & _DISPUTE and done_actions(sentence) & _FILING
+        for sentence in sentences
+    )
 
 
 def kept_quiet(done: frozenset[str]) -> bool:
