@@ -78,3 +78,15 @@ def test_praised_things_keep_their_number_and_whose_they_are():
     points = review_points("За месяц выбрал категории кэшбэка за 30 секунд. Единственное — не хватает виджета баланса.")
     assert points.praised == ["категории кэшбэка"]  # not «категорию»: the author chose several
     assert points.remark == "виджет баланса"
+
+
+def test_praise_with_no_thing_named_names_the_quality_or_the_portion() -> None:
+    points = review_points("Вкусно, порции большие, но доставка в этот раз шла полтора часа.")
+    assert points.praised == ["вкус", "порции"]
+    assert review_points("Вкусно и быстро.").praised == ["вкус и скорость"]
+    assert review_points("Очередь большая, ждала час.").praised == []  # big is praise for a portion only
+
+
+def test_a_sentence_opening_with_только_turns_to_the_minus() -> None:
+    assert review_points("Очень быстро привезли, спасибо! Только соус забыли положить.").remark == "соус"
+    assert review_points("Только что привезли, всё горячее!").remark is None

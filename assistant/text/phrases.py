@@ -30,6 +30,14 @@ REMARK_WORDS = frozenset([
 BUT_WORDS = frozenset(["но", "однако"])
 
 
+def _but_at(lemmas: list[str]) -> int | None:
+    """Where the sentence turns to a minus: its «но», «однако», or a «Только» opening it
+    («Только соус забыли положить»; not «Только что привезли»)."""
+    if lemmas[:1] == ["только"] and lemmas[1:2] != ["что"]:
+        return 0
+    return next((at for at, word in enumerate(lemmas) if word in BUT_WORDS), None)
+
+
 def _star_taken(lemmas: set[str]) -> bool:
     """«Звезду снимаю за то, что…», «минус балл за…»: the rating's lost star names a remark."""
     return "звезда" in lemmas and bool(lemmas & {"снять", "снимать", "минус", "убрать"})
@@ -79,7 +87,7 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> Revie
     for sentence in razdel.sentenize(text):
         parses = _counted([_parse(token.text) for token in razdel.tokenize(sentence.text)])
         lemmas = {p.normal_form for p in parses}
-        but = next((i for i, p in enumerate(parses) if p.normal_form in BUT_WORDS), None)
+        but = _but_at([p.normal_form for p in parses])
         named = bool(lemmas & REMARK_WORDS) or _star_taken(lemmas)
         if named or but is not None:
             after = parses if named or but is None else parses[but + 1 :]  # «роллы свежие, но курьер опоздал»
@@ -90,9 +98,9 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> Revie
             if named or but is None:
                 continue
             parses = parses[:but]  # what comes before the «но» may praise
-        for clause in _clauses(parses):
-            first = next(iter(noun_phrases(clause, brand_words)), None)
-            if first and _clause_praises(clause) and (thing := _accusative(_as_written(first))) not in praised:
+        for at, clause in enumerate(_clauses(parses)):
+            thing = _praised_thing(clause, brand_words, opening=at == 0)
+            if thing and thing not in praised:
                 praised.append(thing)
     remark = remarks[True] or remarks[False] or next((r for r in remarks.values() if r is not None), None)
     capitals = {  # abbreviations the author capitalised («ПИН», «СБП»), not a review typed in capitals
@@ -125,6 +133,25 @@ def _counted(parses: list[Parse]) -> list[Parse]:
 def _cased(phrase: str, capitals: dict[str, str]) -> str:
     """The author's capitals kept: «сменить ПИН» is remarked «про ПИН», not «про пин»."""
     return " ".join("-".join(capitals.get(part, part) for part in word.split("-")) for word in phrase.split())
+
+
+def _praised_thing(clause: list[Parse], brand_words: frozenset[str], opening: bool) -> str:
+    """What the clause praises, in the accusative: its first thing («роллы свежие»), a portion
+    called big («порции большие»), or the quality a bare adverb opening a sentence praises
+    («Вкусно, …» is the taste; «Пользуюсь кэшбэком год, очень удобно» praises the cashback)."""
+    first = next(iter(noun_phrases(clause, brand_words)), None)
+    lemmas = {p.normal_form for p in clause}
+    if first and (_clause_praises(clause) or (lemmas & BIG and first[-1].normal_form in PORTION)):
+        return _accusative(_as_written(first))
+    if opening and first is None and sum(p.word.isalpha() for p in clause) <= BARE_PRAISE_WORDS:
+        return " и ".join(QUALITY_OF[p.normal_form] for p in clause if p.normal_form in QUALITY_OF)
+    return ""
+
+
+BIG = frozenset(["большой", "больший", "огромный"])  # pymorphy3 reads «большие» as «больший»
+PORTION = frozenset(["порция", "порционный"])
+BARE_PRAISE_WORDS = 3  # «Вкусно», «Очень быстро»: a clause this short praising with no thing named
+QUALITY_OF = {"вкусно": "вкус", "быстро": "скорость", "удобно": "удобство", "вежливо": "вежливость"}
 
 
 def _clause_praises(clause: list[Parse]) -> bool:
@@ -164,7 +191,7 @@ def minus_text(text: str) -> str:
     for i, sentence in enumerate(sentences := [s.text for s in razdel.sentenize(text)]):
         words = [token.text for token in razdel.tokenize(sentence)]
         lemmas = [_parse(word).normal_form for word in words]
-        but = next((at for at, word in enumerate(lemmas) if word in BUT_WORDS), None)
+        but = _but_at(lemmas)
         if but is not None or set(lemmas) & REMARK_WORDS:
             start = " ".join(words[but + 1 :]) if but is not None else sentence
             return " ".join([start, *sentences[i + 1 :]])
