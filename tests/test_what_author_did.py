@@ -600,3 +600,16 @@ def test_a_try_repeated_is_not_the_problem_come_back() -> None:
 def test_a_sum_that_came_instead_of_another_came_in_part(components: Components) -> None:
     text = drafted(components, "kedr-bank", "Кэшбэк пришёл 150 рублей вместо 600. По условиям 5% на АЗС.")
     assert "не был начислен" not in text and "не полностью" in text, text
+
+
+def test_a_thing_found_in_the_food_is_the_situation_whatever_is_demanded(components: Components) -> None:
+    result = ran(components, "obed-express", "В супе волос. Фото прикладываю. Аппетит пропал, деньги верните.")
+    assert result.draft is not None and result.draft.situation == "foreign_object", result.draft
+    assert "фото" not in result.draft.text.lower(), result.draft.text  # the author sent it
+
+
+def test_a_branch_closed_for_good_is_not_answered_as_a_wasted_trip(components: Components) -> None:
+    text = drafted(
+        components, "kedr-bank", "Закрыли отделение на Пушкина без предупреждения. Теперь ехать через весь город."
+    )
+    assert "пришли к закрытым дверям" not in text and "Вы приходили" not in text, text

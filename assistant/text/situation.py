@@ -151,6 +151,7 @@ _ASKING = re.compile(
     r"оставь\w*|направ\w*|send|share|tell us|let us know|provide|dm us|give us|confirm|could you|can you|what is)\b",
     re.I,
 )
+_VISITED = frozenset(["приехать", "прийти", "подойти", "зря", "напрасно", "дверь", "табличка", "came", "went", "door"])
 _SOMEONE_ELSE = frozenset(["другой", "сменить", "заменить", "поменять", "новый", "another", "new", "replace"])
 _CONTACT_PERSON = frozenset(["менеджер", "специалист", "manager", "specialist"])
 
@@ -276,6 +277,8 @@ class Situation:
             values["reassign"] = "yes"  # a condition only: «дайте другого менеджера»
         if _PARTIAL.search(self.text):
             values["partial"] = "yes"  # a condition only: «кэшбэк пришёл меньше»: not «не был начислен»
+        if self.lemmas & _VISITED:
+            values["visited"] = "yes"  # a condition only: «приехала, а там табличка»; «закрыли отделение» tells no visit
         if _APPROVED.search(self.text):
             values["approved"] = "yes"  # a condition only: «ипотеку одобрили»: no «на каком этапе Ваша заявка»
         if "callback" in self.asks:
@@ -338,9 +341,10 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     reached = contacted_us(text, done, found)
     if playbook is not None and playbook.about_contact and reached:
         playbook = _problem_besides_contact(sentences, mode, classification, brand) or playbook
-    if mode is ReplyMode.thanks and classification.criticism is not None:  # a lost star: the mixed review's words
-        mixed = [p for p in brand.playbooks if p.when.words_required]
-        playbook = choose_playbook(mixed, mode, about, classification) or playbook
+    # a lost star is the mixed review's, «волос в супе» the foreign object's, whatever else is asked
+    if mode is ReplyMode.negative or (mode is ReplyMode.thanks and classification.criticism is not None):
+        named = [p for p in brand.playbooks if p.when.words_required]
+        playbook = choose_playbook(named, mode, about, classification) or playbook
     if mode is ReplyMode.thanks and "employee" in details and playbook and not playbook.speaks_of("{employee}"):
         thanking = [p for p in brand.playbooks if p.speaks_of("{employee}")]  # «менеджер Алина помогает»: thank Алина
         playbook = choose_playbook(thanking, mode, about, classification) or playbook
