@@ -850,6 +850,7 @@ def _standing_alone(sentence: str, every: list[str], quoted: list[str]) -> str:
     return rest[:1].upper() + rest[1:]
 
 
+_FIGURE = re.compile(r"\d+(?:[\s,.]\d+)*")
 _CONDITION = re.compile(r"^(?:Если|If)\s+([^,—:]+)[,—:]")
 
 
@@ -857,10 +858,10 @@ def _bearing(sentences: list[str], stems: set[str], most: int) -> list[int]:
     """The sentences sharing the most stems, in their order; a second one only when it shares
     more than half as many as the best («кэшбэк» alone after «категории кэшбэка выбираете в
     начале месяца»; «ипотечный менеджер» after «одобрение действует 90 дней»). Of two sharing as
-    many, the one with fewer other words: «перевод … обычно поступает получателю в течение
+    many, the one quoting fewer figures: «перевод … обычно поступает получателю в течение
     нескольких секунд» to a stuck transfer, not the fee table beside it."""
-    own = [{w[:STEM] for w in _content_lemmas(s)} for s in sentences]
-    scored = [(len(words & stems), -len(words - stems), i) for i, words in enumerate(own)]
+    shared = [len({w[:STEM] for w in _content_lemmas(s)} & stems) for s in sentences]
+    scored = [(score, -len(_FIGURE.findall(s)), i) for i, (s, score) in enumerate(zip(sentences, shared, strict=True))]
     best = max((score for score, _, _ in scored), default=0)
     ranked = sorted(scored, key=lambda p: (-p[0], -p[1]))[:most]
     return sorted(i for score, _, i in ranked if score > 0 and 2 * score > best)
