@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 import numpy as np
+import razdel
 import yaml
 from sklearn.linear_model import LogisticRegression
 
@@ -186,8 +187,10 @@ class OfflineClassifier:
         abuse = [hit.word for hit in hits]
         if _is_abuse(hits, sentiment, confidence):
             sentiment = Sentiment.negative
-        elif sentiment is Sentiment.negative and self._asks_about_health(text):
-            sentiment = Sentiment.neutral  # «у дочки аллергия на кунжут — где посмотреть состав?» fears, not blames
+        elif sentiment is Sentiment.negative and (self._asks_about_health(text) or plain_question(text)):
+            # «у дочки аллергия на кунжут — где посмотреть состав?» fears, «можно два промокода, на 200
+            # и на 300?» asks: neither blames
+            sentiment = Sentiment.neutral
         kind = self._kind(models, row, text, abuse) if sentiment is Sentiment.negative else None
         fake_signals = self._fake_signals(models, row, text, brand, mention.rating, duplicates, sentiment)
         suspected = len(fake_signals) >= 3 and kind is not NegativeKind.abusive
@@ -317,6 +320,27 @@ class OfflineClassifier:
 def _only_asks(text: str, folded: str) -> bool:
     """A real question («Как так можно?» asks nothing) that reports no health incident."""
     return bool(asked_questions(text)) and not HEALTH_INCIDENT.search(folded)
+
+
+def plain_question(text: str) -> bool:
+    """Every sentence asks us something in the words one asks with («можно …?», «сколько …?»),
+    and nothing is told as having happened or gone wrong: no verb in the past, no «не», no «!»
+    («Почему мне не пришёл кэшбэк?» complains, «А доставку к Новому году ждать?» mocks)."""
+    sentences = [s.text for s in razdel.sentenize(text)]
+    if not sentences or "!" in text:
+        return False
+    if not all(asked_questions(s) and _ASKING_START.match(s) for s in sentences):
+        return False
+    words = {token.text.lower() for token in razdel.tokenize(text)}
+    return not words & _NEGATIONS and not done_actions(text)
+
+
+_ASKING_START = re.compile(
+    r"^\W*(?:а\s+|и\s+|скажите,?\s+|подскажите,?\s+)?(?:можно|есть\s+ли|где|когда|сколько|какой|какая|какие|как\s+(?!так\b)|"
+    r"во\s+сколько|до\s+скольки|принимаете|работаете|доставляете|can|is|are|do|how|where|when)\b",
+    re.I,
+)
+_NEGATIONS = frozenset(["не", "нет", "ни", "никак", "нельзя", "not", "no", "never", "can't", "doesn't", "didn't"])
 
 
 def _is_abuse(hits: list, sentiment: Sentiment, confidence: float) -> bool:

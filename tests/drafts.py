@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.models import Mention, Platform
+from assistant.models import Mention, Platform, ReplyMode
 from assistant.pipeline import Components, PipelineResult, run
 
 
@@ -19,3 +19,11 @@ def drafted(
     result = ran(components, brand, text, platform, rating)
     assert result.draft is not None, result.decision
     return result.draft.text
+
+
+def complaint_reply(components: Components, brand: str, text: str) -> PipelineResult:
+    """The run of a mention that must be answered as a complaint; it fails the test otherwise."""
+    result = ran(components, brand, text)
+    assert result.decision.reply_mode is ReplyMode.negative, result.classification
+    assert result.draft is not None, result.decision
+    return result

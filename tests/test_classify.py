@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from assistant.classify import plain_question
 from assistant.config import REPO_ROOT
 from assistant.cues import detect_language, find_specifics
 from assistant.models import Mention, NegativeKind, Register, RiskFlag, Sentiment
@@ -124,3 +125,16 @@ def test_a_question_about_an_allergy_asks_and_a_rhetorical_one_reports(component
     assert asked.sentiment is not Sentiment.negative and RiskFlag.health not in asked.risk_flags, asked
     told = classify("Вчера заказала салат без орехов, а в нём орехи! Как так можно? У меня аллергия.")
     assert told.sentiment is Sentiment.negative and RiskFlag.health in told.risk_flags, told
+
+
+def test_a_plain_question_naming_sums_asks_and_one_telling_a_failure_complains(components: Components) -> None:
+    text = "можно в один заказ два промокода вбить, на 200 и на 300?"
+    brand = components.store.load_brand("obed-express")
+    asked = components.classifier.classify(
+        Mention(brand="obed-express", text=text), brand, components.store.embedder.embed_one(text)
+    )
+    assert asked.sentiment is Sentiment.neutral, asked.rationale
+    assert plain_question("можно в один заказ два промокода вбить, на 200 и на 300?")
+    assert not plain_question("Почему мне не пришёл кэшбэк?")
+    assert not plain_question("А доставку к Новому году ждать?")
+    assert not plain_question("Где мой заказ? Уже час жду")

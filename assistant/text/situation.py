@@ -145,6 +145,7 @@ REQUESTABLE: dict[str, re.Pattern[str]] = {
         r"им\w*\s+(?:курьер|сотрудник|менеджер)\w*|(?:courier|employee|manager)'s name|name of the (?:employee|courier|manager)",
         re.I,
     ),
+    "documents": re.compile(r"\bдокумент\w*|\bdocuments?\b", re.I),
 }
 _ASKING = re.compile(
     r"\b(пришл\w*|присл\w*|напиш\w*|написать|укаж\w*|указать|сообщ\w*|уточн\w*|скин\w*|назов\w*|продублир\w*|отправ\w*|подскаж\w*|"
@@ -1067,8 +1068,8 @@ def happened_before(text: str) -> bool:
     return any(
         _repeat_told(clause)
         and not contact
-        and not _trying_again(clause)
-        and not (_only_again(clause) and _tried(clauses[i - 1][0] if i else ""))
+        and not _trying_now(clause)
+        and not (_only_again(clause) and any(_tried(c) or _trying_now(c) for c, _ in clauses[max(0, i - 2) : i]))
         for i, (clause, contact) in enumerate(clauses)
     )
 
@@ -1086,9 +1087,9 @@ _FIXES = frozenset(
 )  # fmt: skip
 
 
-def _trying_again(clause: str) -> bool:
-    """«уже пятый раз запрашиваю», «третий раз ввожу код»: the author repeats a try, the problem
-    itself has not come back another day."""
+def _trying_now(clause: str) -> bool:
+    """«уже пятый раз запрашиваю», «ввожу телефон и карту»: the author tells a try as they make
+    it; «опять» after it, or a count of it, repeats the try, the problem has not come back another day."""
     for token in razdel.tokenize(clause):
         parse = _parses(token.text.lower())[0]
         if {"1per", "pres"} <= parse.tag.grammemes and parse.normal_form in _FIXES | _TRYING:
@@ -1294,11 +1295,23 @@ def given_items(text: str, details: dict[str, Detail] | None = None) -> set[str]
     given |= {"amount"} & kinds | ({"employee"} if "person" in kinds else set())
     given |= {"date"} & kinds | {"place"} & kinds
     given |= {"photo"} if any(_sends_photo(s.text) for s in razdel.sentenize(text)) else set()
+    given |= {"documents"} if any(_handed_papers(s.text) for s in razdel.sentenize(text)) else set()
     return given | ({"phone"} if cues.has_phone(text) else set()) | ({"device"} if _DEVICE.search(text) else set())
 
 
 _PHOTO = frozenset(["фото", "фотография", "фотка", "снимок", "скрин", "скриншот"])
 _SENDING = frozenset(["отправить", "прислать", "приложить", "прикрепить", "скинуть", "выложить", "прикладывать"])
+
+
+_PAPERS = frozenset(["документ", "справка", "выписка", "договор", "2-ндфл", "ндфл"])
+_HANDING = frozenset(["принести", "передать", "предоставить", "отдать", "подать", "отправить", "прислать", "загрузить"])
+
+
+def _handed_papers(sentence: str) -> bool:
+    """«Все документы принёс в отделение 13.11»: the papers are with the bank, a reply does not ask for them."""
+    parses = [_parses(t.text.lower())[0] for t in razdel.tokenize(sentence) if t.text.isalpha() or "-" in t.text]
+    lemmas = {p.normal_form for p in parses}
+    return bool(_PAPERS & lemmas) and any(p.normal_form in _HANDING and "past" in p.tag for p in parses)
 
 
 def _sends_photo(sentence: str) -> bool:
