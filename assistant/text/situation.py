@@ -210,12 +210,11 @@ class Situation:
     again: bool = False  # the author says it happened before: the reply owns that it repeats
     contacted: bool = False  # the author already wrote or called us about it («написала в чат — тишина»)
     locked_out: bool = False  # the app will not open or let the author in: its chat is out of their reach
+    disputed: bool = False  # the author already filed a dispute («заявление на оспаривание уже написала»)
 
     @property
     def kept_quiet(self) -> bool:
         return kept_quiet(self.done)
-
-    disputed: bool = False  # the author already filed a dispute («заявление на оспаривание уже написала»)
 
     @property
     def rule(self) -> FigureRule | None:
@@ -279,7 +278,7 @@ class Situation:
         if _PARTIAL.search(self.text):
             values["partial"] = "yes"  # a condition only: «кэшбэк пришёл меньше»: not «не был начислен»
         if self.lemmas & _VISITED:
-            values["visited"] = "yes"  # a condition only: «приехала, а там табличка»; «закрыли отделение» tells no visit
+            values["visited"] = "yes"  # a condition only: «приехала, а там табличка», not «закрыли отделение»
         if _APPROVED.search(self.text):
             values["approved"] = "yes"  # a condition only: «ипотеку одобрили»: no «на каком этапе Ваша заявка»
         if "callback" in self.asks:
@@ -377,7 +376,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         again=happened_before(text),
         contacted=contacted,
         locked_out=locked_out_of_app(sentences),
-        disputed=filed_dispute(sentences),
+        disputed=bool(found & _DISPUTE) and filed_dispute(sentences),  # read per sentence only when it can hold
     )
 
 
@@ -1097,7 +1096,8 @@ def _trying_now(clause: str) -> bool:
     return False
 
 
-_TRYING = frozenset(["запрашивать", "вводить", "нажимать", "пробовать", "перезагружать", "отправлять"])  # «ввожу», «нажимаю»
+# «ввожу», «нажимаю»: tries told as they are made
+_TRYING = frozenset(["запрашивать", "вводить", "нажимать", "пробовать", "перезагружать", "отправлять"])
 
 
 def _tried(clause: str) -> bool:
@@ -1294,8 +1294,9 @@ def given_items(text: str, details: dict[str, Detail] | None = None) -> set[str]
     kinds = {specific.kind for specific in cues.find_specifics(text)}
     given |= {"amount"} & kinds | ({"employee"} if "person" in kinds else set())
     given |= {"date"} & kinds | {"place"} & kinds
-    given |= {"photo"} if any(_sends_photo(s.text) for s in razdel.sentenize(text)) else set()
-    given |= {"documents"} if any(_handed_papers(s.text) for s in razdel.sentenize(text)) else set()
+    sentences = [s.text for s in razdel.sentenize(text)]
+    given |= {"photo"} if any(_handed_over(s, _PHOTO, _SENDING, as_told=True) for s in sentences) else set()
+    given |= {"documents"} if any(_handed_over(s, _PAPERS, _HANDING) for s in sentences) else set()
     return given | ({"phone"} if cues.has_phone(text) else set()) | ({"device"} if _DEVICE.search(text) else set())
 
 
@@ -1307,17 +1308,14 @@ _PAPERS = frozenset(["документ", "справка", "выписка", "д
 _HANDING = frozenset(["принести", "передать", "предоставить", "отдать", "подать", "отправить", "прислать", "загрузить"])
 
 
-def _handed_papers(sentence: str) -> bool:
-    """«Все документы принёс в отделение 13.11»: the papers are with the bank, a reply does not ask for them."""
+def _handed_over(sentence: str, things: frozenset[str], verbs: frozenset[str], as_told: bool = False) -> bool:
+    """One of the things handed over by one of the verbs in the past or, with `as_told`, as the
+    author tells it («прикладываю фото»): «Фото на весах отправила в поддержку», «Все документы
+    принёс в отделение 13.11» are with us; «могу прислать фото» is an offer a reply may take up."""
     parses = [_parses(t.text.lower())[0] for t in razdel.tokenize(sentence) if t.text.isalpha() or "-" in t.text]
-    lemmas = {p.normal_form for p in parses}
-    return bool(_PAPERS & lemmas) and any(p.normal_form in _HANDING and "past" in p.tag for p in parses)
-
-
-def _sends_photo(sentence: str) -> bool:
-    """«Фото на весах отправила в поддержку», «прикладываю фото»: a photo sent, not offered
-    («могу прислать фото» is an offer a reply may take up)."""
-    parses = [_parses(t.text.lower())[0] for t in razdel.tokenize(sentence) if t.text.isalpha()]
-    if not _PHOTO & {p.normal_form for p in parses}:
+    if not things & {p.normal_form for p in parses}:
         return False
-    return any(p.normal_form in _SENDING and ("past" in p.tag or {"pres", "1per"} <= p.tag.grammemes) for p in parses)
+    return any(
+        p.normal_form in verbs and ("past" in p.tag or (as_told and {"pres", "1per"} <= p.tag.grammemes))
+        for p in parses
+    )
