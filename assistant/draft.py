@@ -57,6 +57,7 @@ from assistant.text.situation import (
     given_items,
     imperative_lemmas,
     instructed,
+    offered_ways,
     open_questions,
     requested_items,
     supposed_done,
@@ -277,6 +278,7 @@ MAX_FACTS = 2
 ANSWER_COVERAGE = 0.34  # a fact answers a question when it shares about a third of the question's content words
 QUESTION_CLOSENESS = 0.5  # cosine with the nearest of a fact's questions that makes it the answer
 STEM = 5  # letters that tell a word's family: «опоздание» and «опоздал», «перевести» and «перевод»
+TOLD_SHARE = 0.5  # of a fact sentence's words the author also wrote, with its figure: a rule they know
 COMMON_SHARE = 0.15  # a word in more of the brand's facts than this is not distinctive
 REPEAT_MIN = 4  # shorter words («час», «нам») repeat unnoticed
 HOUR = "<hour>"  # what «до скольки …?» asks and «до 22:30» states: the words say neither
@@ -612,7 +614,21 @@ class _Composer:
             return False  # «восстановите через «Забыли код?»» to one who writes «через «Забыли код?» жду смс»
         if self._lectures(sentence, answers_question):
             return False
+        if self.mode is ReplyMode.negative and self._told_already(sentence):
+            return False
         return not (asked & self.given or self._repeats_done(sentence))
+
+    def _told_already(self, sentence: str) -> bool:
+        """The author stated it themselves, figure and all: «После пяти неверных попыток вход
+        блокируется на 30 минут» to one who writes «после пяти попыток заблокировали на 30 минут»."""
+        if not cues.numbers_in(sentence) & cues.numbers_in(self.request.mention.text):
+            return False
+        own = _stems(sentence, set())
+        return len(own & self.mention_stems) >= TOLD_SHARE * len(own)
+
+    @cached_property
+    def mention_stems(self) -> set[str]:
+        return _stems(self.request.mention.text, set())
 
     # --- phrases ---------------------------------------------------------------------
 
@@ -735,8 +751,9 @@ class _Composer:
 
     def _repeats_done(self, text: str) -> bool:
         """It tells the author to do what they say they did («заблокируйте карту» to «я заблокировала
-        карту»), or wonders whether they did («если Вы его уже подали» to «заявление я подала»)."""
-        return bool((instructed(text) | supposed_done(text)) & self.situation.done)
+        карту»), wonders whether they did («если Вы его уже подали» to «заявление я подала»), or
+        offers it as a way out («доступ можно восстановить…» to «пробовала восстановить вход»)."""
+        return bool((instructed(text) | supposed_done(text) | offered_ways(text)) & self.situation.done)
 
     def _voice_permits(self, text: str) -> bool:
         """No word the voice guide forbids: such a variant or fact is passed over, not sent to review."""

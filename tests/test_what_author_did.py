@@ -23,6 +23,7 @@ from assistant.text.situation import (
     has_footage,
     kept_quiet,
     locked_out_of_app,
+    offered_ways,
     open_questions,
     repeated_contact,
     requested_items,
@@ -157,9 +158,18 @@ def test_questions_asked_to_shame_are_not_owed_an_answer() -> None:
         "Мне что, самому его искать по всем отделениям?",
         "Это так вы работаете с заёмщиками?",
         "Вам не стыдно?",
+        "Зачем тогда писать в приложении 45 минут?",
+        "Может, сразу уберёте соусы из меню?",
+        "Это вообще нормально?",
     ):
         assert asked_questions(text) == [], text
-    for text in ("А вы что, не возите в Мурино?", "Что мне теперь делать с картой?", "Когда вернут деньги?"):
+    for text in (
+        "А вы что, не возите в Мурино?",
+        "Что мне теперь делать с картой?",
+        "Когда вернут деньги?",
+        "Зачем нужен ПИН-код?",
+        "Может, подскажете, где ближайший банкомат?",
+    ):
         assert asked_questions(text) == [text], text
 
 
@@ -624,3 +634,36 @@ def test_papers_handed_in_are_not_asked_for_again(components: Components) -> Non
         "Месяц тишины. Пишу жалобу в ЦБ и иду к юристу.",
     )  # fmt: skip
     assert "документы" not in text.lower() and "Благодарим Вас за обращение" not in text, text
+
+
+def test_what_the_author_tried_counts_as_done_and_is_not_offered_again(components: Components) -> None:
+    assert {action_key("пробовать"), action_key("восстановить")} <= done_actions("Пробовала восстановить вход.")
+    assert "не_" + action_key("звонить") in done_actions("Не пытался звонить.")
+    assert offered_ways("Доступ можно восстановить через «Забыли код?».") == {action_key("восстановить")}
+    text = drafted(
+        components, "kedr-bank",
+        "С новой версией приложения не могу войти: после ввода кода пустой экран. Пробовала восстановить вход — "
+        "снова пустой экран. iPhone 12, iOS 17.",
+        Platform.app_store, rating=1,
+    )  # fmt: skip
+    assert "можно восстановить" not in text, text
+
+
+def test_a_rule_the_author_stated_is_not_told_back_to_them(components: Components) -> None:
+    text = drafted(
+        components, "kedr-bank",
+        "С новой версией приложения не могу войти: после ввода кода пустой экран. После пяти попыток вход "
+        "заблокировали на 30 минут. iPhone 12, iOS 17.",
+        Platform.app_store, rating=1,
+    )  # fmt: skip
+    assert "30 минут" not in text, text
+
+
+def test_a_question_solved_at_the_branch_is_not_supposed_open(components: Components) -> None:
+    text = drafted(
+        components, "kedr-bank",
+        "Отделение на Садовой, 3. В очереди 10 человек, работало одно окно из трёх. Прождала 50 минут, в итоге "
+        "вопрос решили за 5 минут. Почему нельзя открыть все окна утром?",
+        Platform.yandex_maps, rating=2,
+    )  # fmt: skip
+    assert "ещё не решён" not in text and "50 минут" in text, text

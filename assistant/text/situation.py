@@ -112,11 +112,13 @@ _UNMARKED_QUESTION = re.compile(
     re.I,
 )
 _RHETORICAL = re.compile(
-    r"\?\s*!|!\s*\?|\?\?|\bиздева\w*|\b(как так|сколько можно(?:\s+(?:ещё|еще|уже))?(?:\s+(?:ждать|терпеть|тянуть|издеваться))?(?=\s*[?!.…]|$)|за что|серь[её]зно|это нормально|это сервис|"
+    r"\?\s*!|!\s*\?|\?\?|\bиздева\w*|\b(как так|сколько можно(?:\s+(?:ещё|еще|уже))?(?:\s+(?:ждать|терпеть|тянуть|издеваться))?(?=\s*[?!.…]|$)|за что|серь[её]зно|это\s+(?:вообще\s+)?нормально|это сервис|"
     r"где совесть|how is this|are you kidding|seriously)\b|"
     # «Мне что, самому его искать?», «Так вы работаете с клиентами?», «Вам не стыдно?»: asked to shame, not to learn
     r"\b(мне|я|нам|мы)\s+что\s*,|\bтак\s+(вы|теперь)\s+(и\s+)?работаете\b|\bэто\s+так\s+вы\b|"
     r"\b(вам|тебе)\s+не\s+стыдно\b|\bкуда\s+смотр\w+|\bкто\s+так\s+работает\b|"
+    # «Зачем тогда писать 45 минут?», «Может, сразу уберёте напитки из меню?»: a reproach, a sarcastic advice
+    r"\b(?:зачем|тогда\s+зачем)\s+(?:же\s+)?(?:тогда|вообще)\b|^\W*(?:а\s+|так\s+)?может\s*,?\s+(?:вообще|сразу|уж\s+сразу)\b|"
     # «…два дня прошло. Что происходит?»: the complaint asks to be looked into, no fact answers it
     r"^\W*(?:и\s+|а\s+|так\s+)?(?:что\s+(?:вообще\s+|у\s+вас\s+)?(?:происходит|случилось)|в\s+ч[её]м\s+(?:дело|проблема))\W*$",
     re.I,
@@ -279,6 +281,8 @@ class Situation:
             values["partial"] = "yes"  # a condition only: «кэшбэк пришёл меньше»: not «не был начислен»
         if self.lemmas & _VISITED:
             values["visited"] = "yes"  # a condition only: «приехала, а там табличка», not «закрыли отделение»
+        if done_actions(self.text, lived=True) & _RESOLVED:
+            values["resolved"] = "yes"  # a condition only: «в итоге вопрос решили»: no «если вопрос ещё не решён»
         if _APPROVED.search(self.text):
             values["approved"] = "yes"  # a condition only: «ипотеку одобрили»: no «на каком этапе Ваша заявка»
         if "callback" in self.asks:
@@ -1014,6 +1018,7 @@ def done_actions(text: str, lived: bool = False) -> frozenset[str]:
         goes_on = mark == "," and bool(words) and bool(_parses(words[0])) and _past(words[0])
         someone_else = someone_else and goes_on
         negated = False
+        tried: str | None = None  # «пробовала восстановить вход»: what was tried was done, as «не_» or not
         we = bool(re.search(r"\b(мы|we)\b", clause, re.I))
         for word in words:
             parses = _parses(word)
@@ -1026,6 +1031,10 @@ def done_actions(text: str, lived: bool = False) -> frozenset[str]:
                 key = action_key(parses[0].normal_form)
                 if lived or we or "plur" not in tag.grammemes or key in _CONTACTING:  # «написали в поддержку»
                     done.add(("не_" if negated else "") + key)
+                    tried = ("не_" if negated else "") if parses[0].normal_form in _TRIES else None
+            elif tried is not None and "INFN" in tag:
+                done.add(tried + action_key(parses[0].normal_form))
+                tried = None
             negated = word == "не"
     return frozenset(done)
 
@@ -1095,6 +1104,8 @@ def _trying_now(clause: str) -> bool:
             return True
     return False
 
+
+_TRIES = frozenset(["пробовать", "попробовать", "пытаться", "попытаться"])
 
 # «ввожу», «нажимаю»: tries told as they are made
 _TRYING = frozenset(["запрашивать", "вводить", "нажимать", "пробовать", "перезагружать", "отправлять"])
@@ -1195,6 +1206,17 @@ def _imperative(word: str) -> Parse | None:
 _IF_CLAUSE = re.compile(r"\bесли\b[^,.;:—!?]*", re.I)
 
 
+def offered_ways(sentence: str) -> frozenset[str]:
+    """The actions a reply sentence offers as a way out: infinitives after «можно» («доступ можно
+    восстановить через «Забыли код?»»), by action_key; offered to one who tried them, it repeats."""
+    words = [token.text.lower() for token in razdel.tokenize(sentence)]
+    return frozenset(
+        action_key(parse.normal_form)
+        for i, word in enumerate(words)
+        if "можно" in words[max(0, i - 3) : i] and "INFN" in (parse := _parses(word)[0]).tag
+    )
+
+
 def supposed_done(text: str) -> frozenset[str]:
     """The actions a reply supposes the author may have taken («если Вы его уже подали», «если
     новая карта уже заказана»), by action_key: said to one who told us they did, it asks again."""
@@ -1232,6 +1254,7 @@ _TELLING = frozenset(["называть", "назвать", "сообщать", 
 
 _CONTACTING = frozenset(action_key(verb) for verb in ("писать", "звонить", "обращаться"))
 _DELIVERED = frozenset(action_key(verb) for verb in ("привезти", "довезти", "доставить", "приехать"))
+_RESOLVED = frozenset(action_key(verb) for verb in ("решить", "выдать", "оформить"))
 _CONTACTED_EN = re.compile(
     r"\bI(?:'ve| have)?\s+(?:already\s+)?(?:wrote|written|called|contacted|messaged|emailed)\b", re.I
 )
