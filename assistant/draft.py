@@ -827,7 +827,15 @@ def fact_excerpt(
     chosen = _bearing(sentences, distinctive, most) or _bearing(sentences, {w[:STEM] for w in words}, most) or [0]
     chosen = _with_antecedents(chosen, sentences, most)
     quoted = [sentences[i] for i in chosen]
+    quoted = [s for s in quoted if not _orphaned(s, every, quoted)]
     return " ".join(_standing_alone(s, every, quoted) for s in quoted)
+
+
+def _orphaned(sentence: str, every: list[str], quoted: list[str]) -> bool:
+    """It names by a pronoun what a sentence the reply leaves out named: «Он приходит в
+    приложение…» without «…мы выдаём промокод на 300 ₽» is not quoted."""
+    at = every.index(sentence)
+    return at > 0 and every[at - 1] not in quoted and points_back(sentence)
 
 
 def fact_sentences(text: str) -> list[str]:

@@ -90,7 +90,7 @@ def test_one_who_could_not_get_through_is_not_told_the_matter_went_unsolved(comp
 
 def test_writing_to_support_is_told_from_a_courier_writing() -> None:
     for text in ("Написала в чат, обещали разобраться и пропали.", "Звонил на горячую линию три раза.",
-                 "I have already contacted your support twice."):  # fmt: skip
+                 "I have already contacted your support twice.", "Чат поддержки ответил «проверим» и замолчал."):  # fmt: skip
         assert contacted_us(text, done_actions(text), mention_lemmas(text)), text
     for text in ("Курьер написал в чат, что опоздает.", "Напишите мне в чат.", "I love your chat."):
         assert not contacted_us(text, done_actions(text), mention_lemmas(text)), text
@@ -270,6 +270,19 @@ def test_a_fact_sentence_that_goes_on_from_one_left_out_loses_its_lead() -> None
         "Поддержка передаст описание разработчикам."
     )
     assert fact_excerpt(fact, "ru", wanted | {"обновить", "приложение"}).startswith("Сначала обновите")
+
+
+def test_a_fact_sentence_naming_by_pronoun_what_is_left_out_is_not_quoted() -> None:
+    fact = Fact(
+        id="late-order-promo",
+        topic="delivery",
+        text={
+            "ru": "За опоздание больше 30 минут мы выдаём промокод на 300 ₽. Он приходит в приложение в течение суток."
+        },
+    )
+    wanted = frozenset(["приложение", "сутки"])
+    assert fact_excerpt(fact, "ru", wanted, most=1, keep=lambda s: "опоздание" not in s) == ""
+    assert fact_excerpt(fact, "ru", wanted, most=1).startswith("За опоздание")
 
 
 def test_a_problem_told_with_an_unanswered_chat_is_answered_for_the_problem(components: Components) -> None:
@@ -667,3 +680,12 @@ def test_a_question_solved_at_the_branch_is_not_supposed_open(components: Compon
         Platform.yandex_maps, rating=2,
     )  # fmt: skip
     assert "ещё не решён" not in text and "50 минут" in text, text
+
+
+def test_a_promise_due_within_a_day_is_late_when_days_have_passed(components: Components) -> None:
+    text = drafted(
+        components, "obed-express",
+        "Заказ 70555 опоздал на 40 минут. Прошло 2 дня, промокода за опоздание нет. Где он?",
+    )  # fmt: skip
+    assert "должен был прийти" in text and "Промокод придёт" not in text, text
+    assert "Промокод придёт" in drafted(components, "obed-express", "Заказ 70555 опоздал на 40 минут. Промокод будет?")

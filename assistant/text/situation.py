@@ -52,6 +52,7 @@ ROLE_WORDS: dict[str, dict[str, frozenset[str]]] = {
         "delay": frozenset(["опоздать", "опоздание", "задержка", "задержать", "задержаться", "позже", "поздно", "поздний", "дольше", "late", "delay", "later"]),
         "wait": frozenset(["ждать", "ожидать", "ожидание", "прождать", "подождать", "wait", "waited", "waiting"]),
         "tenure": frozenset(["пользоваться", "клиент", "заказывать", "customer"]),
+        "elapsed": frozenset(["пройти", "спустя", "been", "passed", "ago"]),
     },
     "amount": {
         "demanded": frozenset(["вернуть", "возврат", "компенсировать", "компенсация", "требовать", "выплатить", "заплатить", "нерв", "хотеть", "refund", "compensate", "compensation", "demand"]),
@@ -283,6 +284,8 @@ class Situation:
             values["visited"] = "yes"  # a condition only: «приехала, а там табличка», not «закрыли отделение»
         if done_actions(self.text, lived=True) & _RESOLVED:
             values["resolved"] = "yes"  # a condition only: «в итоге вопрос решили»: no «если вопрос ещё не решён»
+        if (elapsed := self.details.get("elapsed")) and elapsed.minutes and elapsed.minutes[0] >= DAY_MINUTES:
+            values["days_passed"] = "yes"  # a condition only: «прошло три дня»: what comes «в течение 24 часов» is late
         if _APPROVED.search(self.text):
             values["approved"] = "yes"  # a condition only: «ипотеку одобрили»: no «на каком этапе Ваша заявка»
         if "callback" in self.asks:
@@ -1254,11 +1257,14 @@ _TELLING = frozenset(["называть", "назвать", "сообщать", 
 
 _CONTACTING = frozenset(action_key(verb) for verb in ("писать", "звонить", "обращаться"))
 _DELIVERED = frozenset(action_key(verb) for verb in ("привезти", "довезти", "доставить", "приехать"))
+DAY_MINUTES = 24 * 60
 _RESOLVED = frozenset(action_key(verb) for verb in ("решить", "выдать", "оформить"))
 _CONTACTED_EN = re.compile(
     r"\bI(?:'ve| have)?\s+(?:already\s+)?(?:wrote|written|called|contacted|messaged|emailed)\b", re.I
 )
 _TRIED = frozenset(["дозвониться", "достучаться"])  # «не могу дозвониться»: a try to reach us
+# «Чат поддержки ответил «проверим» и замолчал», "support chat went silent": they were written to
+_ANSWERED = frozenset(["ответить", "замолчать", "пропасть", "игнорировать", "silent", "ignore", "ignored"])
 _OUR_CHANNELS = frozenset(
     ["чат", "поддержка", "горячий", "линия", "оператор", "бот", "support", "chat", "hotline", "operator"]
 )
@@ -1266,8 +1272,8 @@ _OUR_CHANNELS = frozenset(
 
 def contacted_us(text: str, done: frozenset[str], found: frozenset[str] | set[str]) -> bool:
     """The author says they wrote or called our support («написала в чат», «звонил на горячую линию»,
-    «не могу дозвониться на горячую линию»), or keeps doing so («звоню уже третий раз», «снова пишу вам»)."""
-    told = bool(done & _CONTACTING or _CONTACTED_EN.search(text) or set(found) & _TRIED)
+    «не могу дозвониться на горячую линию», «чат поддержки ответил и замолчал»), or keeps doing so («звоню уже третий раз», «снова пишу вам»)."""
+    told = bool(done & _CONTACTING or _CONTACTED_EN.search(text) or set(found) & (_TRIED | _ANSWERED))
     return (told and bool(set(found) & _OUR_CHANNELS)) or repeated_contact(text)
 
 
