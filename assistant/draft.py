@@ -45,8 +45,9 @@ from assistant.models import (
     Retrieved,
     VoiceProfile,
 )
+from assistant.text.durations import minutes as duration_minutes
 from assistant.text.names import could_be_name, is_first_name, is_patronymic, russian_name
-from assistant.text.normalize import content_words, mention_lemmas
+from assistant.text.normalize import content_words, mention_lemmas, morph
 from assistant.text.phrases import asked_about
 from assistant.text.reader import for_reader, points_back, retold_question
 from assistant.text.similarity import closeness
@@ -476,7 +477,7 @@ class _Composer:
             found = answering_facts(question, self.facts, self.language, self.common, self._playbook_facts())
             by_meaning = self._closest_by_meaning(question)
             agreed = [f for f in found if f in by_meaning]  # of two, the one the meaning agrees on
-            if self.mode is ReplyMode.negative and not found:
+            if not found and (self.mode is ReplyMode.negative or self._asks_beyond_facts(question)):
                 by_meaning = [f for f in by_meaning if self._shares_a_word(question, f)]
             found = agreed or found or by_meaning or self._rule_fact_asked(question)
             if self.situation.rule_applies and (ruled := [f for f in found if self._rule_decided(f, question)]):
@@ -499,6 +500,13 @@ class _Composer:
         asked = _stems(question, usual)
         told = [fact_text(fact, self.language), *fact.questions]
         return any(asked & _stems(text, usual, stating=i == 0) for i, text in enumerate(told))
+
+    def _asks_beyond_facts(self, question: str) -> bool:
+        """The question's subject is a word none of the brand's facts uses («будет ли сдача с
+        5000?»): a fact near it in meaning only («Курьеры работают в форме…») answers nothing."""
+        known = {word[:STEM] for word in self.vocabulary | self.common}
+        unknown = [word for word in _content_lemmas(question) if word[:STEM] not in known and _is_noun(word)]
+        return any(duration_minutes(word) is None for word in unknown)  # «полчаса назад» names no subject
 
     def _rule_fact_asked(self, question: str) -> list[Fact]:
         """The fact of the figure rule the author's figure settles, when the question is asked
@@ -890,6 +898,10 @@ def _bearing(sentences: list[str], stems: set[str], most: int) -> list[int]:
     best = max((score for score, _, _ in scored), default=0)
     ranked = sorted(scored, key=lambda p: (-p[0], -p[1]))[:most]
     return sorted(i for score, _, i in ranked if score > 0 and 2 * score > best)
+
+
+def _is_noun(word: str) -> bool:
+    return "NOUN" in morph().parse(word)[0].tag
 
 
 def overlap(words: frozenset[str] | set[str], other: frozenset[str]) -> int:

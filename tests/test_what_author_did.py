@@ -689,3 +689,55 @@ def test_a_promise_due_within_a_day_is_late_when_days_have_passed(components: Co
     )  # fmt: skip
     assert "должен был прийти" in text and "Промокод придёт" not in text, text
     assert "Промокод придёт" in drafted(components, "obed-express", "Заказ 70555 опоздал на 40 минут. Промокод будет?")
+
+
+def test_a_question_whether_data_leaked_is_taken_up_by_the_holding_reply(components: Components) -> None:
+    result = ran(
+        components, "kedr-bank",
+        "Звонили «из банка», знали ФИО, последние цифры карты и сумму последней покупки. Я ничего не назвал. "
+        "Это значит, что данные клиентов Кедра утекли?",
+    )  # fmt: skip
+    assert result.draft is not None and result.draft.situation == "data_leak_scam_calls", result.draft
+    assert "утечке данных" in result.draft.text and not result.draft.failed_checks, result.draft
+
+
+def test_a_debit_the_author_did_not_make_is_handed_to_specialists(components: Components) -> None:
+    result = ran(
+        components, "kedr-bank",
+        "Увидела списание 1 200 рублей, которого не делала. Как оспорить операцию? Кэшбэк по этой карте тоже отменят?",
+    )  # fmt: skip
+    assert result.draft is not None and result.draft.situation == "fraud_unauthorised_debit", result.draft
+    assert "кэшбэк не был начислен" not in result.draft.text, result.draft.text
+
+
+def test_a_question_on_a_subject_no_fact_knows_gets_no_fact_near_in_meaning(components: Components) -> None:
+    text = drafted(components, "obed-express", "Оплачу наличкой, у меня только пятитысячная. Курьер сдачу даст?")
+    assert "сдач" in text and "форме" not in text and "термосумк" not in text, text
+
+
+def test_an_allergen_caught_before_eating_gets_no_doctor_advice(components: Components) -> None:
+    text = drafted(
+        components, "obed-express",
+        "Заказ 72001: вместо Цезаря с курицей привезли Цезарь с креветками, а у меня аллергия на морепродукты. "
+        "Хорошо, что заметила до того, как съела.",
+    )  # fmt: skip
+    assert "врач" not in text and "выздоровлени" not in text and "вовремя" in text, text
+
+
+def test_a_manager_named_near_new_money_is_no_request_for_another_manager(components: Components) -> None:
+    result = ran(
+        components, "kedr-bank",
+        "Оформил вклад «Надёжный» под 18%, а через неделю увидел, что ставка 16%. Менеджер в отделении на Тверской "
+        "сказал, что 18% только для новых денег. Почему об этом не сказали сразу?",
+    )  # fmt: skip
+    assert result.draft is not None and result.draft.situation == "wrong_information", result.draft
+    assert "другого менеджера" not in result.draft.text, result.draft.text
+
+
+def test_a_silent_manager_before_a_deal_date_is_answered_with_the_date(components: Components) -> None:
+    text = drafted(
+        components, "kedr-bank",
+        "Ипотечный менеджер не отвечает уже неделю, сделка назначена на 15 декабря, продавец нервничает. "
+        "В чате приложения пишу — прочитано, без ответа. Что делать?",
+    )  # fmt: skip
+    assert "15 декабря" in text, text

@@ -76,7 +76,7 @@ TREATED = re.compile(
 # What came, came only in part («кэшбэк пришёл меньше, чем я ждал», «начислили не весь», «150 рублей вместо 600»)
 _PARTIAL = re.compile(
     r"\b(меньше|не\s+весь|не\s+полностью|частично|недоначисл\w*|недосчита\w*|less than|only part\w*|partly)\b|"
-    r"\d\s*(?:₽|р\.|руб\w*)?\s+вместо\s+\d",
+    r"\d\s*(?:₽|р\.|руб\w*)?\s+вместо\s+\d|\d\s*(?:₽|р\.|руб\w*)?,?\s+а\s+должн\w*\s+(?:было\s+)?(?:быть\s+)?\d",
     re.I,
 )
 # An application already approved («ипотеку одобрили», «кредит одобрен», "approved"), not one
@@ -158,18 +158,26 @@ _ASKING = re.compile(
 _VISITED = frozenset(["приехать", "прийти", "подойти", "зря", "напрасно", "дверь", "табличка", "came", "went", "door"])
 _SOMEONE_ELSE = frozenset(["другой", "сменить", "заменить", "поменять", "новый", "another", "new", "replace"])
 _CONTACT_PERSON = frozenset(["менеджер", "специалист", "manager", "specialist"])
+NEAR_WORDS = 2  # «другого менеджера», «смените мне специалиста»; not «для новых денег… Менеджер»
 
 
-def _wants_someone_else(lemmas: Iterable[str]) -> bool:
-    """«Можно назначить другого менеджера?», «смените специалиста»."""
-    return bool(_SOMEONE_ELSE.intersection(lemmas) and _CONTACT_PERSON.intersection(lemmas))
+def _wants_someone_else(text: str) -> bool:
+    """«Можно назначить другого менеджера?», «смените специалиста», «менеджера поменяйте»: the
+    other one and the person are said together."""
+    words = [lemma(token.text.lower()) for token in razdel.tokenize(text) if token.text.isalpha()]
+    people = [i for i, word in enumerate(words) if word in _CONTACT_PERSON]
+    return any(
+        words[j] in _SOMEONE_ELSE
+        for i in people
+        for j in range(max(0, i - NEAR_WORDS), min(len(words), i + NEAR_WORDS + 1))
+    )
 
 
 def _granted_by(playbook: Playbook | None, question: str) -> bool:
     """A question that asks for what the playbook's own phrase grants («Можно назначить другого
     менеджера?» and «Вашу просьбу назначить другого менеджера мы передадим»): a request, no fact
     answers it, and the manager's contacts «указаны в приложении» would mock it."""
-    return bool(playbook and playbook.speaks_of("{?reassign}") and _wants_someone_else(mention_lemmas(question)))
+    return bool(playbook and playbook.speaks_of("{?reassign}") and _wants_someone_else(question))
 
 
 ASKS_OF_AUTHOR: dict[str, frozenset[str]] = {
@@ -276,7 +284,7 @@ class Situation:
             values["unreached"] = "yes"  # a condition only: «не дозвониться», «сброс»: nobody answered
         if action_key("заблокировать") in self.done:
             values["blocked"] = "yes"  # a condition only: «карту заблокировала сама»
-        if _wants_someone_else(self.lemmas):
+        if _wants_someone_else(self.text):
             values["reassign"] = "yes"  # a condition only: «дайте другого менеджера»
         if _PARTIAL.search(self.text):
             values["partial"] = "yes"  # a condition only: «кэшбэк пришёл меньше»: not «не был начислен»
@@ -286,6 +294,12 @@ class Situation:
             values["resolved"] = "yes"  # a condition only: «в итоге вопрос решили»: no «если вопрос ещё не решён»
         if (elapsed := self.details.get("elapsed")) and elapsed.minutes and elapsed.minutes[0] >= DAY_MINUTES:
             values["days_passed"] = "yes"  # a condition only: «прошло три дня»: what comes «в течение 24 часов» is late
+        if _UNHARMED.search(self.text):
+            values["unharmed"] = "yes"  # a condition only: «заметила до того, как съела»: no «обратитесь к врачу»
+        if self.lemmas & _DEAL:
+            values["deal"] = "yes"  # a condition only: «сделка назначена на 15 декабря»
+        if self.lemmas & _LEAK:
+            values["leak"] = "yes"  # a condition only: «откуда у них мои данные? у вас утечка?»
         if _APPROVED.search(self.text):
             values["approved"] = "yes"  # a condition only: «ипотеку одобрили»: no «на каком этапе Ваша заявка»
         if "callback" in self.asks:
@@ -1258,6 +1272,13 @@ _TELLING = frozenset(["называть", "назвать", "сообщать", 
 _CONTACTING = frozenset(action_key(verb) for verb in ("писать", "звонить", "обращаться"))
 _DELIVERED = frozenset(action_key(verb) for verb in ("привезти", "довезти", "доставить", "приехать"))
 DAY_MINUTES = 24 * 60
+_UNHARMED = re.compile(
+    r"до\s+того,?\s+как\s+(?:съел|попробовал|ел|начал\w*\s+есть)|не\s+(?:успел\w*|стал\w*)\s+(?:есть|съесть|пробовать)|"
+    r"заметил\w*\s+(?:вовремя|сразу)|didn'?t\s+eat|before\s+(?:eating|I\s+ate)|caught\s+it\s+in\s+time",
+    re.I,
+)
+_DEAL = frozenset(["сделка", "deal"])
+_LEAK = frozenset(["утечка", "утечь", "слить", "откуда", "leak", "leaked", "breach"])
 _RESOLVED = frozenset(action_key(verb) for verb in ("решить", "выдать", "оформить"))
 _CONTACTED_EN = re.compile(
     r"\bI(?:'ve| have)?\s+(?:already\s+)?(?:wrote|written|called|contacted|messaged|emailed)\b", re.I
