@@ -741,3 +741,13 @@ def test_a_silent_manager_before_a_deal_date_is_answered_with_the_date(component
         "В чате приложения пишу — прочитано, без ответа. Что делать?",
     )  # fmt: skip
     assert "15 декабря" in text, text
+
+
+def test_a_name_right_after_the_thanks_is_the_employee_thanked(components: Components) -> None:
+    text = drafted(
+        components, "kedr-bank",
+        "Спасибо Марине из отделения на Садовой, 3! Помогла разобраться с переводом за границу, всё объяснила.",
+        Platform.two_gis, rating=5,
+    )  # fmt: skip
+    assert "Марин" in text, text
+    assert find_details("Спасибо, Обед Экспресс, за быструю доставку!").get("employee") is None

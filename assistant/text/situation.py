@@ -632,9 +632,10 @@ def _named_staff(sentence: str) -> Detail | None:
     nominative; commas and dashes between them are not counted as words."""
     words = [t.text for t in razdel.tokenize(sentence) if t.text not in (",", "—", "–")]
     for i, word in enumerate(words):
-        if english_stem(lemma(word.lower())) not in STAFF:
+        thanked = word.lower() in _THANKS  # «Спасибо Марине из отделения…»: the name right after the thanks
+        if english_stem(lemma(word.lower())) not in STAFF and not thanked:
             continue
-        for name in words[i + 1 : i + 1 + NAME_REACH]:
+        for name in words[i + 1 : i + 1 + (1 if thanked else NAME_REACH)]:
             if name[:1].isupper() and is_first_name(nominative(name)):
                 return Detail("employee", nominative(name), sentence)
             if name in (".", "!", "?", ";"):
@@ -642,6 +643,7 @@ def _named_staff(sentence: str) -> Detail | None:
     return None
 
 
+_THANKS = frozenset(["спасибо", "благодарю", "благодарим", "thanks", "thank"])
 DEED_WORDS = (2, 9)  # «всё объяснила» … «поднялся на 9 этаж пешком»: longer is a story, not a deed
 _WHO = frozenset(["который", "которая", "которые", "кто"])
 _STOP = frozenset([".", "!", "?", ";", ",", ":", "—", "–", "(", ")", "а", "но", "и"])
