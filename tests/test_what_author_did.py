@@ -741,6 +741,18 @@ def test_a_silent_manager_before_a_deal_date_is_answered_with_the_date(component
         "В чате приложения пишу — прочитано, без ответа. Что делать?",
     )  # fmt: skip
     assert "15 декабря" in text, text
+    text = drafted(
+        components, "kedr-bank",
+        "Ипотеку одобрили 20 октября. Сделка назначена на 12.12, а менеджер пропал: не отвечает ни на звонки, ни в чате.",
+    )  # fmt: skip
+    assert "12.12" in text and "20 октября" not in text, text
+
+
+def test_a_question_where_to_dispute_a_payment_is_no_fraud_report(components: Components) -> None:
+    result = ran(
+        components, "kedr-bank", "Подскажите, где в приложении кнопка, чтобы оспорить операцию? Хочу понять заранее."
+    )
+    assert "escalate" not in [a.value for a in result.decision.actions], result.decision
 
 
 def test_a_name_right_after_the_thanks_is_the_employee_thanked(components: Components) -> None:

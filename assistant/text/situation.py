@@ -161,6 +161,18 @@ _CONTACT_PERSON = frozenset(["менеджер", "специалист", "manage
 NEAR_WORDS = 2  # «другого менеджера», «смените мне специалиста»; not «для новых денег… Менеджер»
 
 
+def _deal_date(text: str) -> str | None:
+    """The date of the sentence that names the deal («…сделка назначена на 10.12»): a mention of
+    a mortgage may name the approval date first."""
+    for sentence in (s.text for s in razdel.sentenize(text)):
+        if _DEAL.search(sentence) and (date := find_details(sentence, [sentence]).get("date")):
+            return date.text
+    return None
+
+
+_DEAL = re.compile(r"\bсделк\w*|\bdeal\b|\bclosing\b", re.I)
+
+
 def _wants_someone_else(text: str) -> bool:
     """«Можно назначить другого менеджера?», «смените специалиста», «менеджера поменяйте»: the
     other one and the person are said together."""
@@ -296,8 +308,8 @@ class Situation:
             values["days_passed"] = "yes"  # a condition only: «прошло три дня»: what comes «в течение 24 часов» is late
         if _UNHARMED.search(self.text):
             values["unharmed"] = "yes"  # a condition only: «заметила до того, как съела»: no «обратитесь к врачу»
-        if self.lemmas & _DEAL:
-            values["deal"] = "yes"  # a condition only: «сделка назначена на 15 декабря»
+        if deal_date := _deal_date(self.text):
+            values["deal_date"] = deal_date  # «сделка назначена на 10.12», not the approval date before it
         if self.lemmas & _LEAK:
             values["leak"] = "yes"  # a condition only: «откуда у них мои данные? у вас утечка?»
         if _APPROVED.search(self.text):
@@ -1279,7 +1291,6 @@ _UNHARMED = re.compile(
     r"заметил\w*\s+(?:вовремя|сразу)|didn'?t\s+eat|before\s+(?:eating|I\s+ate)|caught\s+it\s+in\s+time",
     re.I,
 )
-_DEAL = frozenset(["сделка", "deal"])
 _LEAK = frozenset(["утечка", "утечь", "слить", "откуда", "leak", "leaked", "breach"])
 _RESOLVED = frozenset(action_key(verb) for verb in ("решить", "выдать", "оформить"))
 _CONTACTED_EN = re.compile(
