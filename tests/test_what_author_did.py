@@ -653,6 +653,7 @@ def test_what_the_author_tried_counts_as_done_and_is_not_offered_again(component
     assert {action_key("пробовать"), action_key("восстановить")} <= done_actions("Пробовала восстановить вход.")
     assert "не_" + action_key("звонить") in done_actions("Не пытался звонить.")
     assert offered_ways("Доступ можно восстановить через «Забыли код?».") == {action_key("восстановить")}
+    assert offered_ways("Специалист расскажет, когда можно подать новую заявку.") == frozenset()
     text = drafted(
         components, "kedr-bank",
         "С новой версией приложения не могу войти: после ввода кода пустой экран. Пробовала восстановить вход — "

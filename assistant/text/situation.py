@@ -1237,10 +1237,16 @@ def _imperative(word: str) -> Parse | None:
 _IF_CLAUSE = re.compile(r"\bесли\b[^,.;:—!?]*", re.I)
 
 
+_ANEW = frozenset(["новую", "новый", "новое", "новая", "new"])
+
+
 def offered_ways(sentence: str) -> frozenset[str]:
     """The actions a reply sentence offers as a way out: infinitives after «можно» («доступ можно
-    восстановить через «Забыли код?»»), by action_key; offered to one who tried them, it repeats."""
+    восстановить через «Забыли код?»»), by action_key; offered to one who tried them, it repeats.
+    One offered anew («когда можно подать новую заявку», «повторно») repeats nothing."""
     words = [token.text.lower() for token in razdel.tokenize(sentence)]
+    if _ANEW & set(words) or _AGAIN & set(words):
+        return frozenset()
     return frozenset(
         action_key(parse.normal_form)
         for i, word in enumerate(words)
