@@ -302,7 +302,8 @@ class Situation:
             values["partial"] = "yes"  # a condition only: «кэшбэк пришёл меньше»: not «не был начислен»
         if self.lemmas & _VISITED:
             values["visited"] = "yes"  # a condition only: «приехала, а там табличка», not «закрыли отделение»
-        if done_actions(self.text, lived=True) & _RESOLVED:
+        lived = done_actions(self.text, lived=True)  # what happened to the author, read once for both conditions
+        if lived & _RESOLVED:
             values["resolved"] = "yes"  # a condition only: «в итоге вопрос решили»: no «если вопрос ещё не решён»
         if (elapsed := self.details.get("elapsed")) and elapsed.minutes and elapsed.minutes[0] >= DAY_MINUTES:
             values["days_passed"] = "yes"  # a condition only: «прошло три дня»: what comes «в течение 24 часов» is late
@@ -318,7 +319,7 @@ class Situation:
             values["call"] = "yes"  # a condition only: the author asks to be called
         if self.locked_out:
             values["locked"] = "yes"  # a condition only: «приложение не открывается» is not sent to the app's chat
-        if done_actions(self.text, lived=True) & _DELIVERED:
+        if lived & _DELIVERED:
             values["delivered"] = "yes"  # a condition only: «привезли в 15:05» is no order «ещё в пути»
         if has_footage(self.text):
             values["filmed"] = "yes"  # a condition only: «я снял всё на видео» is not asked «если у Вас есть видео»
