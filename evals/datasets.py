@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -25,6 +26,9 @@ from assistant.models import (
 )
 
 DATASETS_DIR = Path(__file__).resolve().parent / "datasets"
+# Every eval mention is "written" and drafted at this moment, so that a score does not
+# depend on the hour the eval runs (business hours, follow-up deadlines, case references).
+EVAL_NOW = datetime(2026, 12, 3, 11, 0, tzinfo=UTC)  # a Thursday, 14:00 in Moscow: inside every brand's hours
 
 
 def _compiles(pattern: str) -> str:
@@ -76,6 +80,7 @@ class MentionCase(_Case):
             author_name=self.author_name,
             rating=self.rating,
             text=self.text,
+            created_at=EVAL_NOW,
         )
 
     def labelled(self) -> LabelledMention:

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 
 from assistant.models import Mention, Platform
 from assistant.pipeline import Components, run
-from evals.datasets import DATASETS_DIR, is_heldout_id
+from evals.datasets import DATASETS_DIR, EVAL_NOW, is_heldout_id
 from evals.offline import halves, offline_parts
 
 
@@ -56,8 +56,8 @@ def load_questions(path: Path = DATASETS_DIR / "fact_questions.yaml") -> list[La
 
 
 def answer(case: LabelledQuestion, parts: Components) -> Answered:
-    mention = Mention(id=case.id, brand=case.brand, platform=case.platform, text=case.text)
-    result = run(mention, parts)
+    mention = Mention(id=case.id, brand=case.brand, platform=case.platform, text=case.text, created_at=EVAL_NOW)
+    result = run(mention, parts, now=EVAL_NOW)
     draft = result.draft
     deferred = bool(draft and parts.checker.reply_checks.defers(draft.text))
     return Answered(case, tuple(draft.cited_ids) if draft else (), deferred)
@@ -106,8 +106,10 @@ def main() -> None:
         # the two ways a deferral misleads: «уточним» after the right answer, and none after a wrong one
         right_deferred = sum(o.found and o.deferred for o in half)
         wrong_silent = sum(not o.found and not o.deferred for o in half)
-        print(f"{'':<8} answered yet deferred {right_deferred}/{sum(o.found for o in half)}, "
-              f"not answered and not deferred {wrong_silent}/{sum(not o.found for o in half)}")
+        print(
+            f"{'':<8} answered yet deferred {right_deferred}/{sum(o.found for o in half)}, "
+            f"not answered and not deferred {wrong_silent}/{sum(not o.found for o in half)}"
+        )
     if args.errors:
         for o in outcomes:
             if not o.found and not is_heldout_id(o.case.id):

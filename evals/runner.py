@@ -22,7 +22,7 @@ from assistant.draft import DraftRequest
 from assistant.models import CaseTicket, Classification, Draft, Mention, Register, Retrieved, Sentiment
 from assistant.pipeline import Components, case_reference, run
 from evals import report
-from evals.datasets import MentionCase, ReplyCase
+from evals.datasets import EVAL_NOW, MentionCase, ReplyCase
 from evals.judge import JudgeScore, LLMJudge
 from evals.scorers import (
     FIELDS,
@@ -49,7 +49,7 @@ def run_eval(
     replies are added."""
     started = time.perf_counter()
     runs = [
-        CaseRun(case, run(case.mention(), parts, case_ref=case_reference(case.mention())))
+        CaseRun(case, run(case.mention(), parts, case_ref=case_reference(case.mention()), now=EVAL_NOW))
         for case in tqdm(cases, desc="eval", unit="case", disable=not progress)
     ]
     parts.store.flush()
@@ -106,7 +106,7 @@ def check_reply(parts: Components, reply: ReplyCase) -> Draft:
 def _due(text: str, timezone: str) -> datetime:
     """ "28.11 18:00" in the brand's timezone, this year."""
     day, clock = text.split()
-    year = datetime.now(UTC).year
+    year = EVAL_NOW.year
     return datetime.strptime(f"{day}.{year} {clock}", "%d.%m.%Y %H:%M").replace(tzinfo=ZoneInfo(timezone))
 
 

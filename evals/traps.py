@@ -15,7 +15,7 @@ import argparse
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -25,10 +25,8 @@ from assistant.decide import decide
 from assistant.draft import DraftRequest
 from assistant.models import CheckResult, Language, Mention, Platform, Retrieved
 from assistant.pipeline import Components
-from evals.datasets import DATASETS_DIR, is_heldout_id
+from evals.datasets import DATASETS_DIR, EVAL_NOW, is_heldout_id
 from evals.offline import offline_parts
-
-DEFAULT_NOW = datetime(2026, 12, 3, 11, 0, tzinfo=UTC)  # a Thursday, 14:00 in Moscow: inside every brand's hours
 
 
 class Trap(BaseModel):
@@ -82,7 +80,7 @@ def judge(trap: Trap, parts: Components) -> CheckResult:
     vector = parts.store.embedder.embed_one(mention.text)
     classification = parts.classifier.classify(mention, brand, vector, [])
     decision = decide(classification, brand, mention.platform)
-    request = DraftRequest(mention, classification, decision, brand, Retrieved(), None, now=trap.now or DEFAULT_NOW)
+    request = DraftRequest(mention, classification, decision, brand, Retrieved(), None, now=trap.now or EVAL_NOW)
     check: Callable[[str, DraftRequest], CheckResult] = getattr(parts.checker.reply_checks, trap.check)
     return check(trap.draft, request)
 
