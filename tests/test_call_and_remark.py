@@ -184,6 +184,18 @@ def test_cashback_that_came_short_is_not_said_to_be_missing(components: Componen
     )
     assert "не полностью" in text, text
     assert "не был начислен" not in text and "не приходит" not in text, text
+    rate = drafted(
+        components,
+        "kedr-bank",
+        "Кэшбэк за ноябрь начислили по 1 % вместо 5 % в категории кафе. Разберитесь, пожалуйста.",
+    )
+    assert "не был начислен" not in rate and "не полностью" in rate, rate
+
+
+def test_a_sum_is_given_the_role_of_its_own_clause() -> None:
+    details = find_details("Потратил на бензин 8 000 рублей, получил кэшбэк 80 рублей вместо 400.")
+    assert details["spent"].roubles == 8_000 and details["received"].roubles == 80
+    assert "spent" not in find_details("Потратил на бензин 8 000, получил 80 рублей вместо 400.")  # 80 came, not spent
 
 
 def test_a_purchase_told_with_its_figures_is_a_customer_not_news(components: Components) -> None:

@@ -50,6 +50,10 @@ def test_training_never_sees_heldout(components: Components) -> None:
         ("Заказ 48213 опоздал на два часа, суп холодный, поддержка молчит.", 1, Sentiment.negative),
         ("Подскажите, до скольки вы работаете в субботу?", None, Sentiment.neutral),
         ("Terrible service, my order never arrived and nobody answers the phone.", None, Sentiment.negative),
+        # a failure told plainly, without a word of feeling, is still a complaint
+        ("Вместо сырников привезли блины.", None, Sentiment.negative),
+        ("Промокод на доставку исчез из приложения.", None, Sentiment.negative),
+        ("Курьер приехал за 25 минут, суп горячий", None, Sentiment.positive),
     ],
 )
 def test_clear_sentiments(components: Components, text: str, rating: int | None, sentiment: Sentiment) -> None:

@@ -8,7 +8,7 @@ from assistant.draft import fact_excerpt
 from assistant.models import Fact, Mention, Platform, ReplyMode
 from assistant.pipeline import Components, run
 from assistant.text.normalize import lemma, mention_lemmas
-from assistant.text.phrases import missing_thing
+from assistant.text.phrases import missing_thing, swapped_dish
 from assistant.text.playbook_choice import second_issue
 from assistant.text.situation import (
     action_key,
@@ -383,6 +383,24 @@ def test_what_was_left_out_of_the_order_is_named() -> None:
     assert missing_thing("Забыли про нас совсем, ждём второй час") == ""  # nothing left out of a bag
     assert missing_thing("Курьер приехал без звонка, суп холодный") == ""
     assert missing_thing("Заказывала том ям, а привезли суп с курицей.") == ""  # a wrong dish, not a missing one
+
+
+def test_a_swapped_dish_names_what_was_ordered_and_what_came() -> None:
+    assert swapped_dish("Заказывала пасту карбонара, а привезли пасту с грибами.") == (
+        "пасту карбонара",
+        "пасту с грибами",
+    )
+    assert swapped_dish("Вместо пиццы пепперони приехала маргарита.") == ("пиццу пепперони", "")
+    assert swapped_dish("Привезли том ям вместо борща, который я заказывала.") == ("борщ", "")
+    assert swapped_dish("Я заказал борщ и котлеты, а привезли только борщ") == ("", "")  # a missing dish
+    assert swapped_dish("Заказала пиццу, привезли через час холодную") == ("", "")  # late and cold, not swapped
+    assert swapped_dish("Опять забыли положить соус терияки.") == ("", "")
+
+
+def test_the_reply_to_a_swapped_dish_offers_to_bring_the_one_ordered(components: Components) -> None:
+    text = drafted(components, "obed-express", "Вместо пиццы пепперони приехала маргарита. Заказ 55120.")
+    assert "пиццу пепперони" in text, text
+    assert "забыли положить" not in text and "не то или не всё" not in text, text
 
 
 def test_the_missing_item_is_what_the_reply_offers_to_bring(components: Components) -> None:

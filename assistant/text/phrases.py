@@ -239,15 +239,70 @@ def missing_thing(text: str, brand_words: frozenset[str] = frozenset()) -> str:
         start, end = _clause_around(parses, at)
         scopes = [(at, end)] if parses[at].normal_form == "забыть" else [(start, end), (0, len(parses))]
         for low, high in scopes:
-            spans = [
-                (low + a, low + b)
-                for a, b in _phrase_spans(parses[low:high], brand_words)
-                if _likely_noun(parses[low + a : low + b]) and _an_item(parses[low + a : low + b])
-            ]
-            if spans:
+            if spans := _item_spans(parses, low, high, brand_words):
                 nearest = min(spans, key=lambda span: abs(span[0] - at))
                 return " и ".join(_item_accusative(parses, span, high) for span in _with_next(nearest, spans, parses))
     return ""
+
+
+# What a swapped dish is told with: «заказывала пасту карбонара, а привезли пасту с грибами».
+MIN_NAME_LETTERS = 3
+ORDERED_VERBS = frozenset(["заказать", "заказывать", "брать", "взять"])
+CAME_VERBS = frozenset(["привезти", "привозить", "принести", "положить", "приехать", "прийти", "доставить", "прислать"])
+
+
+def swapped_dish(text: str, brand_words: frozenset[str] = frozenset()) -> tuple[str, str]:
+    """What the author ordered and what came in its place, each in the accusative a reply says
+    it in: («пасту карбонара», «пасту с грибами») for «заказывала пасту карбонара, а привезли
+    пасту с грибами»; («пиццу пепперони», "") for «вместо пиццы пепперони приехала маргарита»,
+    where the dish after «вместо» is sure and the other may be a name. ("", "") when no swap is
+    told; «заказал борщ и котлеты, а привезли только борщ» is a missing dish, not a swap."""
+    for sentence in razdel.sentenize(text):
+        words = [token.text for token in razdel.tokenize(sentence.text)]
+        lowered = [word.lower() for word in words]
+        if "вместо" in lowered and (ordered := _instead_of(words, lowered.index("вместо"), brand_words)):
+            return ordered, ""
+        if "только" not in lowered and (pair := _ordered_then_came(words, brand_words)):
+            return pair
+    return "", ""
+
+
+def _instead_of(words: list[str], at: int, brand_words: frozenset[str]) -> str:
+    """The dish named right after «вместо», read in the genitive («пиццы» is one pizza)."""
+    parses = [_parse(word) for word in words]
+    parses[at + 1 : at + 2] = [_genitive(word) for word in words[at + 1 : at + 2]]
+    end = _clause_around(parses, at)[1]
+    spans = _item_spans(parses, at + 1, end, brand_words)
+    return _item_accusative(parses, spans[0], end, as_written=False) if spans and spans[0][0] == at + 1 else ""
+
+
+def _ordered_then_came(words: list[str], brand_words: frozenset[str]) -> tuple[str, str] | None:
+    parses = [_parse(word) for word in words]
+    ordered_at = next((i for i, p in enumerate(parses) if p.normal_form in ORDERED_VERBS), None)
+    if ordered_at is None:
+        return None
+    came_at = next((i for i, p in enumerate(parses) if i > ordered_at and p.normal_form in CAME_VERBS), None)
+    if came_at is None:
+        return None
+    ordered = _item_spans(parses, ordered_at + 1, came_at, brand_words)
+    came = _item_spans(parses, came_at + 1, len(parses), brand_words)
+    if not (ordered and came):
+        return None
+    pair = _item_accusative(parses, ordered[0], came_at), _item_accusative(parses, came[0], len(parses))
+    return pair if pair[0] != pair[1] else None
+
+
+def _genitive(word: str) -> Parse:
+    return next((p for p in morph().parse(word) if {"NOUN", "gent"} <= p.tag.grammemes), None) or _parse(word)
+
+
+def _item_spans(parses: list[Parse], low: int, high: int, brand_words: frozenset[str]) -> list[tuple[int, int]]:
+    """Where the things an order holds are named between `low` and `high`."""
+    return [
+        (low + a, low + b)
+        for a, b in _phrase_spans(parses[low:high], brand_words)
+        if _likely_noun(parses[low + a : low + b]) and _an_item(parses[low + a : low + b])
+    ]
 
 
 def _absence_at(parses: list[Parse]) -> int | None:
@@ -280,20 +335,28 @@ def _with_next(span: tuple[int, int], spans: list[tuple[int, int]], parses: list
     return [span, following] if following and joined else [span]
 
 
-def _item_accusative(parses: list[Parse], span: tuple[int, int], limit: int) -> str:
+def _item_accusative(parses: list[Parse], span: tuple[int, int], limit: int, as_written: bool = True) -> str:
     """The phrase in the accusative, with the words after it that still name it: an adjective
-    agreeing with it («морс клюквенный») or a word the dictionary does not know («терияки»)."""
-    phrase = _as_written(parses[span[0] : span[1]])  # «не положили палочки»: the sticks, not one
+    agreeing with it («морс клюквенный»), a word the dictionary does not know («терияки») or
+    one that never declines («пепперони»). With `as_written`, a head that may be a plural is one
+    («не положили палочки»: the sticks, not one)."""
+    phrase = parses[span[0] : span[1]]
+    phrase = _as_written(phrase) if as_written else phrase
     head = next(p for p in phrase if "NOUN" in p.tag)
     words = [_accusative(phrase)]
     for parse in parses[span[1] : limit]:
         if _agrees(parse, head):
             words.append(_agreeing_accusative(parse, head))
-        elif not parse.is_known and parse.word.isalpha() and parse.word.islower():
+        elif parse.word.isalpha() and parse.word.islower() and (not parse.is_known or _never_declines(parse)):
             words.append(parse.word)
         else:
             break
     return " ".join(words)
+
+
+def _never_declines(parse: Parse) -> bool:
+    """«пепперони», «карбонара» as a dish's name; not a letter («и» read as a noun)."""
+    return "Fixd" in parse.tag and len(parse.word) > MIN_NAME_LETTERS
 
 
 def _as_written(phrase: list[Parse]) -> list[Parse]:

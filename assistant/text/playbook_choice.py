@@ -70,11 +70,11 @@ def _naming_own_cue(candidates: list[Playbook], found: set[str], spread: Counter
 def _measures(playbook: Playbook, given: frozenset[str], found: set[str]) -> bool:
     """The playbook's rule measures one of the author's details (and, for a rule only some
     questions ask about, the mention asks: «перевести 50 000 ₽ на вклад» is no fee question),
-    or its phrases name what was missing."""
+    or its phrases name what was missing or swapped."""
     rule = playbook.rule
     if rule and rule.detail in given and (not rule.asked_by or found & set(rule.asked_by)):
         return True
-    return "missing" in given and playbook.speaks_of("{missing}")
+    return any(role in given and playbook.speaks_of(f"{{{role}}}") for role in ("missing", "ordered"))
 
 
 def cue_score(playbook: Playbook, found: set[str], classification: Classification, spread: Counter[str]) -> float:

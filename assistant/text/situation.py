@@ -34,6 +34,7 @@ from assistant.text.phrases import (
     minus_text,
     missing_thing,
     review_points,
+    swapped_dish,
 )
 from assistant.text.playbook_choice import GENERIC, choose_playbook, second_issue
 from assistant.text.reader import PRONOUN, said_to_reader, yours
@@ -62,6 +63,7 @@ ROLE_WORDS: dict[str, dict[str, frozenset[str]]] = {
         "spent": frozenset(["покупка", "купить", "оплатить", "потратить", "тратить", "purchase", "bought", "spent", "spend"]),
         "balance": frozenset(["остаток", "баланс", "счёт", "счет", "лежать", "держать", "накопить", "balance", "account"]),
         "transfer": frozenset(["перевести", "перевод", "переводить", "отправить", "скинуть", "перечислить", "transfer", "send"]),
+        "received": frozenset(["получить", "начислить", "зачислить", "прийти", "received", "credited"]),  # «получил 80 рублей вместо 400»: not what was spent
     },
     "date": {
         "sent": frozenset(["отправить", "отправлять", "перевести", "перевод", "оформить", "заказать", "подать", "send", "sent", "ordered"]),
@@ -76,7 +78,9 @@ TREATED = re.compile(
 # What came, came only in part («кэшбэк пришёл меньше, чем я ждал», «начислили не весь», «150 рублей вместо 600»)
 _PARTIAL = re.compile(
     r"\b(меньше|не\s+весь|не\s+полностью|частично|недоначисл\w*|недосчита\w*|less than|only part\w*|partly)\b|"
-    r"\d\s*(?:₽|р\.|руб\w*)?\s+вместо\s+\d|\d\s*(?:₽|р\.|руб\w*)?,?\s+а\s+должн\w*\s+(?:было\s+)?(?:быть\s+)?\d",
+    r"\bобычн\w*\s+(?:процент|кэшбэк)|\bне\s+по\s+повышенн\w*|"  # «начислили обычный процент»: the rate, not nothing
+    r"\bждал\w*[^.!?]*\d[^.!?]*\bпришл\w*\s+(?:всего\s+|только\s+)?\d|"  # «ждала около 700 ₽, пришло 90 ₽»
+    r"\d\s*(?:₽|р\.|руб\w*|%)?\s+вместо\s+\d|\d\s*(?:₽|р\.|руб\w*)?,?\s+а\s+должн\w*\s+(?:было\s+)?(?:быть\s+)?\d",
     re.I,
 )
 # An application already approved («ипотеку одобрили», «кредит одобрен», "approved"), not one
@@ -228,6 +232,10 @@ class Situation:
     also: Playbook | None = None  # a complaint's second problem («…и суп еле тёплый»): one sentence of its own
     things: str = ""  # what the second problem is about, in the accusative («суп и картошку»)
     missing: str = ""  # what the author says was left out of the order, in the accusative («морс клюквенный»)
+    swap: tuple[str, str] = (
+        "",
+        "",
+    )  # the dish ordered and the one that came instead («пасту карбонара», «пасту с грибами»)
     harmed: tuple[str, bool, bool] | None = None  # the close person it happened to: lemma, plural, the author too
     praise: bool = False  # the mention praises: a suspected fake of praise is not met with «если что-то пошло не так»
     again: bool = False  # the author says it happened before: the reply owns that it repeats
@@ -335,6 +343,9 @@ class Situation:
             values["things"] = self.things
         if self.missing and language == "ru":
             values["missing"] = self.missing
+        ordered, came = self.swap
+        if ordered and language == "ru":
+            values |= {"ordered": ordered} | ({"came": came} if came else {})
         deed = ""
         if self.points is not None and "employee" in self.details and language == "ru":  # thanks only
             values |= {"deed": deed} if (deed := staff_deed(self.details["employee"], address, self.text)) else {}
@@ -370,7 +381,8 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     if calm_minus:
         about = mention_lemmas(minus_text(text)) or found
     missing = missing_thing(text, brand_words(brand)) if mode is ReplyMode.negative else ""
-    given = frozenset(details) | ({"missing"} if missing else set())
+    swap = swapped_dish(text, brand_words(brand)) if mode is ReplyMode.negative and not missing else ("", "")
+    given = frozenset(details) | ({"missing"} if missing else set()) | ({"ordered"} if swap[0] else set())
     playbook = choose_playbook(brand.playbooks, mode, about, classification, given=given)
     reached = contacted_us(text, done, found)
     if playbook is not None and playbook.about_contact and reached:
@@ -405,6 +417,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         also=second[0] if second else None,
         things=_second_things(units[second[1]][1], second[0], brand) if second else "",
         missing=missing,
+        swap=swap,
         harmed=close_person(text),
         praise=classification.sentiment is Sentiment.positive,
         again=happened_before(text),
@@ -747,8 +760,12 @@ def _staff_word(person: str) -> str:
     return english_stem(lemma(person.split()[0].lower()))
 
 
+_CLAUSE_BREAKS = frozenset([",", ";", "—"])
+
+
 def _nearest_role(specific: cues.Specific, tokens: list[tuple[int, int, str]]) -> str | None:
-    """The role whose word stands nearest the detail, counted in words; on a tie the word before it."""
+    """The role whose word stands nearest the detail, counted in words, in its own clause first
+    («потратил 8 000 рублей, получил 80»: 8 000 were spent); on a tie the word before it."""
     roles = ROLE_WORDS.get(specific.kind)
     if not roles:
         return None
@@ -768,10 +785,12 @@ def _nearest_role(specific: cues.Specific, tokens: list[tuple[int, int, str]]) -
         if role is None:
             continue
         distance = first - i if i < first else max(0, i - last)
-        rank = (distance, 0 if i < first else 1, role)
-        if best is None or rank[:2] < best[:2]:
+        between = tokens[i + 1 : first] if i < first else tokens[last + 1 : i]
+        marks = sum(1 for _, _, token in between if token in _CLAUSE_BREAKS)
+        rank = (marks, distance, 0 if i < first else 1, role)
+        if best is None or rank[:3] < best[:3]:
             best = rank
-    return best[2] if best else None
+    return best[3] if best else None
 
 
 def _as_detail(tagged: Tagged) -> Detail | None:
