@@ -187,7 +187,7 @@ def test_cashback_that_came_short_is_not_said_to_be_missing(components: Componen
     rate = drafted(
         components,
         "kedr-bank",
-        "Кэшбэк за ноябрь начислили по 1 % вместо 5 % в категории кафе. Разберитесь, пожалуйста.",
+        "Выбрала категорию кафе с повышенным кэшбэком, а начислили обычный процент. Где мои 5 %?",
     )
     assert "не был начислен" not in rate and "не полностью" in rate, rate
 
@@ -252,3 +252,10 @@ def test_a_delayed_transfer_with_a_request_to_call_is_called(components: Compone
     )  # fmt: skip
     assert "просьбу перезвонить" in text, text
     assert "имя и город" not in text, text  # not the voice's generic step when the playbook has words for it
+
+
+def test_a_name_with_a_praise_word_praises_nothing_and_an_adverb_is_no_remark() -> None:
+    hotline = "Менеджер отвечал раз в три дня, а на горячей линии просили рассказать всё сначала."
+    assert review_points(hotline).praised == []  # «горячая линия» is a name, not hot food
+    assert review_points("Горячая линия ответила быстро, спасибо").praised == ["горячую линию"]
+    assert review_points("Одобрили быстро. Но потом сделку переносили трижды.").remark == "сделку"  # not «пот»

@@ -54,6 +54,8 @@ def test_training_never_sees_heldout(components: Components) -> None:
         ("Вместо сырников привезли блины.", None, Sentiment.negative),
         ("Промокод на доставку исчез из приложения.", None, Sentiment.negative),
         ("Курьер приехал за 25 минут, суп горячий", None, Sentiment.positive),
+        ("Кэшбэк за ноябрь начислили обычный процент, хотя категория кафе у меня на 5 %.", None, Sentiment.negative),
+        ("Отдайте мои деньги за отменённый заказ", None, Sentiment.negative),
     ],
 )
 def test_clear_sentiments(components: Components, text: str, rating: int | None, sentiment: Sentiment) -> None:

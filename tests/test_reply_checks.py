@@ -5,6 +5,7 @@ on the hand-labelled traps (evals/traps.py)."""
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -14,6 +15,7 @@ from assistant.draft import DraftRequest
 from assistant.mention_io import read_mentions
 from assistant.models import Mention, Platform, Retrieved
 from assistant.pipeline import Components, run
+from assistant.reply_checks import load_reply_lexicon, promised_times
 from evals.traps import Trap, judge, load_traps, score, summary_entries
 
 THURSDAY_AFTERNOON = datetime.fromisoformat("2026-12-03T14:00:00+03:00")
@@ -24,7 +26,9 @@ def request(components: Components, brand: str, text: str, platform: Platform = 
     mention = Mention(brand=brand, platform=platform, text=text)
     vector = components.store.embedder.embed_one(text)
     classification = components.classifier.classify(mention, stored, vector, [])
-    return DraftRequest(mention, classification, decide(classification, stored, platform), stored, Retrieved(), None, now=now)
+    return DraftRequest(
+        mention, classification, decide(classification, stored, platform), stored, Retrieved(), None, now=now
+    )
 
 
 def failed(components: Components, check: str, text: str, req: DraftRequest) -> bool:
@@ -34,14 +38,18 @@ def failed(components: Components, check: str, text: str, req: DraftRequest) -> 
 def test_a_refund_promised_in_any_words_fails(components: Components) -> None:
     req = request(components, "obed-express", "Суп пролился, пакет весь мокрый, верните деньги!")
     assert failed(components, "forbidden_promise", "Привет! Мы вернём тебе 500 ₽ на карту сегодня же.", req)
-    assert failed(components, "forbidden_promise", "Привет! Деньги сами вернутся на карту, ничего делать не нужно.", req)
+    assert failed(
+        components, "forbidden_promise", "Привет! Деньги сами вернутся на карту, ничего делать не нужно.", req
+    )
     careful = "Привет! Решение о возврате принимает поддержка после проверки заказа: напиши номер заказа в чат."
     assert not failed(components, "forbidden_promise", careful, req)
 
 
 def test_asking_for_the_order_number_the_author_gave_fails(components: Components) -> None:
     req = request(components, "obed-express", "Заказ №48213 привезли холодным, суп ледяной.")
-    assert failed(components, "asks_for_given_info", "Привет! Пришли, пожалуйста, номер заказа в личные сообщения.", req)
+    assert failed(
+        components, "asks_for_given_info", "Привет! Пришли, пожалуйста, номер заказа в личные сообщения.", req
+    )
     assert not failed(components, "asks_for_given_info", "Привет! Заказ № 48213 уже проверяем: пришли фото супа.", req)
 
 
@@ -57,6 +65,14 @@ def test_a_promise_at_night_or_in_the_past_fails(components: Components) -> None
     assert failed(components, "deadline_outside_hours", "Привет! Напишем тебе сегодня до 23:47, что выяснили.", req)
     assert failed(components, "deadline_outside_hours", "Привет! Напишем тебе сегодня до 12:00, что выяснили.", req)
     assert not failed(components, "deadline_outside_hours", "Привет! Напишем тебе сегодня до 18:00, что выяснили.", req)
+
+
+def test_a_promise_on_a_named_weekday_is_read_on_that_day() -> None:
+    sunday_evening = datetime(2026, 12, 6, 20, 8, tzinfo=ZoneInfo("Europe/Moscow"))
+    come_back = load_reply_lexicon(REPO_ROOT / "knowledge" / "shared" / "reply_checks.yaml").come_back
+    for said, day in (("во вторник до 12:00", 8), ("в среду до 12:00", 9)):
+        (said_again, moment), *_ = promised_times(f"Уточним у коллег и ответим Вам {said}.", sunday_evening, come_back)
+        assert said_again == said and moment.day == day and moment > sunday_evening, (said, moment)
 
 
 def test_crisis_tone_applies_to_crises_only(components: Components) -> None:
@@ -100,7 +116,9 @@ def test_traps_are_scored_per_check_and_half(components: Components) -> None:
     some = [t for t in traps if t.check == "forbidden_promise"][:8]
     scores, wrong = score(some, components)
     assert sum(s.count for s in scores) == 8 and {s.check for s in scores} == {"forbidden_promise"}
-    assert len(wrong) == sum(s.false_positive + s.false_negative for s in scores)  # the errors listed are the ones counted
+    assert len(wrong) == sum(
+        s.false_positive + s.false_negative for s in scores
+    )  # the errors listed are the ones counted
     held = [s for s in scores if s.heldout]
     entries = summary_entries(scores)
     assert set(entries) == ({"trap_forbidden_promise_precision", "trap_forbidden_promise_recall"} if held else set())

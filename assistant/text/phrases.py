@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 import razdel
 from pymorphy3.analyzer import Parse
@@ -92,8 +93,8 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> Revie
         if named or but is not None:
             after = parses if named or but is None else parses[but + 1 :]  # «роллы свежие, но курьер опоздал»
             found = next(
-                (_accusative(p) for p in noun_phrases(after, brand_words)), ""
-            )  # «но курьер опоздал»: no thing
+                (_accusative(p) for p in noun_phrases(after, brand_words) if _likely_noun(p)), ""
+            )  # «но курьер опоздал»: no thing; «но потом…» is no «пот»
             remarks[named] = remarks[named] or found
             if named or but is None:
                 continue
@@ -154,11 +155,16 @@ BARE_PRAISE_WORDS = 3  # «Вкусно», «Очень быстро»: a clause
 QUALITY_OF = {"вкусно": "вкус", "быстро": "скорость", "удобно": "удобство", "вежливо": "вежливость"}
 
 
+# A praise word that is part of a name, not a judgement: «горячая линия», «система быстрых платежей».
+TERMS = {"горячий": frozenset(["линия"]), "быстрый": frozenset(["платёж", "платеж"])}
+
+
 def _clause_praises(clause: list[Parse]) -> bool:
     """A praise word, or a thing done in seconds or minutes («за пару минут», «за 30 секунд»)."""
     lemmas = [p.normal_form for p in clause]
     quick = any(word == "за" and QUICK_UNITS & set(lemmas[i + 1 : i + 4]) for i, word in enumerate(lemmas))
-    return quick or bool(set(lemmas) & PRAISE_WORDS)
+    in_terms = {word for word, after in pairwise(lemmas) if after in TERMS.get(word, ())}
+    return quick or bool(set(lemmas) & PRAISE_WORDS - in_terms)
 
 
 def plus_and_minus(text: str) -> tuple[bool, Minus | None]:
