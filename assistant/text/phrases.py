@@ -361,7 +361,7 @@ def _item_accusative(parses: list[Parse], span: tuple[int, int], limit: int, as_
 
 
 def _never_declines(parse: Parse) -> bool:
-    """«пепперони», «карбонара» as a dish's name; not a letter («и» read as a noun)."""
+    """«пепперони» as part of a dish's name; not a letter («и» read as a noun)."""
     return "Fixd" in parse.tag and len(parse.word) > MIN_NAME_LETTERS
 
 

@@ -232,10 +232,8 @@ class Situation:
     also: Playbook | None = None  # a complaint's second problem («…и суп еле тёплый»): one sentence of its own
     things: str = ""  # what the second problem is about, in the accusative («суп и картошку»)
     missing: str = ""  # what the author says was left out of the order, in the accusative («морс клюквенный»)
-    swap: tuple[str, str] = (
-        "",
-        "",
-    )  # the dish ordered and the one that came instead («пасту карбонара», «пасту с грибами»)
+    # the dish ordered and the one that came instead («пасту карбонара», «пасту с грибами»)
+    swap: tuple[str, str] = ("", "")
     harmed: tuple[str, bool, bool] | None = None  # the close person it happened to: lemma, plural, the author too
     praise: bool = False  # the mention praises: a suspected fake of praise is not met with «если что-то пошло не так»
     again: bool = False  # the author says it happened before: the reply owns that it repeats
