@@ -19,7 +19,16 @@ from tqdm import tqdm
 
 from assistant.decide import decide
 from assistant.draft import DraftRequest
-from assistant.models import CaseTicket, Classification, Draft, Mention, Register, Retrieved, Sentiment
+from assistant.models import (
+    CaseTicket,
+    Classification,
+    Draft,
+    Mention,
+    PipelineResult,
+    Register,
+    Retrieved,
+    Sentiment,
+)
 from assistant.pipeline import Components, case_reference, run
 from evals import report
 from evals.datasets import EVAL_NOW, MentionCase, ReplyCase
@@ -49,8 +58,7 @@ def run_eval(
     replies are added."""
     started = time.perf_counter()
     runs = [
-        CaseRun(case, run(case.mention(), parts, case_ref=case_reference(case.mention()), now=EVAL_NOW))
-        for case in tqdm(cases, desc="eval", unit="case", disable=not progress)
+        CaseRun(case, run_case(case, parts)) for case in tqdm(cases, desc="eval", unit="case", disable=not progress)
     ]
     parts.store.flush()
     scorers = [*case_scorers(), *([JudgeScore(judge)] if judge else [])]
@@ -77,6 +85,12 @@ def run_eval(
         "by_tag": _by_tag(runs, per_case),
         "cases": [_case_entry(r, s) for r, s in zip(runs, per_case, strict=True)],
     }
+
+
+def run_case(case: MentionCase, parts: Components) -> PipelineResult:
+    """The case through the pipeline at the eval's pinned moment (`EVAL_NOW`, its mention's time)."""
+    mention = case.mention()
+    return run(mention, parts, case_ref=case_reference(mention), now=mention.created_at)
 
 
 def write_results(results: dict[str, Any], out_dir: Path) -> tuple[Path, Path]:

@@ -15,8 +15,9 @@ from typing import Any
 from tqdm import tqdm
 
 from assistant.models import Action, DraftStatus, MentionKind, PipelineResult, RiskFlag
-from assistant.pipeline import Components, case_reference, run
-from evals.datasets import EVAL_NOW, MentionCase, is_heldout_case, slice_of
+from assistant.pipeline import Components
+from evals.datasets import MentionCase, is_heldout_case, slice_of
+from evals.runner import run_case
 
 Measure = Callable[[MentionCase, PipelineResult], bool | None]  # None: the case does not count
 
@@ -77,10 +78,7 @@ def _rate(values: Sequence[bool | None]) -> tuple[float | None, int]:
 
 def run_slices(cases: Sequence[MentionCase], parts: Components, progress: bool = True) -> dict[str, Any]:
     """Every slice case through the pipeline; per slice and half, the three measures."""
-    results = [
-        (case, run(case.mention(), parts, case_ref=case_reference(case.mention()), now=EVAL_NOW))
-        for case in tqdm(cases, desc="slices", unit="case", disable=not progress)
-    ]
+    results = [(case, run_case(case, parts)) for case in tqdm(cases, desc="slices", unit="case", disable=not progress)]
     report: dict[str, Any] = {}
     for spec in SLICES:
         mine = [(c, r) for c, r in results if slice_of(c) == spec.name]

@@ -264,26 +264,24 @@ def swapped_dish(text: str, brand_words: frozenset[str] = frozenset()) -> tuple[
     where the dish after «вместо» is sure and the other may be a name. ("", "") when no swap is
     told; «заказал борщ и котлеты, а привезли только борщ» is a missing dish, not a swap."""
     for sentence in razdel.sentenize(text):
-        words = [token.text for token in razdel.tokenize(sentence.text)]
-        lowered = [word.lower() for word in words]
-        if "вместо" in lowered and (ordered := _instead_of(words, lowered.index("вместо"), brand_words)):
+        parses = [_parse(token.text) for token in razdel.tokenize(sentence.text)]
+        lowered = [parse.word for parse in parses]  # pymorphy3 gives each word in lower case
+        if "вместо" in lowered and (ordered := _instead_of(parses, lowered.index("вместо"), brand_words)):
             return ordered, ""
-        if "только" not in lowered and (pair := _ordered_then_came(words, brand_words)):
+        if "только" not in lowered and (pair := _ordered_then_came(parses, brand_words)):
             return pair
     return "", ""
 
 
-def _instead_of(words: list[str], at: int, brand_words: frozenset[str]) -> str:
+def _instead_of(parses: list[Parse], at: int, brand_words: frozenset[str]) -> str:
     """The dish named right after «вместо», read in the genitive («пиццы» is one pizza)."""
-    parses = [_parse(word) for word in words]
-    parses[at + 1 : at + 2] = [_genitive(word) for word in words[at + 1 : at + 2]]
+    parses = [*parses[: at + 1], *(_genitive(p.word) for p in parses[at + 1 : at + 2]), *parses[at + 2 :]]
     end = _clause_around(parses, at)[1]
     spans = _item_spans(parses, at + 1, end, brand_words)
     return _item_accusative(parses, spans[0], end, as_written=False) if spans and spans[0][0] == at + 1 else ""
 
 
-def _ordered_then_came(words: list[str], brand_words: frozenset[str]) -> tuple[str, str] | None:
-    parses = [_parse(word) for word in words]
+def _ordered_then_came(parses: list[Parse], brand_words: frozenset[str]) -> tuple[str, str] | None:
     ordered_at = next((i for i, p in enumerate(parses) if p.normal_form in ORDERED_VERBS), None)
     if ordered_at is None:
         return None
