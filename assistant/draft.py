@@ -54,6 +54,8 @@ from assistant.text.similarity import closeness
 from assistant.text.situation import (
     CALL_VERBS,
     Situation,
+    asking_part,
+    asks_what_to_do,
     brand_words,
     given_items,
     imperative_lemmas,
@@ -348,7 +350,8 @@ class _Composer:
         self.applied_to: set[str] = set()  # the questions a figure rule applied to the author's figure answered
 
     def sentences(self) -> list[Sentence]:
-        body = self._without_idle_deferral([sentence for move in self._moves() for sentence in self._move(move)])
+        body = [sentence for move in self._moves() for sentence in self._move(move)]
+        body = self._without_idle_deferral(self._without_idle_answers(body))
         sentences = [Sentence(greeting(self.voice, self.values)), *body, Sentence(self.voice.sign_off, priority=3)]
         return [s for s in sentences if s.text]
 
@@ -358,7 +361,39 @@ class _Composer:
         if self.mode is ReplyMode.answer or self.deferral is None:
             return body
         rest = [s for s in body if s is not self.deferral]
-        return body if self._open_questions(rest) else rest
+        return body if self._left_open(rest) else rest
+
+    def _without_idle_answers(self, body: list[Sentence]) -> list[Sentence]:
+        """In a complaint, a fact quoted for a question the playbook's own sentences answer goes:
+        to «пропал промокод — можно его восстановить?» the step «поддержка … поможет их
+        восстановить» is the answer, the late-order promo rules beside it are a pasted fact."""
+        if self.mode is not ReplyMode.negative:
+            return body
+        rest = [s for s in body if not s.answers and s is not self.deferral]
+        still_open = self._left_open(rest)
+        said = _content_lemmas(" ".join(s.text for s in rest))
+
+        def idle(answer: Sentence) -> bool:  # the rest has every word it asks with, the fact none of them
+            asking = _content_lemmas(asking_part(answer.answers)) - self.everyday
+            told = bool(asking) and asking <= said
+            return answer.answers not in still_open and told and not asking & _content_lemmas(answer.text)
+
+        return [s for s in body if not (s.answers and idle(s))]
+
+    def _left_open(self, sentences: list[Sentence]) -> list[str]:
+        """The questions these playbook sentences leave open: by the unanswered-question check's
+        measure, or sharing none of the question's own words: «мы обязательно разберёмся» has
+        the stem of «курьер обязан подниматься?» and answers nothing. «Проверим, почему кэшбэк
+        не начислен» promises to find out: it answers no «почему не пришёл кэшбэк?»."""
+        sentences = [s for s in sentences if not _FINDING_OUT.search(s.text)]
+        by_check = self._open_questions(sentences)
+        said = _content_lemmas(" ".join(s.text for s in sentences))
+        own = {q: _content_lemmas(q) - self.everyday for q in self.situation.questions}
+        return [
+            q
+            for q in self.situation.questions
+            if q in by_check or (own[q] and not own[q] & said and not asks_what_to_do(q))
+        ]
 
     def _moves(self) -> list[PlaybookMove]:
         playbook = self.situation.playbook
@@ -473,22 +508,26 @@ class _Composer:
         topics = set(self.request.classification.topics)
         ranked: list[list[Fact]] = []
         unanswered = []
+        taken: list[Fact] = []  # the facts earlier questions are answered from
         for question in questions:
             found = answering_facts(question, self.facts, self.language, self.common, self._playbook_facts())
             by_meaning = self._closest_by_meaning(question)
             agreed = [f for f in found if f in by_meaning]  # of two, the one the meaning agrees on
             if not found and (self.mode is ReplyMode.negative or self._asks_beyond_facts(question)):
                 by_meaning = [f for f in by_meaning if self._shares_a_word(question, f)]
+            if found and all(f in taken for f in found):  # «Какая ставка и можно ли открыть его в приложении?»
+                found += [f for f in by_meaning if f not in found]  # the rates fact is the first question's
             found = agreed or found or by_meaning or self._rule_fact_asked(question)
+            taken += found[:1]
             if self.situation.rule_applies and (ruled := [f for f in found if self._rule_decided(f, question)]):
                 found = ruled  # «опоздал на 40 минут — положен промокод?»: the rule applied answers it whole
             unanswered += [] if found else [question]
             ranked.append(sorted(found, key=lambda f: f.topic not in topics))
         answers: dict[str, tuple[Fact, str]] = {}
-        for rank in range(MAX_FACTS):
+        for _ in range(MAX_FACTS):
             for question, found in zip(questions, ranked, strict=True):
-                if rank < len(found):
-                    answers.setdefault(found[rank].id, (found[rank], question))
+                if fresh := next((f for f in found if f.id not in answers), None):  # not one another question took
+                    answers[fresh.id] = (fresh, question)
         room = max(MAX_FACTS, sum(bool(found) for found in ranked))
         return list(answers.values())[:room], unanswered
 
@@ -537,7 +576,9 @@ class _Composer:
         """Each question answered from the fact that fits it; a question no fact answers gets the
         honest «who will answer and when»."""
         # a second fact goes before the first when space is short
-        sentences = [self._answer_sentence(f, q, 1 + (i > 0)) for i, (f, q) in enumerate(self.answers)]
+        sentences = [
+            replace(self._answer_sentence(f, q, 1 + (i > 0)), answers=q) for i, (f, q) in enumerate(self.answers)
+        ]
         asked = self.situation.questions or self.mode is ReplyMode.answer
         still_open = [q for q in self.unanswered or self._open_questions(sentences) if q not in self.applied_to]
         if asked and (still_open or not self.answers):
@@ -622,7 +663,7 @@ class _Composer:
             return False  # «восстановите через «Забыли код?»» to one who writes «через «Забыли код?» жду смс»
         if self._lectures(sentence, answers_question):
             return False
-        if self.mode is ReplyMode.negative and self._told_already(sentence):
+        if self.mode is ReplyMode.negative and (self._told_already(sentence) or self._waited_past(sentence)):
             return False
         return not (asked & self.given or self._repeats_done(sentence))
 
@@ -633,6 +674,23 @@ class _Composer:
             return False
         own = _stems(sentence, set())
         return len(own & self.mention_stems) >= TOLD_SHARE * len(own)
+
+    def _waited_past(self, sentence: str) -> bool:
+        """The sentence states a usual term the author has already waited past: «перевод, как
+        правило, поступает в течение одного рабочего дня» to one whose transfer of 25.11 has not
+        come by 03.12 reads as a taunt. What they waited: the longest wait they name, or the days
+        since the date they name."""
+        usual = _USUAL_TERM.search(sentence)
+        term = duration_minutes(usual.group(1)) if usual else None
+        return term is not None and self._waited_minutes > term[1]
+
+    @cached_property
+    def _waited_minutes(self) -> float:
+        details = self.situation.details
+        waited = [d.minutes[0] for role, d in details.items() if role in ("wait", "delay") and d.minutes]
+        if (date := details.get("date")) and (day := _past_day(date.text, self.request.written_at)):
+            waited.append((self.request.written_at - day).total_seconds() / 60)
+        return max(waited, default=0.0)
 
     @cached_property
     def mention_stems(self) -> set[str]:
@@ -710,10 +768,15 @@ class _Composer:
     def _says(self, variant: str) -> int:
         """How much a variant says of this case: each slot it fills counts, and each condition
         that holds (`{?call}`) counts half; a detail already said in the reply counts against it
-        (one «на Красном проспекте, 30» is enough)."""
+        (one «на Красном проспекте, 30» is enough); each of the author's questions it answers
+        counts as a slot («…поможет их восстановить» to «можно его восстановить?»)."""
         slots = set(re.findall(r"{(?!name\b)(\w+)}", variant))
         conditions = len(re.findall(r"{[?]\w+}", variant))  # written for a case like this one
-        return 2 * len(slots - self.said) - len(slots & self.said) + conditions
+        return 2 * len(slots - self.said) - len(slots & self.said) + conditions + 2 * self._answered_by(variant)
+
+    def _answered_by(self, variant: str) -> int:
+        questions = self.situation.questions
+        return len(questions) - len(self._left_open([Sentence(fill(variant, self.values))])) if questions else 0
 
     def _variants(self, move: str) -> list[str]:
         if move == "also":  # the second problem speaks in its own playbook's words, or not at all
@@ -775,6 +838,33 @@ class _Composer:
         return ""
 
 
+# «выясним, почему…», «проверим, куда делись…»: what we will find out, not an answer
+_FINDING_OUT = re.compile(
+    r"\b(?:выясн|провер|разбер|уточн|узна|find out|check|look into)\w*\b[^.]*?\b(?:почему|куда|где|как|что|зачем|"
+    r"когда|why|where|how|what|when)\b",
+    re.I,
+)
+# «как правило, поступает в течение одного рабочего дня», «usually within 3 working days»
+_USUAL_TERM = re.compile(
+    r"\b(?:как правило|обычно|usually|as a rule)\b[^.;]*?\b(?:в течение|за|within|in)\s+([^.,;]+)", re.I
+)
+_DAY_MONTH = re.compile(r"\b(\d{1,2})\.(\d{1,2})(?:\.(\d{2}|\d{4}))?\b")
+
+
+def _past_day(text: str, now: datetime) -> datetime | None:
+    """The day a «25.11» or «25.11.2026» names, at the start of the day in `now`'s time zone;
+    a day and month later than now is last year's. None for anything else."""
+    match = _DAY_MONTH.search(text)
+    if match is None:
+        return None
+    day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+    try:
+        named = datetime(int(year) % 100 + 2000 if year else now.year, month, day, tzinfo=now.tzinfo)
+    except ValueError:
+        return None
+    return named.replace(year=named.year - 1) if named > now and not year else named
+
+
 def _with_second_problem(moves: list[PlaybookMove]) -> list[PlaybookMove]:
     """The complaint's second problem gets its sentence after the details of the first (or
     after the regret, or the acknowledgement), before the next step."""
@@ -790,6 +880,7 @@ class Sentence:
     text: str
     priority: int = 1  # 1 must stay; 2 and 3 go first when the platform's limit is tight
     fact_id: str | None = None  # the fact this sentence states
+    answers: str = ""  # the author's question it was chosen to answer
 
 
 DETAIL_SLOTS = frozenset(

@@ -16,6 +16,24 @@ def test_the_authors_past_actions_and_not_someone_elses():
     assert "звон" in done_actions("Курьер опоздал, я позвонила в поддержку.")
 
 
+def test_what_happened_to_the_author_is_not_their_act():
+    assert done_actions("После обновления пропал промокод, который мне дали.") == frozenset()
+    assert done_actions("Вчера пропали деньги с карты.") == frozenset()
+    assert "прий" in done_actions("Я пришла в отделение, стояла в очереди час.")  # she came: her act
+
+
+def test_a_way_to_fix_what_vanished_is_offered_to_the_one_it_vanished_from(components: Components) -> None:
+    """«пропал промокод» is no act of the author's: the step «если промокод пропал из-за сбоя,
+    поможем его восстановить» answers «можно его восстановить?», and the late-order promo rules
+    are not pasted beside it."""
+    text = "После обновления приложения пропал промокод, который мне дали за опоздание. Можно его как-то восстановить?"
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert result.draft is not None
+    reply = result.draft.text
+    assert "восстановить" in reply and "больше чем на 30 минут" not in reply, reply
+    assert "Уточним у коллег" not in reply, reply  # the step answers it: no deferral beside it
+
+
 def test_a_courier_who_called_once_is_no_contact_of_the_author(components: Components) -> None:
     text = (
         "Курьер, который вчера в 20:40 оставил пакет у двери, позвонил один раз и ушёл, хотя в комментарии "

@@ -2,6 +2,7 @@
 not to name them, someone who already wrote to support hears that it is known, a request for
 another manager is passed on; and the words of a customer's question are read as they are."""
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from assistant.draft import fact_excerpt
@@ -372,6 +373,37 @@ def test_a_bare_question_after_a_question_goes_on_asking_it() -> None:
         "До скольки вы работаете?",
         "И есть ли доставка в Мурино?",
     ]
+
+
+def test_a_usual_term_is_not_quoted_to_one_who_has_waited_past_it(components: Components) -> None:
+    """«как правило, поступает в течение одного рабочего дня» to a transfer nine days on the way
+    reads as a taunt."""
+    sent = (datetime.now(UTC) - timedelta(days=9)).strftime("%d.%m")
+    text = f"Отправил перевод по реквизитам {sent} на 48 000 рублей, деньги до сих пор не дошли. Разберитесь!"
+    reply = complaint_reply(components, "kedr-bank", text).draft.text
+    assert "одного рабочего дня" not in reply, reply
+
+
+def test_two_questions_joined_by_и_are_two_questions() -> None:
+    assert asked_questions("Хочу открыть вклад. Какая сейчас ставка и можно ли открыть его в приложении?") == [
+        "Какая сейчас ставка?",
+        "Хочу открыть вклад. Можно ли открыть его в приложении?",  # «его» points back past the first half
+    ]
+    assert asked_questions("What is the rate and can I open it in the app?") == [
+        "What is the rate?",
+        "Can I open it in the app?",
+    ]
+    for one in ("Можно ли оплатить картой и наличными?", "Когда и где можно забрать заказ?"):
+        assert asked_questions(one) == [one]
+
+
+def test_the_second_of_two_joined_questions_is_answered_too(components: Components) -> None:
+    text = drafted(
+        components,
+        "kedr-bank",
+        "Хочу открыть накопительный вклад. Какая сейчас ставка и можно ли открыть его в приложении?",
+    )
+    assert "kedrbank.ru/deposits" in text and "Вклад можно открыть в приложении" in text, text
 
 
 def test_a_question_that_borrowed_its_context_is_answered_by_itself_too() -> None:

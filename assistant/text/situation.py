@@ -873,10 +873,18 @@ def asked_questions(text: str, sentences: list[str] | None = None) -> list[str]:
     «Почему?» asks about the sentence before it: that sentence is part of the question; after
     a question («Сколько стоит доставка? А в Мурино?») the two are one question."""
     sentences = sentences or [s.text for s in razdel.sentenize(text)] or [text]
-    parts = [q for s in sentences for q in re.split(r"(?<=\?)\s+", s)]
+    parts: list[str] = []
+    second_halves: set[int] = set()  # the indices of a conjoined question's second half
+    for part in (q for s in sentences for q in re.split(r"(?<=\?)\s+", s)):
+        halves = conjoined_questions(part)
+        second_halves |= {len(parts) + 1} if len(halves) == 2 else set()
+        parts += halves
     questions: list[str] = []
     for i, part in enumerate(parts):
         if not _asks_us(part):
+            continue
+        if i in second_halves:  # «…и можно ли открыть его в приложении?» points back past the first half
+            questions.append(_with_context([*parts[: i - 1], part], i - 1))
             continue
         question = _with_context(parts, i)
         if questions and i > 0 and question.startswith(parts[i - 1]) and questions[-1].endswith(parts[i - 1]):
@@ -885,6 +893,29 @@ def asked_questions(text: str, sentences: list[str] | None = None) -> list[str]:
         else:
             questions.append(question)
     return questions
+
+
+def conjoined_questions(part: str) -> list[str]:
+    """«Какая сейчас ставка и можно ли открыть его в приложении?» asks two things, each owed its
+    own answer: «Какая сейчас ставка?» and «Можно ли открыть его в приложении?». «Можно оплатить
+    картой и наличными?» asks one."""
+    match = _CONJOINED.search(part) if part.rstrip().endswith("?") else None
+    if match is None or not _QUESTION_WORD.search(part[: match.start()]) or not _content(part[: match.start()]):
+        return [part]  # «Когда и где можно забрать?» asks one thing
+    first, second = part[: match.start()].rstrip(" ,;"), part[match.end() :].strip()
+    return [f"{first}?", second[:1].upper() + second[1:]]
+
+
+# « и можно ли …», «, and can I …»: a second question joined to the first
+_CONJOINED = re.compile(
+    r",?\s+(?:а\s+)?(?:и|and)\s+(?=(?:можно ли|нужно ли|надо ли|есть ли|будет ли|где|когда|куда|как|сколько|какой|"
+    r"какая|какое|какие|почему|зачем|до скольки|во сколько|can|could|do|does|is|are|will|how|where|when|what)\b)",
+    re.I,
+)
+_QUESTION_WORD = re.compile(
+    r"\b(?:ли|какой|какая|какое|какие|сколько|когда|где|куда|как|почему|зачем|what|how|where|when|which|can|do|is)\b",
+    re.I,
+)
 
 
 BARE_QUESTION_WORDS = 2  # «Почему?», «А почему?», «Что делать?»: about the sentence before
@@ -998,7 +1029,7 @@ def open_questions(
         q
         for q in questions
         if not any(answers_question(r, said, reply_texts) or _third_said(r, stems, everyday) for r in _readings(q))
-        and not (told_what_to_do and _WHAT_TO_DO.search(q))
+        and not (told_what_to_do and asks_what_to_do(q))
     ]
 
 
@@ -1006,15 +1037,25 @@ def _readings(question: str) -> set[str]:
     """The question whole and, when it borrowed the sentence before for context, by itself: «Списали
     2990 за подписку. Как мне это оспорить?» is answered by how to dispute, «…висит заблокированная.
     Когда её отпустят?» by when a hold is released."""
-    return {question, re.split(r"(?<=[.!?…])\s+", question.strip())[-1]}
+    return {question, asking_part(question)}
 
 
-# «Что делать?», «Куда писать?»: a next step that tells the author what to do answers it
+def asking_part(question: str) -> str:
+    """The sentence that asks, without the context a question borrowed: «Можно его восстановить?»
+    of «Пропал промокод. Можно его восстановить?»."""
+    return re.split(r"(?<=[.!?…])\s+", question.strip())[-1]
+
+
 _WHAT_TO_DO = re.compile(
     r"\b(что\s+(мне\s+|нам\s+)?(теперь\s+|сейчас\s+)?делать|как\s+(мне\s+|нам\s+)?(теперь\s+)?быть|"
     r"куда\s+(мне\s+)?(писать|обращаться|идти|звонить)|what\s+(should|do|can)\s+i\s+do|what\s+now)\b",
     re.I,
 )
+
+
+def asks_what_to_do(question: str) -> bool:
+    """«Что делать?», «Куда писать?»: a next step that tells the author what to do answers it."""
+    return bool(_WHAT_TO_DO.search(question))
 
 
 def _third_said(question: str, said: set[str], everyday: set[str]) -> bool:
@@ -1076,7 +1117,7 @@ def done_actions(text: str, lived: bool = False) -> frozenset[str]:
             tag = parses[0].tag
             if {"NOUN", "anim", "nomn"} <= tag.grammemes or word in _OTHERS:
                 someone_else = True
-            elif {"VERB", "past"} <= tag.grammemes and not someone_else:
+            elif {"VERB", "past"} <= tag.grammemes and not someone_else and not _happened(parses[0], words):
                 key = action_key(parses[0].normal_form)
                 if lived or we or "plur" not in tag.grammemes or key in _CONTACTING:  # «написали в поддержку»
                     done.add(("не_" if negated else "") + key)
@@ -1086,6 +1127,16 @@ def done_actions(text: str, lived: bool = False) -> frozenset[str]:
                 tried = None
             negated = word == "не"
     return frozenset(done)
+
+
+def _happened(verb: Parse, clause: list[str]) -> bool:
+    """An intransitive verb whose subject is a thing in its clause: «пропал промокод», «пришла
+    смс» happened to the author, they did not do it; «пришла в отделение» they did."""
+    if "intr" not in verb.tag.grammemes:
+        return False
+    agrees = {"plur"} if "plur" in verb.tag.grammemes else {verb.tag.gender, "sing"}
+    things = (parses[0].tag for word in clause if (parses := _parses(word)))  # not «в» read as an abbreviation
+    return any({"NOUN", "nomn", *agrees} <= tag.grammemes and not {"anim", "Abbr"} & tag.grammemes for tag in things)
 
 
 def instructed(sentence: str) -> frozenset[str]:
