@@ -517,7 +517,7 @@ class _Composer:
                 by_meaning = [f for f in by_meaning if self._shares_a_word(question, f)]
             if found and all(f in taken for f in found):  # «Какая ставка и можно ли открыть его в приложении?»
                 found += [f for f in by_meaning if f not in found]  # the rates fact is the first question's
-            found = agreed or found or by_meaning or self._rule_fact_asked(question)
+            found = agreed or found or by_meaning or self._rule_fact_asked(question) or self._what_to_do(question)
             taken += found[:1]
             if self.situation.rule_applies and (ruled := [f for f in found if self._rule_decided(f, question)]):
                 found = ruled  # «опоздал на 40 минут — положен промокод?»: the rule applied answers it whole
@@ -530,6 +530,11 @@ class _Composer:
                     answers[fresh.id] = (fresh, question)
         room = max(MAX_FACTS, sum(bool(found) for found in ranked))
         return list(answers.values())[:room], unanswered
+
+    def _what_to_do(self, question: str) -> list[Fact]:
+        """«Куда мне обращаться?» after «навязали страховку» is answered by the situation's fact
+        that bears on it (where a cancellation is accepted), not by its own words alone."""
+        return self._bearing_facts()[:1] if asks_what_to_do(question) else []
 
     def _shares_a_word(self, question: str, fact: Fact) -> bool:
         """A distinctive word of the question is in the fact or its customers' questions. In a

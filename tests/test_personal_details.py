@@ -3,7 +3,7 @@
 from assistant.draft import first_name
 from assistant.models import Mention, Platform
 from assistant.pipeline import Components, run
-from assistant.text.situation import find_details
+from assistant.text.situation import find_details, named_device
 
 
 def test_a_name_a_few_words_after_a_staff_word_is_the_employee():
@@ -93,3 +93,18 @@ def test_an_author_who_told_the_story_is_not_asked_what_happened(components: Com
     assert result.draft is not None
     assert "что случилось" not in result.draft.text, result.draft.text
     assert not result.draft.failed_checks, result.draft.failed_checks
+
+
+def test_the_phone_and_app_version_named_are_read_and_a_date_is_not():
+    assert named_device("После обновления до 5.3.1 на iphone 12 всё пропало") == "на iPhone 12 в версии 5.3.1"
+    assert named_device("Приложение глючит. Android, версия 6.1.") == "в версии 6.1"
+    assert named_device("The app crashes on my Pixel 7", "en") == "on Pixel 7"
+    assert named_device("Перевод от 25.11.2026 так и не дошёл") is None
+
+
+def test_an_app_failure_is_passed_on_with_the_phone_the_author_named(components: Components) -> None:
+    """The developers look for the bug where it happened: a reply that names the phone shows it
+    was read; of the variants, the one naming the device says the most, whatever the hash."""
+    text = "После обновления до 6.2.0 на iPhone 13 приложение вылетает при оплате. Невозможно заказать!"
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert result.draft is not None and "на iPhone 13 в версии 6.2.0" in result.draft.text, result.draft

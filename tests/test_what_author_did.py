@@ -406,6 +406,27 @@ def test_the_second_of_two_joined_questions_is_answered_too(components: Componen
     assert "kedrbank.ru/deposits" in text and "Вклад можно открыть в приложении" in text, text
 
 
+def test_insurance_sold_without_consent_is_met_with_how_to_cancel_it(components: Components) -> None:
+    """«навязали страховку… Куда мне обращаться?»: the cooling-off rule says where and by when,
+    not the branch-queue apology the words «отделение» and «не могу» once drew."""
+    text = (
+        "Пенсионерка, 72 года. В отделении на Ленинском мне навязали страховку к вкладу, я не поняла, "
+        "что подписала. Теперь не могу её отменить. Куда мне обращаться?"
+    )
+    result = complaint_reply(components, "kedr-bank", text)
+    assert result.draft is not None and result.draft.situation == "imposed_product", result.draft
+    assert "14 календарных дней" in result.draft.text and "ожидани" not in result.draft.text, result.draft.text
+    question = "При оформлении кредита без спроса включили страховку на 40 тысяч. Как от неё отказаться?"
+    assert asked_questions(question) == [question]  # «от неё» points back to the insurance
+    assert "14 календарных дней" in drafted(components, "kedr-bank", question)
+
+
+def test_hours_every_day_answer_a_question_about_one_day() -> None:
+    question = "И до скольки работает доставка в пятницу?"
+    assert open_questions([question], ("Заказы принимаем ежедневно с 8:00 до 23:00.",)) == []
+    assert open_questions([question], ("Доставка работает быстро.",)) == [question]
+
+
 def test_a_question_that_borrowed_its_context_is_answered_by_itself_too() -> None:
     question = "С карты ушло 1 450 ₽ за какой-то сервис, который я не подключал. Как мне это оспорить?"
     reply = ("Оспорить операцию можно в приложении: «История» → операция → «Оспорить операцию».",)

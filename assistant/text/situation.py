@@ -333,6 +333,8 @@ class Situation:
             values["bring"] = "yes"  # a condition only: «привезите его» needs no «довезти или заменить?»
         if len(self.text.split()) >= TOLD_WORDS:
             values["told"] = "yes"  # a condition only: the author told their story, a reply does not ask for it
+        if device := named_device(self.text, language):
+            values["device"] = device  # «на iPhone 12 в версии 5.3.1»: where the developers look for the bug
         if "employee" in values and language == "ru":
             values["employee_dat"] = dative(values["employee"])
         elif "employee" in values:
@@ -925,6 +927,7 @@ ANAPHORIC_WORDS = 5  # «Когда её отпустят?»: a short question t
 POINTING_CONTENT = 2  # … and so is one that points back with little of its own («Доставите или это уже далеко?»)
 _POINTS_BACK = frozenset([
     "её", "ее", "его", "их", "она", "он", "они", "оно", "это", "этого",
+    "неё", "нее", "него", "них", "ней", "нему", "ним",  # «Как от неё отказаться?»
     "один", "другой", "так", "такой", "такое",  # «Один заменяет другой?», «Так и задумано?»
     "it", "they", "them", "this",
 ])  # fmt: skip
@@ -1022,6 +1025,8 @@ def open_questions(
     погасить досрочно без штрафов?» is met by «досрочно … без комиссии», and «уточним» after
     that reads as a contradiction (the blind reviews' repetitive tag)."""
     said = content_words(mention_lemmas(" ".join(reply_texts)))
+    if _EVERY_DAY.search(" ".join(reply_texts)):  # «ежедневно с 8:00 до 23:00» answers «до скольки в пятницу?»
+        said |= WEEKDAYS
     stems = {w[:4] for w in said}
     everyday = {w[:4] for w in common}
     told_what_to_do = any(instructed(text) for text in reply_texts)
@@ -1051,6 +1056,13 @@ _WHAT_TO_DO = re.compile(
     r"куда\s+(мне\s+)?(писать|обращаться|идти|звонить)|what\s+(should|do|can)\s+i\s+do|what\s+now)\b",
     re.I,
 )
+
+
+WEEKDAYS = frozenset(
+    ["понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье", "выходной", "будни",
+     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend"]
+)  # fmt: skip
+_EVERY_DAY = re.compile(r"\b(?:ежедневно|каждый день|без выходных|daily|every day|seven days a week)\b", re.I)
 
 
 def asks_what_to_do(question: str) -> bool:
@@ -1419,6 +1431,34 @@ def requested_items(reply: str) -> set[str]:
     return asked
 
 
+def named_device(text: str, language: str = "ru") -> str | None:
+    """The phone and the app version the author names, as a reply writes them after «ошибку»:
+    «на iPhone 12 в версии 5.3.1», «на Samsung Galaxy A52», «в версии 4.2»; None when they
+    name neither."""
+    model = _MODEL.search(text)
+    version = _VERSION.search(text)
+    on, at = ("на", "в версии") if language == "ru" else ("on", "in version")
+    named = [f"{on} {_as_branded(model.group(0))}" if model else "", f"{at} {version.group(1)}" if version else ""]
+    return " ".join(part for part in named if part) or None
+
+
+def _as_branded(model: str) -> str:
+    """«iphone 13» as Apple writes it: «iPhone 13»."""
+    return re.sub(r"^i(phone|pad)", lambda found: "i" + found.group(1).capitalize(), model, flags=re.I)
+
+
+_MODEL = re.compile(
+    r"\b(?:iphone(?:\s+(?:\d{1,2}|se|xr|xs|x)(?:\s+(?:pro(?:\s+max)?|mini|plus|max))?)?|ipad(?:\s+\w+)?|"
+    r"(?:samsung\s+)?galaxy\s+[a-z]?\d+\w*|samsung\s+[a-z]\d+\w*|(?:xiaomi\s+)?redmi(?:\s+note)?\s+\d+\w*|"
+    r"xiaomi\s+\d+\w*|pixel\s+\d+\w*|honor\s+\d+\w*|huawei\s+[a-z]+\s?\d+\w*)",
+    re.I,
+)
+# «обновился до 5.3.1», «версия 5.3», «version 5.3.1»: not a date «25.11.2026»
+_VERSION = re.compile(
+    r"\b(?:верси\w*(?:\s+приложения)?|обновлени\w*\s+до|обновил\w*\s+до|version|update\s+to|updated\s+to|v)\s*"
+    r"(\d{1,2}\.\d{1,2}(?:\.\d{1,3})?)\b",
+    re.I,
+)
 _DEVICE = re.compile(
     r"\b(iphone|ipad|android|samsung|xiaomi|huawei|honor|pixel|redmi|ios\s*\d|версия\s+\d|version\s+\d|v\d+\.\d+|\d+\.\d+\.\d+)",
     re.I,
