@@ -105,9 +105,11 @@ def reply_language(request: DraftRequest) -> str:
 
 
 def reply_voice(request: DraftRequest) -> VoiceProfile:
-    """The brand's voice for this reply: its platform and language, formal in a crisis."""
+    """The brand's voice for this reply: its platform and language, formal in a crisis and to one
+    who signs with a patronymic («Привет, Елена Викторовна! Ты вправе злиться» reads as mockery)."""
     language = reply_language(request)
-    return request.brand.voice.resolve(request.mention.platform, language, crisis=request.situation.crisis)
+    formal = " " in (first_name(request.mention.author_name) or "")  # the name greeted with its patronymic
+    return request.brand.voice.resolve(request.mention.platform, language, request.situation.crisis, formal)
 
 
 def avoided_words(text: str, avoid_words: list[str]) -> list[str]:
@@ -637,8 +639,8 @@ class _Composer:
                 return False  # a complaint's next step is the playbook's, not a second one from a fact
             return self._worth_quoting(told, answers_question=asked)
 
-        # a complaint's reply quotes the one sentence that bears on it; a question may need two
-        most = 1 if self.mode is ReplyMode.negative and not about else 2
+        # a complaint's reply quotes the one sentence that bears on it, even to its question; a question may need two
+        most = 1 if self.mode is ReplyMode.negative else 2
         excerpt = fact_excerpt(fact, self.language, wanted, most=most, keep=keep, common=self.common)
         if self.language == "ru":
             excerpt = for_reader(excerpt, self.voice.address)  # «клиент пишет в чат» → «пишите в чат»

@@ -19,7 +19,16 @@ from datetime import datetime
 from typing import Protocol
 
 from assistant.check import Checker
-from assistant.draft import DraftRequest, Sentence, fit_length, greeting, pick_phrase, placeholders, reply_language
+from assistant.draft import (
+    DraftRequest,
+    Sentence,
+    fit_length,
+    greeting,
+    pick_phrase,
+    placeholders,
+    reply_language,
+    reply_voice,
+)
 from assistant.models import (
     Action,
     Brand,
@@ -125,7 +134,7 @@ def compose_follow_up(request: FollowUpRequest) -> Draft:
     base = request.draft_request()
     language = reply_language(base)
     platform = request.mention.platform
-    voice = request.brand.voice.resolve(platform, language)
+    voice = reply_voice(base)  # as the first reply spoke: «Вы» in a crisis and to «Елена Викторовна»
     rules = request.brand.profile.rules_for(platform)
     values = {**placeholders(base, rules, language), "note": _as_clause(request.told_note)}
     body = _body(request, voice, values)

@@ -548,9 +548,13 @@ class VoiceProfile(Strict):
     notes: str = ""
 
 
+VOICE_SITUATIONS = ("crisis", "formal")
+
+
 class VoiceOverride(Strict):
-    """Voice fields set when a reply matches: a platform, a language, or a crisis
-    (`situation: crisis`: health, safety, legal, threats get a formal, calm voice on every platform)."""
+    """Voice fields set when a reply matches: a platform, a language, or a situation (`crisis`:
+    health, safety, legal, threats get a formal, calm voice on every platform; `formal`: the
+    author signs with a patronymic)."""
 
     when: dict[Literal["platform", "language", "situation"], str]
     set: dict[str, object]
@@ -558,8 +562,8 @@ class VoiceOverride(Strict):
     @field_validator("when")
     @classmethod
     def _known_situation(cls, when: dict[str, str]) -> dict[str, str]:
-        if when.get("situation", "crisis") != "crisis":
-            raise ValueError(f"situation: only «crisis» is known, not {when['situation']!r}")
+        if when.get("situation", "crisis") not in VOICE_SITUATIONS:
+            raise ValueError(f"situation: only «crisis» and «formal» are known, not {when['situation']!r}")
         return when
 
     @field_validator("set")
@@ -580,10 +584,12 @@ class VoiceGuide(Strict):
     languages: dict[Language, VoiceProfile] = Field(min_length=1)
     overrides: list[VoiceOverride] = Field(default_factory=list)
 
-    def resolve(self, platform: Platform, language: str, crisis: bool = False) -> VoiceProfile:
+    def resolve(self, platform: Platform, language: str, crisis: bool = False, formal: bool = False) -> VoiceProfile:
+        """The voice for a platform and language; in a crisis, or `formal` (the author signs with
+        a patronymic), the overrides for that situation apply last."""
         base = self.languages.get(language) or next(iter(self.languages.values()))
         merged = base.model_dump()
-        situation = "crisis" if crisis else None
+        situation = "crisis" if crisis else "formal" if formal else None
         for override in self.overrides:
             wanted = override.when
             if (

@@ -1,5 +1,7 @@
 """The author's own details said back once and rightly: a named employee, a patronymic, the order number."""
 
+import re
+
 from assistant.draft import first_name
 from assistant.models import Mention, Platform
 from assistant.pipeline import Components, run
@@ -108,3 +110,18 @@ def test_an_app_failure_is_passed_on_with_the_phone_the_author_named(components:
     text = "После обновления до 6.2.0 на iPhone 13 приложение вылетает при оплате. Невозможно заказать!"
     result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
     assert result.draft is not None and "на iPhone 13 в версии 6.2.0" in result.draft.text, result.draft
+
+
+def test_an_author_who_signs_with_a_patronymic_is_addressed_formally(components: Components) -> None:
+    """The delivery brand says «ты» on VK; to «Елена Викторовна» that reads as mockery."""
+    text = "Заказывали на юбилей сет из 40 роллов, соус не положили. Курьер приехал на час позже."
+    formal = run(
+        Mention(brand="obed-express", text=text, platform=Platform.vk, author_name="Елена Викторовна"), components
+    )
+    plain = run(
+        Mention(brand="obed-express", text=text + " Ужас.", platform=Platform.vk, author_name="Лена"), components
+    )
+    assert formal.draft is not None and plain.draft is not None
+    assert formal.draft.text.startswith("Здравствуйте, Елена Викторовна!"), formal.draft.text
+    assert not re.search(r"\b(ты|тебе|тебя|твой|твоя|твоё|твои)\b", formal.draft.text.lower()), formal.draft.text
+    assert plain.draft.text.startswith("Привет, Лена!"), plain.draft.text
