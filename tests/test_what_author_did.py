@@ -416,6 +416,8 @@ def test_insurance_sold_without_consent_is_met_with_how_to_cancel_it(components:
     result = complaint_reply(components, "kedr-bank", text)
     assert result.draft is not None and result.draft.situation == "imposed_product", result.draft
     assert "14 календарных дней" in result.draft.text and "ожидани" not in result.draft.text, result.draft.text
+    humiliated = "Менеджер по кредитам разговаривала со мной как с умственно отсталой, когда я попросила объяснить график платежей. Мне 67 лет!"
+    assert complaint_reply(components, "kedr-bank", humiliated).draft.situation == "rude_staff"  # nothing was sold
     question = "При оформлении кредита без спроса включили страховку на 40 тысяч. Как от неё отказаться?"
     assert asked_questions(question) == [question]  # «от неё» points back to the insurance
     assert "14 календарных дней" in drafted(components, "kedr-bank", question)
@@ -425,6 +427,12 @@ def test_hours_every_day_answer_a_question_about_one_day() -> None:
     question = "И до скольки работает доставка в пятницу?"
     assert open_questions([question], ("Заказы принимаем ежедневно с 8:00 до 23:00.",)) == []
     assert open_questions([question], ("Доставка работает быстро.",)) == [question]
+
+
+def test_a_refund_answers_a_question_whether_the_money_is_returned() -> None:
+    question = "Деньги хоть частично вернёте?"
+    assert open_questions([question], ("Решение о возврате денег принимает служба поддержки.",)) == []
+    assert open_questions([question], ("Курьер приехал на час позже.",)) == [question]
 
 
 def test_a_question_that_borrowed_its_context_is_answered_by_itself_too() -> None:

@@ -1027,6 +1027,7 @@ def open_questions(
     said = content_words(mention_lemmas(" ".join(reply_texts)))
     if _EVERY_DAY.search(" ".join(reply_texts)):  # «ежедневно с 8:00 до 23:00» answers «до скольки в пятницу?»
         said |= WEEKDAYS
+    said |= {twin for word in said for start, twin in _SAME_ROOT if word.startswith(start)}
     stems = {w[:4] for w in said}
     everyday = {w[:4] for w in common}
     told_what_to_do = any(instructed(text) for text in reply_texts)
@@ -1058,6 +1059,8 @@ _WHAT_TO_DO = re.compile(
 )
 
 
+# a noun and a verb of one root that the first letters do not tell: «возврат денег» answers «вернёте деньги?»
+_SAME_ROOT = (("возвра", "вернуть"), ("вернуть", "возврат"), ("refund", "return"), ("return", "refund"))
 WEEKDAYS = frozenset(
     ["понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье", "выходной", "будни",
      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend"]
