@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import IntEnum
 from functools import cached_property, lru_cache
 from typing import Protocol
@@ -518,7 +518,11 @@ class _Composer:
             if not found and (self.mode is ReplyMode.negative or self._asks_beyond_facts(question)):
                 by_meaning = [f for f in by_meaning if self._shares_a_word(question, f)]
             if found and all(f in taken for f in found):  # «Какая ставка и можно ли открыть его в приложении?»
-                found += [f for f in by_meaning if f not in found]  # the rates fact is the first question's
+                # the rates fact is the first question's: the next by meaning, else by words
+                others = [f for f in self.facts if f not in taken]
+                found += [f for f in by_meaning if f not in found] or answering_facts(
+                    question, others, self.language, self.common, self._playbook_facts()
+                )
             found = agreed or found or by_meaning or self._rule_fact_asked(question) or self._what_to_do(question)
             taken += found[:1]
             if self.situation.rule_applies and (ruled := [f for f in found if self._rule_decided(f, question)]):
@@ -859,17 +863,26 @@ _DAY_MONTH = re.compile(r"\b(\d{1,2})\.(\d{1,2})(?:\.(\d{2}|\d{4}))?\b")
 
 
 def _past_day(text: str, now: datetime) -> datetime | None:
-    """The day a «25.11» or «25.11.2026» names, at the start of the day in `now`'s time zone;
-    a day and month later than now is last year's. None for anything else."""
+    """The day a «25.11» or «25.11.2026» names, at the start of the day in `now`'s time zone,
+    when it is past: «25.11» written in January is last year's; «10.12» written on 03.12 is a
+    day to come (a deal date), not a wait. None for anything else."""
     match = _DAY_MONTH.search(text)
     if match is None:
         return None
     day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
-    try:
-        named = datetime(int(year) % 100 + 2000 if year else now.year, month, day, tzinfo=now.tzinfo)
-    except ValueError:
-        return None
-    return named.replace(year=named.year - 1) if named > now and not year else named
+    for named_year in [int(year) % 100 + 2000] if year else [now.year, now.year - 1]:
+        try:
+            named = datetime(named_year, month, day, tzinfo=now.tzinfo)
+        except ValueError:
+            return None
+        if named <= now:
+            return named
+        if not year and named - now < SOON:
+            return None  # a day this year still to come
+    return None
+
+
+SOON = timedelta(days=60)  # a day and month this close ahead are to come, not last year's
 
 
 def _with_second_problem(moves: list[PlaybookMove]) -> list[PlaybookMove]:

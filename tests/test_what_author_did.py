@@ -5,7 +5,7 @@ another manager is passed on; and the words of a customer's question are read as
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from assistant.draft import fact_excerpt
+from assistant.draft import _past_day, fact_excerpt
 from assistant.models import Fact, Mention, Platform, ReplyMode
 from assistant.pipeline import Components, run
 from assistant.text.normalize import lemma, mention_lemmas
@@ -384,6 +384,13 @@ def test_a_usual_term_is_not_quoted_to_one_who_has_waited_past_it(components: Co
     assert "одного рабочего дня" not in reply, reply
 
 
+def test_a_day_named_is_past_only_when_it_has_come() -> None:
+    now = datetime(2026, 12, 3, 11, tzinfo=UTC)
+    assert _past_day("25.11", now) == datetime(2026, 11, 25, tzinfo=UTC)
+    assert _past_day("сделка 10.12", now) is None  # a deal date to come is no wait
+    assert _past_day("25.12", datetime(2027, 1, 5, tzinfo=UTC)) == datetime(2026, 12, 25, tzinfo=UTC)
+
+
 def test_two_questions_joined_by_и_are_two_questions() -> None:
     assert asked_questions("Хочу открыть вклад. Какая сейчас ставка и можно ли открыть его в приложении?") == [
         "Какая сейчас ставка?",
@@ -404,6 +411,13 @@ def test_the_second_of_two_joined_questions_is_answered_too(components: Componen
         "Хочу открыть накопительный вклад. Какая сейчас ставка и можно ли открыть его в приложении?",
     )
     assert "kedrbank.ru/deposits" in text and "Вклад можно открыть в приложении" in text, text
+    english = drafted(
+        components,
+        "kedr-bank",
+        "Hello, I'd like to open a savings deposit. What is the current rate, and can I open it in the app "
+        "or do I have to visit a branch?",
+    )
+    assert "kedrbank.ru/deposits" in english and ("open a deposit" in english or "can be opened" in english), english
 
 
 def test_insurance_sold_without_consent_is_met_with_how_to_cancel_it(components: Components) -> None:

@@ -886,7 +886,7 @@ def asked_questions(text: str, sentences: list[str] | None = None) -> list[str]:
         if not _asks_us(part):
             continue
         if i in second_halves:  # «…и можно ли открыть его в приложении?» points back past the first half
-            questions.append(_with_context([*parts[: i - 1], part], i - 1))
+            questions.append(_with_context([*parts[: i - 1], part], i - 1, joined=True))
             continue
         question = _with_context(parts, i)
         if questions and i > 0 and question.startswith(parts[i - 1]) and questions[-1].endswith(parts[i - 1]):
@@ -933,11 +933,14 @@ _POINTS_BACK = frozenset([
 ])  # fmt: skip
 
 
-def _with_context(parts: list[str], index: int) -> str:
+def _with_context(parts: list[str], index: int, joined: bool = False) -> str:
+    """The question with the sentence before it when it is bare or points back. `joined`: the
+    second half of two joined questions points back by its pronoun alone, however long («…and
+    can I open it in the app or do I have to visit a branch?»: «it» is the deposit)."""
     question = _asked_part(parts[index])
     words = [w.lower() for w in re.findall(r"\w+", question)]
     pointing = _POINTS_BACK & set(words) and (
-        len(words) <= ANAPHORIC_WORDS or len(content_words(set(words))) <= POINTING_CONTENT
+        joined or len(words) <= ANAPHORIC_WORDS or len(content_words(set(words))) <= POINTING_CONTENT
     )
     bare = len(words) <= BARE_QUESTION_WORDS or pointing
     if not bare or index == 0:
