@@ -450,7 +450,7 @@ class _Composer:
 
     def _move(self, move: PlaybookMove) -> list[Sentence]:
         if move == "fact":
-            facts = [f for f in self._bearing_facts() if not self._rule_decided(f)]
+            facts = [f for f in self._bearing_facts if not self._rule_decided(f)]
             # a fact the author's question reads like is the answer to it: it stays when space is short
             return [
                 self._fact_sentence(f, 1 if f.id in self._asked_by_meaning else _OPTIONAL_MOVES["fact"])
@@ -469,6 +469,7 @@ class _Composer:
         """The facts whose customers' questions one of the author's questions reads like."""
         return frozenset(fact_id for ids in self.request.knowledge.answers.values() for fact_id in ids)
 
+    @cached_property
     def _bearing_facts(self) -> list[Fact]:
         """The playbook's facts that share at least two distinctive words with the mention, or
         whose customers' questions the author's question reads like («спросили код из смс… это
@@ -540,7 +541,7 @@ class _Composer:
     def _what_to_do(self, question: str) -> list[Fact]:
         """«Куда мне обращаться?» after «навязали страховку» is answered by the situation's fact
         that bears on it (where a cancellation is accepted), not by its own words alone."""
-        return self._bearing_facts()[:1] if asks_what_to_do(question) else []
+        return self._bearing_facts[:1] if asks_what_to_do(question) else []
 
     def _shares_a_word(self, question: str, fact: Fact) -> bool:
         """A distinctive word of the question is in the fact or its customers' questions. In a
@@ -698,7 +699,8 @@ class _Composer:
     @cached_property
     def _waited_minutes(self) -> float:
         details = self.situation.details
-        waited = [d.minutes[0] for role, d in details.items() if role in ("wait", "delay") and d.minutes]
+        # «жду третий день», «опоздали на час», «прошло две недели»
+        waited = [d.minutes[0] for role, d in details.items() if role in ("wait", "delay", "elapsed") and d.minutes]
         if (date := details.get("date")) and (day := _past_day(date.text, self.request.written_at)):
             waited.append((self.request.written_at - day).total_seconds() / 60)
         return max(waited, default=0.0)

@@ -878,7 +878,7 @@ def asked_questions(text: str, sentences: list[str] | None = None) -> list[str]:
     parts: list[str] = []
     second_halves: set[int] = set()  # the indices of a conjoined question's second half
     for part in (q for s in sentences for q in re.split(r"(?<=\?)\s+", s)):
-        halves = conjoined_questions(part)
+        halves = _conjoined_questions(part)
         second_halves |= {len(parts) + 1} if len(halves) == 2 else set()
         parts += halves
     questions: list[str] = []
@@ -897,7 +897,7 @@ def asked_questions(text: str, sentences: list[str] | None = None) -> list[str]:
     return questions
 
 
-def conjoined_questions(part: str) -> list[str]:
+def _conjoined_questions(part: str) -> list[str]:
     """«Какая сейчас ставка и можно ли открыть его в приложении?» asks two things, each owed its
     own answer: «Какая сейчас ставка?» and «Можно ли открыть его в приложении?». «Можно оплатить
     картой и наличными?» asks one."""
@@ -1148,8 +1148,9 @@ def done_actions(text: str, lived: bool = False) -> frozenset[str]:
 
 
 def _happened(verb: Parse, clause: list[str]) -> bool:
-    """An intransitive verb whose subject is a thing in its clause: «пропал промокод», «пришла
-    смс» happened to the author, they did not do it; «пришла в отделение» they did."""
+    """An intransitive verb whose subject is a thing in its clause: «пропал промокод», «пропали
+    деньги» happened to the author, they did not do it; «пришла в отделение» they did. A word
+    the dictionary knows only as an abbreviation («смс») is not read as a subject."""
     if "intr" not in verb.tag.grammemes:
         return False
     agrees = {"plur"} if "plur" in verb.tag.grammemes else {verb.tag.gender, "sing"}
