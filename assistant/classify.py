@@ -37,7 +37,7 @@ from assistant.models import (
 from assistant.profanity import Lexicon
 from assistant.text.normalize import brand_pattern, fold, normalize
 from assistant.text.phrases import plus_and_minus
-from assistant.text.sentiment import Inputs, SentimentModel
+from assistant.text.sentiment import Inputs, SentimentModel, takes_no_side
 from assistant.text.situation import asked_questions, done_actions, without_rhetoric
 from knowledge.store import SHARED, KnowledgeStore
 
@@ -183,6 +183,8 @@ class OfflineClassifier:
             )
             if told is Sentiment.negative:
                 sentiment, confidence = told, told_confidence
+        if takes_no_side(text):
+            sentiment = Sentiment.neutral  # a bare «норм» or «Жесть» says nothing of the brand
         hits = self._profanity.find(text)
         abuse = [hit.word for hit in hits]
         if _is_abuse(hits, sentiment, confidence):
@@ -193,7 +195,8 @@ class OfflineClassifier:
             sentiment = Sentiment.neutral
         kind = self._kind(models, row, text, abuse) if sentiment is Sentiment.negative else None
         fake_signals = self._fake_signals(models, row, text, brand, mention.rating, duplicates, sentiment)
-        suspected = len(fake_signals) >= 3 and kind is not NegativeKind.abusive
+        # a fake praises or smears: a neutral «норм» that two people wrote is no fake review
+        suspected = len(fake_signals) >= 3 and kind is not NegativeKind.abusive and sentiment is not Sentiment.neutral
         register = Register(models.register.predict(row)[0])
         details = cues.find_specifics(text)
         praises, criticism = plus_and_minus(text)
@@ -268,8 +271,10 @@ class OfflineClassifier:
             signals.append(f"extreme rating ({rating}★) with superlatives")
         if duplicates:
             signals.append("near-duplicate of other people's mentions: " + ", ".join(duplicates[:3]))
-        # what the author did, «быть» aside («худшее, что со мной было» tells nothing); pymorphy3: Russian only
-        lived = done_actions(text, lived=True) - {"быть"} if cues.detect_language(text) == "ru" else None
+        # what the author did; pymorphy3: Russian only. «быть» counts only with «я» or «мы»: «банк, где я
+        # был» tells a customer, «худшее, что со мной было» nothing
+        idle = set() if _WAS_THERE.search(text) else {"быть"}
+        lived = done_actions(text, lived=True) - idle if cues.detect_language(text) == "ru" else None
         if lived == frozenset():
             signals.append("no trace of a customer: tells nothing the author did")
         if named or duplicates:
@@ -335,6 +340,7 @@ def plain_question(text: str) -> bool:
     return not words & _NEGATIONS and not done_actions(text)
 
 
+_WAS_THERE = re.compile(r"\b(?:я|мы)\s+(?:\w+\s+)?(?:был|была|были)\b", re.I)
 _ASKING_START = re.compile(
     r"^\W*(?:а\s+|и\s+|скажите,?\s+|подскажите,?\s+)?(?:можно|есть\s+ли|где|когда|сколько|какой|какая|какие|как\s+(?!так\b)|"
     r"во\s+сколько|до\s+скольки|принимаете|работаете|доставляете|can|is|are|do|how|where|when)\b",

@@ -108,7 +108,7 @@ def reply_voice(request: DraftRequest) -> VoiceProfile:
     """The brand's voice for this reply: its platform and language, formal in a crisis and to one
     who signs with a patronymic («Привет, Елена Викторовна! Ты вправе злиться» reads as mockery)."""
     language = reply_language(request)
-    formal = " " in (first_name(request.mention.author_name) or "")  # the name greeted with its patronymic
+    formal = signs_with_patronymic(request.mention.author_name)
     return request.brand.voice.resolve(request.mention.platform, language, request.situation.crisis, formal)
 
 
@@ -124,14 +124,21 @@ def _fold(text: str) -> str:
     return text.replace("ё", "е").replace("Ё", "Е").lower()
 
 
+def _name_words(author_name: str | None) -> list[str]:
+    return [w for w in re.split(r"[\s_.,!@\d]+", author_name or "") if w]
+
+
+def signs_with_patronymic(author_name: str | None) -> bool:
+    words = _name_words(author_name)
+    return len(words) > 1 and words[0][:1].isupper() and is_patronymic(words[1])
+
+
 def first_name(author_name: str | None, language: str = "ru") -> str | None:
     """The name to greet: the first word of a display name, if it looks like a name, with the
-    patronymic when the author signs with one («Галина Петровна» is not greeted «Галина»).
-    A handle's Latin name is greeted in Russian as the Russian name it spells («Kseniya_T» →
-    «Ксения»)."""
-    if not author_name:
-        return None
-    words = [w for w in re.split(r"[\s_.,!@\d]+", author_name) if w]
+    patronymic when the author signs with one («Галина Петровна» is not greeted «Галина»), and
+    both names of a couple («Михаил и Юлия Соколовы»). A handle's Latin name is greeted in
+    Russian as the Russian name it spells («Kseniya_T» → «Ксения»)."""
+    words = _name_words(author_name)
     if not words:
         return None
     first, *rest = words
@@ -142,6 +149,8 @@ def first_name(author_name: str | None, language: str = "ru") -> str | None:
         return first.capitalize() if spelled or is_first_name(first) else None
     if not (first[:1].isupper() and first.isalpha() and could_be_name(first)):
         return None
+    if len(rest) > 1 and rest[0] in ("и", "and") and rest[1][:1].isupper() and is_first_name(rest[1]):
+        return f"{first} {rest[0]} {rest[1]}"
     return f"{first} {rest[0]}" if rest and is_patronymic(rest[0]) else first
 
 
@@ -413,6 +422,8 @@ class _Composer:
         if self.mode is ReplyMode.answer and (not self.answers or self._applies_rule()):
             # «с удовольствием поясним» would promise what no fact holds; «Да: …» needs no lead-in
             moves = [m for m in moves if m != "opening"]
+        if self.mode is ReplyMode.negative and self.values.get("resolved"):
+            moves = [m for m in moves if m != "fact"]  # it is behind the author: how it usually goes helps no one
         if self.situation.again and self.mode is ReplyMode.negative and "regret" in moves:
             moves.insert(moves.index("regret") + 1, "again")
         if self.mode is ReplyMode.negative and self.values.get("praised"):  # «спасибо за добрые слова про роллы»

@@ -259,3 +259,25 @@ def test_a_name_with_a_praise_word_praises_nothing_and_an_adverb_is_no_remark() 
     assert review_points(hotline).praised == []  # «горячая линия» is a name, not hot food
     assert review_points("Горячая линия ответила быстро, спасибо").praised == ["горячую линию"]
     assert review_points("Одобрили быстро. Но потом сделку переносили трижды.").remark == "сделку"  # not «пот»
+
+
+def test_praise_of_several_things_is_passed_on_to_all_it_names(components: Components) -> None:
+    text = "Понравились сырники, свежий салат и горячий суп! Приложение удобное."
+    reply = drafted(components, "obed-express", text)
+    assert "про сырники, свежий салат и горячий суп" in reply, reply
+    assert "всем, о ком ты пишешь" in reply and "команде приложения" not in reply, reply
+    courier_only = drafted(components, "obed-express", "Курьер Алексей помог донести заказ до пятого этажа, спасибо ему!")
+    assert "всем, о ком" not in courier_only and "Алекс" in courier_only, courier_only
+
+
+def test_a_complaint_about_what_is_already_over_is_not_asked_where_it_stands(components: Components) -> None:
+    text = (
+        "Ипотечную сделку откладывали три недели: сначала банк потерял справку о доходах, потом сменился "
+        "юрист. Продавец грозился уйти к другому покупателю. Сделку провели только 2 декабря в отделении "
+        "на Тверской. Нервов потратили на год вперёд."
+    )
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.irecommend, rating=2), components)
+    assert result.draft is not None and result.draft.situation == "mortgage_delay", result.draft
+    reply = result.draft.text
+    assert "на каком этапе" not in reply and "статус" not in reply, reply
+    assert "Одобрение действует" not in reply, reply  # how it usually goes helps no one now

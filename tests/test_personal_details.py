@@ -2,7 +2,7 @@
 
 import re
 
-from assistant.draft import first_name
+from assistant.draft import first_name, signs_with_patronymic
 from assistant.models import Mention, Platform
 from assistant.pipeline import Components, run
 from assistant.text.situation import find_details, named_device
@@ -18,6 +18,16 @@ def test_a_patronymic_the_author_signs_with_is_kept_in_the_greeting():
     assert first_name("Галина Петровна") == "Галина Петровна"
     assert first_name("Алексей К.") == "Алексей"
     assert first_name("Ирина Соколова") == "Ирина"
+    assert signs_with_patronymic("Галина Петровна") and not signs_with_patronymic("Ирина Соколова")
+
+
+def test_a_couple_is_greeted_by_both_names_and_not_as_a_patronymic_signer():
+    assert first_name("Михаил и Юлия Соколовы") == "Михаил и Юлия"
+    assert not signs_with_patronymic("Михаил и Юлия Соколовы")
+
+
+def test_a_language_or_a_weekday_is_no_employee_name():
+    assert "employee" not in find_details("Great branch: the manager spoke English and helped me set up the app.")
 
 
 def test_a_latin_handle_is_greeted_by_the_russian_name_it_spells():

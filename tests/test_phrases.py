@@ -90,3 +90,24 @@ def test_praise_with_no_thing_named_names_the_quality_or_the_portion() -> None:
 def test_a_sentence_opening_with_только_turns_to_the_minus() -> None:
     assert review_points("Очень быстро привезли, спасибо! Только соус забыли положить.").remark == "соус"
     assert review_points("Только что привезли, всё горячее!").remark is None
+
+
+def test_every_thing_a_list_praises_is_kept_with_its_own_praise_word():
+    points = review_points("Понравились сырники, свежий салат и горячий суп!")
+    assert points.praised == ["сырники", "свежий салат", "горячий суп"]
+    assert review_points("Вкусный борщ, горячие пельмени и курьер очень вежливый.").praised == [
+        "вкусный борщ",
+        "горячие пельмени",  # «горячие» is the dumplings' adjective, not «горячее»
+    ]
+
+
+def test_what_a_deed_was_done_to_or_where_it_happened_is_not_praised():
+    thanked = "Хочу отметить оператора поддержки Анну — быстро разобралась с моим промокодом и вернула баллы."
+    assert review_points(thanked).praised == []
+    assert review_points("Курьер помог донести заказ до пятого этажа, очень приятно.").praised == []
+    # a quick deed praises what it was done to
+    assert review_points("Открыл вклад за пять минут, удобно.").praised == ["вклад"]
+
+
+def test_what_the_author_thanked_for_stays_as_written():
+    assert review_points("Отдельное спасибо повару за идеальный рамен.").praised == ["идеальный рамен"]

@@ -108,9 +108,17 @@ def _cyrillic_spellings(word: str):
             return
 
 
+# Capitalised English words that are no names: «the manager spoke English», «came on Monday»
+_CAPITALISED_WORDS = frozenset(
+    ["English", "Russian", "French", "German", "Spanish", "Italian", "Chinese", "Turkish", "Arabic", "Monday",
+     "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April",
+     "June", "July", "August", "September", "October", "November", "December"]
+)  # fmt: skip
+
+
 def is_first_name(word: str) -> bool:
     if re.fullmatch(r"[A-Z][a-z]+", word):
-        return True
+        return word not in _CAPITALISED_WORDS
     return any("Name" in parse.tag for parse in _parses(word))
 
 

@@ -70,7 +70,8 @@ PRAISE_WORDS = frozenset([
 QUICK_UNITS = frozenset(["секунда", "минута", "мгновение"])  # «открыл вклад за пару минут» praises the deposit
 # The customer's dealings with support, not a thing that went wrong («обращение открыто»).
 CASE_NOUNS = frozenset(["обращение", "заявка", "ответ", "вопрос", "статус", "запрос"])
-MAX_PRAISED = 2
+MAX_PRAISED = 3
+MAX_COMPLAINED = 2
 _PREPOSITIONS_WITH = {"с": "ablt", "со": "ablt", "без": "gent"}  # «поке с лососем», «блюда без глютена»
 _OBLIQUE_ENDING = re.compile(r"(ом|ем|ой|ей|ам|ям|ах|ях|ами|ями|у|ю)$")
 
@@ -86,7 +87,7 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> Revie
     praised: list[str] = []
     remarks: dict[bool, str | None] = {True: None, False: None}  # named as a remark, or after «но»
     for sentence in razdel.sentenize(text):
-        parses = _counted([_parse(token.text) for token in razdel.tokenize(sentence.text)])
+        parses = _counted(_adjectives_read([_parse(token.text) for token in razdel.tokenize(sentence.text)]))
         lemmas = {p.normal_form for p in parses}
         but = _but_at([p.normal_form for p in parses])
         named = bool(lemmas & REMARK_WORDS) or _star_taken(lemmas)
@@ -100,9 +101,9 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> Revie
                 continue
             parses = parses[:but]  # what comes before the «но» may praise
         for at, clause in enumerate(_clauses(parses)):
-            thing = _praised_thing(clause, brand_words, opening=at == 0)
-            if thing and thing not in praised:
-                praised.append(thing)
+            for thing in _praised_things(clause, brand_words, opening=at == 0):
+                if thing not in praised:
+                    praised.append(thing)
     remark = remarks[True] or remarks[False] or next((r for r in remarks.values() if r is not None), None)
     capitals = {  # abbreviations the author capitalised («ПИН», «СБП»), not a review typed in capitals
         part.lower(): part
@@ -131,22 +132,91 @@ def _counted(parses: list[Parse]) -> list[Parse]:
     return counted
 
 
+def _adjectives_read(parses: list[Parse]) -> list[Parse]:
+    """A word read as a noun made of an adjective («горячее», «первое») read as the adjective
+    when the noun after it agrees with that: «горячие пельмени» are dumplings."""
+    read = list(parses)
+    for i in range(len(parses) - 1):
+        if "NOUN" not in parses[i].tag or "NOUN" not in parses[i + 1].tag:
+            continue
+        adjective = next((p for p in _readings(parses[i].word) if "ADJF" in p.tag), None)
+        if adjective is not None and _agrees(adjective, parses[i + 1]):
+            read[i] = adjective
+    return read
+
+
 def _cased(phrase: str, capitals: dict[str, str]) -> str:
     """The author's capitals kept: «сменить ПИН» is remarked «про ПИН», not «про пин»."""
     return " ".join("-".join(capitals.get(part, part) for part in word.split("-")) for word in phrase.split())
 
 
-def _praised_thing(clause: list[Parse], brand_words: frozenset[str], opening: bool) -> str:
-    """What the clause praises, in the accusative: its first thing («роллы свежие»), a portion
-    called big («порции большие»), or the quality a bare adverb opening a sentence praises
-    («Вкусно, …» is the taste; «Пользуюсь кэшбэком год, очень удобно» praises the cashback)."""
-    first = next(iter(noun_phrases(clause, brand_words)), None)
+def _praised_things(clause: list[Parse], brand_words: frozenset[str], opening: bool) -> list[str]:
+    """What the clause praises, in the accusative: its first thing («роллы свежие») and each
+    further one with a praise word of its own («удобное приложение, вежливые курьеры и вкусный
+    том ям»), a portion called big («порции большие»), or the quality a bare adverb opening a
+    sentence praises («Вкусно, …» is the taste; «Пользуюсь кэшбэком год, очень удобно» praises
+    the cashback). A noun's complement («оператора поддержки»), a place («до пятого этажа») or
+    what a deed was done to («вернула баллы») is no thing praised."""
+    quick = _done_quickly(clause)  # «выбрал категории кэшбэка за 30 секунд»: the deed's object is praised
+    spans = [span for span in _phrase_spans(clause, brand_words) if _own_thing(clause, span, quick)]
     lemmas = {p.normal_form for p in clause}
-    if first and (_clause_praises(clause) or (lemmas & BIG and first[-1].normal_form in PORTION)):
-        return _accusative(_as_written(first))
-    if opening and first is None and sum(p.word.isalpha() for p in clause) <= BARE_PRAISE_WORDS:
-        return " и ".join(QUALITY_OF[p.normal_form] for p in clause if p.normal_form in QUALITY_OF)
-    return ""
+    big_portion = bool(spans) and bool(lemmas & BIG) and clause[spans[0][1] - 1].normal_form in PORTION
+    if spans and (_clause_praises(clause) or big_portion):
+        first, *rest = spans
+        listed = [first, *(span for span in rest if _praise_word_of_its_own(clause[span[0] : span[1]]))]
+        return [_praised_as_said(clause, start, end) for start, end in listed]
+    if opening and not spans and sum(p.word.isalpha() for p in clause) <= BARE_PRAISE_WORDS:
+        quality = " и ".join(QUALITY_OF[p.normal_form] for p in clause if p.normal_form in QUALITY_OF)
+        return [quality] if quality else []
+    return []
+
+
+_OBJECT_PREPOSITIONS = frozenset(["за", "про"])  # «спасибо за идеальный рамен»: the author's accusative
+
+
+def _own_thing(clause: list[Parse], span: tuple[int, int], quick: bool) -> bool:
+    """The phrase is not a noun's complement, sits after a preposition only in the accusative
+    («спасибо за рамен», «позвонила на горячую линию», not «до пятого этажа»), and is no verb's
+    object unless the verb praises or the deed was quick."""
+    start, end = span
+    if _object_lead(clause, start) is not None:
+        return True
+    before = clause[start - 1] if start else None
+    if before is None:
+        return True
+    likeliest = _likeliest(before.word)  # «и» is no abbreviation here
+    if "PREP" in likeliest.tag:
+        head = next(p for p in clause[start:end] if "NOUN" in p.tag)
+        return any(p.tag.case == "accs" for p in _readings(head.word) if p.normal_form == head.normal_form)
+    if {"VERB", "INFN"} & likeliest.tag.grammemes:  # «вернула баллы» tells a deed; «обожаю роллы» praises
+        return quick or likeliest.normal_form in PRAISE_WORDS
+    return "NOUN" not in likeliest.tag
+
+
+def _praise_word_of_its_own(phrase: list[Parse]) -> bool:
+    return any("ADJF" in p.tag and p.normal_form in PRAISE_WORDS for p in phrase)
+
+
+def _praised_as_said(clause: list[Parse], start: int, end: int) -> str:
+    """After «за» or «про» the author already wrote it in the accusative: kept as written (an
+    unknown dish is not declined by a guess: «рамен», not «рамена»)."""
+    lead = _object_lead(clause, start)
+    if lead is not None:
+        return " ".join(p.word for p in clause[lead:end])
+    return _accusative(_as_written(clause[start:end]))
+
+
+def _object_lead(clause: list[Parse], start: int) -> int | None:
+    """Where the phrase starts after «за» or «про», with the adjectives the dictionary could not
+    agree with a noun it reads wrong («за идеальный рамен»); None after anything else."""
+    while start and "ADJF" in _likeliest(clause[start - 1].word).tag:
+        start -= 1
+    return start if start and clause[start - 1].word.lower() in _OBJECT_PREPOSITIONS else None
+
+
+def listing(things: list[str]) -> str:
+    """«A», «A и B», «A, B и C»."""
+    return ", ".join(things[:-1]) + " и " + things[-1] if len(things) > 1 else "".join(things)
 
 
 BIG = frozenset(["большой", "больший", "огромный"])  # pymorphy3 reads «большие» as «больший»
@@ -162,9 +232,13 @@ TERMS = {"горячий": frozenset(["линия"]), "быстрый": frozense
 def _clause_praises(clause: list[Parse]) -> bool:
     """A praise word, or a thing done in seconds or minutes («за пару минут», «за 30 секунд»)."""
     lemmas = [p.normal_form for p in clause]
-    quick = any(word == "за" and QUICK_UNITS & set(lemmas[i + 1 : i + 4]) for i, word in enumerate(lemmas))
     in_terms = {word for word, after in pairwise(lemmas) if after in TERMS.get(word, ())}
-    return quick or bool(set(lemmas) & PRAISE_WORDS - in_terms)
+    return _done_quickly(clause) or bool(set(lemmas) & PRAISE_WORDS - in_terms)
+
+
+def _done_quickly(clause: list[Parse]) -> bool:
+    lemmas = [p.normal_form for p in clause]
+    return any(word == "за" and QUICK_UNITS & set(lemmas[i + 1 : i + 4]) for i, word in enumerate(lemmas))
 
 
 def plus_and_minus(text: str) -> tuple[bool, Minus | None]:
@@ -217,7 +291,7 @@ def complained_things(sentence: str, known: frozenset[str], brand_words: frozens
         named = head is not None and head.tag.case == "nomn" and head.normal_form in known - CASE_NOUNS
         if first and named and (thing := _accusative(first)) not in things:
             things.append(thing)
-    return " и ".join(things[:MAX_PRAISED])
+    return " и ".join(things[:MAX_COMPLAINED])
 
 
 # What a missing item is said with: «забыли положить морс», «пельменей не оказалось», «в пакете нет».
@@ -498,13 +572,21 @@ def _is_noun(parse: Parse, case: str) -> bool:
 
 
 def _agrees(adjective: Parse, noun: Parse) -> bool:
-    """An adjective standing before the noun in the same case and number."""
-    return (
-        "ADJF" in adjective.tag
-        and not {"Apro", "Supr"} & adjective.tag.grammemes  # «наш», «лучший»: the reply says its own
-        and adjective.tag.case == noun.tag.case
-        and adjective.tag.number == noun.tag.number
+    """An adjective standing before the noun in the same case and number, by any of the readings
+    of each («вкусный борщ»: the likeliest are a nominative and an accusative)."""
+    if "ADJF" not in adjective.tag or {"Apro", "Supr"} & adjective.tag.grammemes:  # «наш», «лучший»: the reply's own
+        return False
+    forms = {(p.tag.case, p.tag.number) for p in _readings(noun.word) if p.normal_form == noun.normal_form}
+    return any(
+        (p.tag.case, p.tag.number) in forms | {(noun.tag.case, noun.tag.number)}
+        for p in _readings(adjective.word)
+        if "ADJF" in p.tag and p.normal_form == adjective.normal_form
     )
+
+
+@lru_cache(maxsize=65_536)
+def _readings(word: str) -> tuple[Parse, ...]:
+    return tuple(morph().parse(word))
 
 
 def _accusative(phrase: list[Parse]) -> str:

@@ -19,6 +19,7 @@ writes the weights (assistant/text/training.py); the product only loads them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -26,6 +27,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
+import razdel
 from scipy.sparse import csr_matrix, hstack, vstack
 from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -41,6 +43,26 @@ RATING_COLUMNS = 6  # no rating, 1..5
 VECTOR_COLUMNS = 512  # the sentence vector, the last block of text_rows
 MOOD_WEIGHT = 0.5  # the mood head's log-probabilities in the brand head's input
 RATING_WEIGHT = 1.0  # the rating's evidence added to the text's, as Bayes would; never alone
+MIDDLE_RATING = 3
+SURE_TEXT = 0.9  # the text's probability for its side above which a middle rating moves nothing
+
+
+# A bare reaction that takes no side: «норм», «Жесть», «ок». Alone, with no subject and no
+# emoji, it says nothing of the brand an operator could answer (the model reads «норм» as praise).
+# Words as written (ё as е): pymorphy3 reads «норм» as «норма» and «ок» as «около».
+NO_STANCE_WORDS = frozenset(
+    ["норм", "нормально", "ок", "окей", "ok", "okay", "жесть", "капец", "ого", "хм", "мда", "ну", "ясно",
+     "понятно", "лол", "lol", "hmm", "пойдет", "сойдет", "ничего", "бывает"]
+)  # fmt: skip
+MAX_BARE_WORDS = 2
+
+
+def takes_no_side(text: str) -> bool:
+    """The whole text is one or two no-stance words and punctuation: nothing else, no emoji."""
+    tokens = [t.text.lower().replace("ё", "е") for t in razdel.tokenize(text)]
+    words = [t for t in tokens if t.isalpha()]
+    marks_only = all(t.isalpha() or re.fullmatch(r"[.!?…,)(]+", t) for t in tokens)
+    return 0 < len(words) <= MAX_BARE_WORDS and marks_only and set(words) <= NO_STANCE_WORDS
 
 
 def _lemma_ngrams(normalized: str) -> list[str]:
@@ -183,7 +205,11 @@ class SentimentModel:
         text = self.text_features(inputs) if text is None else text
         tweets = [inputs.tweets] * len(inputs.texts)
         scores = self.brand.log_probabilities(brand_rows(text, self.mood.log_probabilities(text), tweets))
-        scores += RATING_WEIGHT * self.rating_shift[[rating or 0 for rating in inputs.ratings]]
+        shift = RATING_WEIGHT * self.rating_shift[[rating or 0 for rating in inputs.ratings]]
+        # three stars tell a mixed experience, not which side outweighs it: a text read surely decides
+        sure = (np.exp(scores).max(axis=1) >= SURE_TEXT) & (np.array(inputs.ratings, dtype=object) == MIDDLE_RATING)
+        shift[sure] = 0.0
+        scores += shift
         scores -= scores.max(axis=1, keepdims=True)
         return np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
 

@@ -31,6 +31,7 @@ from assistant.text.phrases import (
     ReviewPoints,
     asked_about,
     complained_things,
+    listing,
     minus_text,
     missing_thing,
     review_points,
@@ -240,6 +241,7 @@ class Situation:
     contacted: bool = False  # the author already wrote or called us about it («написала в чат — тишина»)
     locked_out: bool = False  # the app will not open or let the author in: its chat is out of their reach
     disputed: bool = False  # the author already filed a dispute («заявление на оспаривание уже написала»)
+    praised_beyond: bool = False  # a thanked review praises what other praise playbooks speak of too
 
     @property
     def kept_quiet(self) -> bool:
@@ -349,10 +351,12 @@ class Situation:
         deed = ""
         if self.points is not None and "employee" in self.details and language == "ru":  # thanks only
             values |= {"deed": deed} if (deed := staff_deed(self.details["employee"], address, self.text)) else {}
+        if self.praised_beyond:
+            values["several"] = "yes"  # a condition only: «передадим всем, о ком Вы пишете»
         if self.points and language == "ru":
-            values |= {"praised": " и ".join(self.points.praised)} if self.points.praised else {}
+            values |= {"praised": listing(self.points.praised)} if self.points.praised else {}
             if deed and (others := self._praised_besides(deed)):
-                values["also_praised"] = " и ".join(others)  # «…разблокировал карту, и за слова про приложение»
+                values["also_praised"] = listing(others)  # «…разблокировал карту, и за слова про приложение»
             values |= {"remark": self.points.remark} if self.points.remark else {}
         return values
 
@@ -424,7 +428,18 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         contacted=contacted,
         locked_out=locked_out_of_app(sentences),
         disputed=bool(found & _DISPUTE) and filed_dispute(sentences),  # read per sentence only when it can hold
+        praised_beyond=mode is ReplyMode.thanks and _praises_beyond(playbook, classification, brand),
     )
+
+
+def _praises_beyond(playbook: Playbook | None, classification: Classification, brand: Brand) -> bool:
+    """The review's topics reach another praise playbook's and not the chosen one's: «вкусная
+    пицца, курьер приехал вовремя» praises the kitchen and the courier, and a reply that passes
+    the words on to the cooks alone leaves the courier out."""
+    if playbook is None:
+        return False
+    others = {t for p in brand.playbooks if p.mode is ReplyMode.thanks and p is not playbook for t in p.when.topics}
+    return bool((set(classification.topics) - set(playbook.when.topics)) & others)
 
 
 def _problem_units(sentences: list[str]) -> list[tuple[str, str]]:
@@ -1386,7 +1401,7 @@ _UNHARMED = re.compile(
     re.I,
 )
 _LEAK = frozenset(["утечка", "утечь", "слить", "откуда", "leak", "leaked", "breach"])
-_RESOLVED = frozenset(action_key(verb) for verb in ("решить", "выдать", "оформить"))
+_RESOLVED = frozenset(action_key(verb) for verb in ("решить", "выдать", "оформить", "провести"))
 _CONTACTED_EN = re.compile(
     r"\bI(?:'ve| have)?\s+(?:already\s+)?(?:wrote|written|called|contacted|messaged|emailed)\b", re.I
 )
