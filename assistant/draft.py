@@ -55,6 +55,7 @@ from assistant.text.situation import (
     CALL_VERBS,
     Situation,
     asking_part,
+    asks_how_long,
     asks_what_to_do,
     brand_words,
     given_items,
@@ -63,6 +64,7 @@ from assistant.text.situation import (
     offered_ways,
     open_questions,
     requested_items,
+    states_term,
     supposed_done,
     understand,
     warns_against_telling,
@@ -523,8 +525,14 @@ class _Composer:
         ranked: list[list[Fact]] = []
         unanswered = []
         taken: list[Fact] = []  # the facts earlier questions are answered from
+        terms: list[tuple[Fact, str]] = []  # «…и сколько ждать?» answered by another sentence of a taken fact
         for question in questions:
             found = answering_facts(question, self.facts, self.language, self.common, self._playbook_facts())
+            # «Где оспорить списание и сколько ждать?»: the term of the fact the question before took
+            if asks_how_long(question) and (term := next((f for f in taken[::-1] if self._states_term(f)), None)):
+                terms.append((term, question))
+                ranked.append([])
+                continue
             by_meaning = self._closest_by_meaning(question)
             agreed = [f for f in found if f in by_meaning]  # of two, the one the meaning agrees on
             if not found and (self.mode is ReplyMode.negative or self._asks_beyond_facts(question)):
@@ -547,7 +555,10 @@ class _Composer:
                 if fresh := next((f for f in found if f.id not in answers), None):  # not one another question took
                     answers[fresh.id] = (fresh, question)
         room = max(MAX_FACTS, sum(bool(found) for found in ranked))
-        return list(answers.values())[:room], unanswered
+        return list(answers.values())[:room] + terms, unanswered
+
+    def _states_term(self, fact: Fact) -> bool:
+        return any(states_term(sentence) for sentence in fact_sentences(fact_text(fact, self.language)))
 
     def _what_to_do(self, question: str) -> list[Fact]:
         """«Куда мне обращаться?» after «навязали страховку» is answered by the situation's fact
@@ -649,7 +660,11 @@ class _Composer:
         wanted = _content_lemmas(about) if about else self.situation.lemmas
         asked = fact.id in self._asked_by_meaning
 
+        how_long = bool(about) and asks_how_long(about) and self._states_term(fact)
+
         def keep(sentence: str) -> bool:  # as the reader will read it: «клиент подаёт заявление» is «подавайте»
+            if how_long and not states_term(sentence):
+                return False  # «Сколько ждать?» is answered by the term, not by where to apply
             told = for_reader(sentence, self.voice.address) if self.language == "ru" else sentence
             if self.mode is ReplyMode.negative and not about and (instructed(told) or self._other_case(told)):
                 return False  # a complaint's next step is the playbook's, not a second one from a fact

@@ -7,7 +7,7 @@ from assistant.models import Fact, Mention, Platform
 from assistant.pipeline import run
 from assistant.retrieve import question_answers
 from assistant.text.phrases import asked_about
-from assistant.text.situation import _asks_us
+from assistant.text.situation import _asks_us, asked_questions
 from knowledge.brands import load_brand, parse_facts
 
 BRANDS = Path(__file__).resolve().parents[1] / "knowledge" / "brands"
@@ -140,3 +140,21 @@ def test_a_list_of_branches_is_one_sentence_not_cut_at_its_first_item() -> None:
         "Отделения: Москва, ул. Тверская, 12; Санкт-Петербург, Невский проспект, 88.",
         "Работают ежедневно.",
     ]
+
+
+def test_a_how_long_question_is_answered_by_the_term_of_the_fact_the_first_question_took(components):
+    text = "Списали за одну покупку кофе дважды по 350 ₽. Где оспорить второе списание и сколько ждать?"
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
+    assert result.draft is not None
+    reply = result.draft.text
+    assert "Оспорить операцию" in reply and "30 календарных дней" in reply, reply
+    assert "заблокир" not in reply.lower(), reply  # not a lost card's fact for the second question
+    english = "Charged twice for one lunch, 12 dollars each. How do I dispute it and how long does it take?"
+    answered = run(Mention(brand="kedr-bank", text=english, platform=Platform.google_maps), components)
+    assert answered.draft is not None and "30 calendar days" in answered.draft.text, answered.draft
+
+
+def test_a_reproach_joined_to_a_question_is_no_question_of_its_own():
+    text = "Приехала в отделение к 9, а там закрыто. Когда вы откроетесь и почему никто не предупреждает?"
+    assert asked_questions(text) == ["Когда вы откроетесь?"]
+    assert asked_questions("Почему вы не начислили кешбэк?") == ["Почему вы не начислили кешбэк?"]

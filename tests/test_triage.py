@@ -410,3 +410,11 @@ def test_an_angry_customer_who_says_where_they_were_is_not_suspected_of_a_fake(c
     bare = "Худший банк на свете. Бегите отсюда, пока не поздно."
     suspected = run(Mention(brand="kedr-bank", text=bare, platform=Platform.otzovik, rating=1), components)
     assert suspected.classification.suspected_fake  # no trace of a customer at all
+
+
+def test_a_charge_the_author_says_they_never_made_goes_to_the_banks_fraud_desk(components: Components) -> None:
+    text = "С карты ушло 4 800 ₽ в интернет-магазине техники, я там ничего не покупала. Что делать?"
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
+    assert Action.escalate in result.decision.actions
+    assert result.draft is not None and result.draft.situation == "fraud_unauthorised_debit"
+    assert "дважды" not in result.draft.text  # not read as a double charge

@@ -123,6 +123,8 @@ _RHETORICAL = re.compile(
     # «Мне что, самому его искать?», «Так вы работаете с клиентами?», «Вам не стыдно?»: asked to shame, not to learn
     r"\b(мне|я|нам|мы)\s+что\s*,|\bтак\s+(вы|теперь)\s+(и\s+)?работаете\b|\bэто\s+так\s+вы\b|"
     r"\b(вам|тебе)\s+не\s+стыдно\b|\bкуда\s+смотр\w+|\bкто\s+так\s+работает\b|"
+    # «…и почему никто не предупреждает?», "why did no one tell us?": a reproach the apology answers
+    r"\bпочему\s+(?:же\s+|вообще\s+)?никто\s+(?:из\s+\w+\s+)?не\b|\bwhy\s+(?:did|does|has)\s+no\s?(?:one|body)\b|"
     # «Зачем тогда писать 45 минут?», «Может, сразу уберёте напитки из меню?»: a reproach, a sarcastic advice
     r"\b(?:зачем|тогда\s+зачем)\s+(?:же\s+)?(?:тогда|вообще)\b|^\W*(?:а\s+|так\s+)?может\s*,?\s+(?:вообще|сразу|уж\s+сразу)\b|"
     # «…два дня прошло. Что происходит?»: the complaint asks to be looked into, no fact answers it
@@ -1086,6 +1088,28 @@ WEEKDAYS = frozenset(
 _EVERY_DAY = re.compile(r"\b(?:ежедневно|каждый день|без выходных|daily|every day|seven days a week)\b", re.I)
 
 
+# «Сколько ждать?», «в какой срок вернут?», "how long does it take?": asked for a term
+_HOW_LONG = re.compile(
+    r"\b(?:сколько\s+(?:ещё\s+|еще\s+)?(?:ждать|времени|дней|рассматрива\w*|длится|занимает)|как\s+долго|"
+    r"в\s+какой\s+срок|какой\s+срок|какие\s+сроки|how\s+long|how\s+many\s+days)\b",
+    re.I,
+)
+# «в срок до 30 календарных дней», «в течение 3 рабочих дней», "within 30 days": a term stated
+_TERM = re.compile(
+    r"\b(?:в\s+течение|в\s+срок|до|за|within|up\s+to|in)\s+(?:\w+\s+){0,2}?(?:\d+|одного|одних|двух|трёх|трех|one|two|three)"
+    r"\s+(?:\w+\s+)?(?:дн\w*|суток|час\w*|недел\w*|минут\w*|секунд\w*|days?|hours?|weeks?|minutes?|seconds?)\b",
+    re.I,
+)
+
+
+def asks_how_long(question: str) -> bool:
+    return bool(_HOW_LONG.search(question))
+
+
+def states_term(sentence: str) -> bool:
+    return bool(_TERM.search(sentence))
+
+
 def asks_what_to_do(question: str) -> bool:
     """«Что делать?», «Куда писать?»: a next step that tells the author what to do answers it."""
     return bool(_WHAT_TO_DO.search(question))
@@ -1103,7 +1127,11 @@ def _third_said(question: str, said: set[str], everyday: set[str]) -> bool:
 def _subject(question: str) -> frozenset[str]:
     """The stems of what the question asks about; once per question (the drafter and the
     unanswered-question check ask for it several times per reply)."""
-    return frozenset(w[:4] for w in content_words(mention_lemmas(asked_about(question))))
+    return frozenset(w[:4] for w in content_words(mention_lemmas(asked_about(question))) - _ORDINALS)
+
+
+# «Где оспорить второе списание?» asks about the charge: which one is the author's detail
+_ORDINALS = frozenset(["первый", "второй", "третий", "первое", "второе", "третье", "четвёртый", "четвертый", "последний", "first", "second", "third"])
 
 
 def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[str, ...] = ()) -> bool:
@@ -1114,6 +1142,8 @@ def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[st
     said = {w[:4] for w in reply}
     if asked & TIME_WORDS and re.search(r"\d{1,2}[:.]\d{2}|\b\d{1,2}\s?(am|pm)\b", " ".join(reply_texts)):
         return True  # «Вы работаете круглосуточно?» is answered by the hours
+    if asks_how_long(question) and any(states_term(text) for text in reply_texts):
+        return True  # «…и сколько ждать?» is answered by «в срок до 30 календарных дней»
     names = {w[:4].lower() for w in re.findall(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁ][a-zа-яё]{3,}", question)}
     if names - {w[:4] for w in reply_words(reply_texts)}:
         return False  # «Do you deliver to Kudrovo?» is not answered without Kudrovo
