@@ -49,7 +49,7 @@ from assistant.text.durations import minutes as duration_minutes
 from assistant.text.names import could_be_name, is_first_name, is_patronymic, russian_name
 from assistant.text.normalize import content_words, mention_lemmas, morph
 from assistant.text.phrases import asked_about
-from assistant.text.reader import for_reader, points_back, retold_question
+from assistant.text.reader import for_english_reader, for_reader, points_back, retold_question
 from assistant.text.similarity import closeness
 from assistant.text.situation import (
     CALL_VERBS,
@@ -665,7 +665,7 @@ class _Composer:
         def keep(sentence: str) -> bool:  # as the reader will read it: «клиент подаёт заявление» is «подавайте»
             if how_long and not states_term(sentence):
                 return False  # «Сколько ждать?» is answered by the term, not by where to apply
-            told = for_reader(sentence, self.voice.address) if self.language == "ru" else sentence
+            told = for_reader(sentence, self.voice.address) if self.language == "ru" else for_english_reader(sentence)
             if self.mode is ReplyMode.negative and not about and (instructed(told) or self._other_case(told)):
                 return False  # a complaint's next step is the playbook's, not a second one from a fact
             return self._worth_quoting(told, answers_question=asked)
@@ -673,8 +673,8 @@ class _Composer:
         # a complaint's reply quotes the one sentence that bears on it, even to its question; a question may need two
         most = 1 if self.mode is ReplyMode.negative else 2
         excerpt = fact_excerpt(fact, self.language, wanted, most=most, keep=keep, common=self.common)
-        if self.language == "ru":
-            excerpt = for_reader(excerpt, self.voice.address)  # «клиент пишет в чат» → «пишите в чат»
+        # «клиент пишет в чат» → «пишите в чат»; "the customer writes in the chat" → "you write…"
+        excerpt = for_reader(excerpt, self.voice.address) if self.language == "ru" else for_english_reader(excerpt)
         self.words |= self._distinct_words(excerpt)
         return Sentence(excerpt, priority, fact_id=fact.id if excerpt else None)
 

@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.models import Address
-from assistant.text.reader import for_reader, retold_question
+from assistant.text.reader import for_english_reader, for_reader, retold_question
 
 
 @pytest.mark.parametrize(
@@ -72,3 +72,11 @@ def test_a_question_retold_by_the_brand(question: str, formal: str, informal: st
 )
 def test_a_question_not_retold_when_its_shape_is_unsure(question: str) -> None:
     assert retold_question(question, Address.formal) == ""
+
+
+def test_an_english_fact_speaks_to_the_reader():
+    fact = "If a customer disagrees with a card charge, they file a dispute claim in the app."
+    assert for_english_reader(fact) == "If you disagree with a card charge, you file a dispute claim in the app."
+    assert for_english_reader("The customer is notified by SMS.") == "You are notified by SMS."
+    assert for_english_reader("The bank checks the customer's identity.") == "The bank checks your identity."
+    assert for_english_reader("The app lets customers block a card.") == "The app lets you block a card."

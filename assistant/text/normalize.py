@@ -114,6 +114,14 @@ def content_words(words: set[str] | frozenset[str]) -> frozenset[str]:
 # Words of any question or reply that tell nothing of its subject («подскажите», "please").
 FILLER = frozenset(
     [
+        # where, pointing: «а там закрыто» and «что там в соусе» share no subject
+        "там",
+        "тут",
+        "здесь",
+        "туда",
+        "сюда",
+        "оттуда",
+        "отсюда",
         "этот",
         "который",
         "такой",

@@ -2,10 +2,13 @@
 person («Если деньги не дошли, клиент пишет в чат…»), a reply speaks to the author («…Вы
 пишете в чат…»). pymorphy3 gives each word's case, person and number, so the customer becomes
 «Вы» or «ты» in the right case, their verbs agree, and «личность клиента» becomes «Вашу
-личность». Only Russian; other words stay as the brand wrote them.
+личность». English facts get the same turn by pattern ("If a customer disagrees…, they file…" →
+"If you disagree…, you file…"); other words stay as the brand wrote them.
 """
 
 from __future__ import annotations
+
+import re
 
 import razdel
 from pymorphy3.analyzer import Parse
@@ -275,3 +278,50 @@ def points_back(sentence: str) -> bool:
     просит их назвать…», "If a caller asks for them…"): it goes on from the sentence before."""
     words = [t.text.lower() for t in razdel.tokenize(sentence) if t.text.isalpha()][:POINTING_REACH]
     return any(w in _POINTING_EN or ({"NPRO", "3per"} <= _parse(w).tag.grammemes) for w in words)
+
+
+# English facts speak of "a customer" too ("If a customer disagrees with a card charge, they
+# file a dispute claim…"); the reply says "If you disagree…, you file…".
+_EN_CUSTOMER = re.compile(r"\b(?:an?|the)\s+customer\b|\bcustomers\b", re.I)
+_EN_THEY = {"they": "you", "their": "your", "them": "you", "themselves": "yourself"}
+_EN_IRREGULAR = {"is": "are", "has": "have", "does": "do", "was": "were", "disagrees": "disagree"}
+
+
+def for_english_reader(text: str) -> str:
+    """Each sentence that names a customer has them, and the «they» that follows, as «you»; the
+    verb right after a singular customer loses its third-person ending."""
+    return " ".join(_english_sentence_for_reader(s.text) for s in razdel.sentenize(text))
+
+
+def _english_sentence_for_reader(sentence: str) -> str:
+    if not _EN_CUSTOMER.search(sentence) and "customer's" not in sentence:
+        return sentence
+
+    def you(match: re.Match[str]) -> str:
+        pronoun = "You" if match.start() == 0 else "you"
+        verb = match.group(1)
+        if verb is None:
+            return pronoun
+        plural = match.group(0).lower().startswith("customers")
+        return f"{pronoun} {verb if plural else _plain_verb(verb)}"
+
+    text = re.sub(r"\b(?:an?|the)\s+customer's\b", lambda m: "Your" if m.start() == 0 else "your", sentence, flags=re.I)
+    text = _EN_CUSTOMER_AND_VERB.sub(you, text)
+    return re.sub(r"\b(they|their|them|themselves)\b", lambda m: _EN_THEY[m.group(1).lower()], text)
+
+
+_EN_CUSTOMER_AND_VERB = re.compile(rf"(?:{_EN_CUSTOMER.pattern})(?:\s+([a-z]+))?", re.I)
+
+
+def _plain_verb(word: str) -> str:
+    """ "disagrees" → "disagree", "writes" → "write", "applies" → "apply"; other words as they are."""
+    lower = word.lower()
+    if lower in _EN_IRREGULAR:
+        return _EN_IRREGULAR[lower]
+    if lower.endswith("ies") and len(lower) > 4:
+        return word[:-3] + "y"
+    if re.search(r"(?:ss|sh|ch|x|z)es$", lower):
+        return word[:-2]
+    if lower.endswith("s") and not lower.endswith(("ss", "us", "is")) and len(lower) > 3:
+        return word[:-1]
+    return word
