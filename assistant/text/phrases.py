@@ -152,8 +152,8 @@ def _cased(phrase: str, capitals: dict[str, str]) -> str:
 
 def _praised_things(clause: list[Parse], brand_words: frozenset[str], opening: bool) -> list[str]:
     """What the clause praises, in the accusative: its first thing («роллы свежие») and each
-    further one with a praise word of its own («удобное приложение, вежливые курьеры и вкусный
-    том ям»), a portion called big («порции большие»), or the quality a bare adverb opening a
+    further one with a praise word of its own («сырники, свежий салат и горячий суп»; a person,
+    «вежливые курьеры», is thanked by the playbook, not named here), a portion called big («порции большие»), or the quality a bare adverb opening a
     sentence praises («Вкусно, …» is the taste; «Пользуюсь кэшбэком год, очень удобно» praises
     the cashback). A noun's complement («оператора поддержки»), a place («до пятого этажа») or
     what a deed was done to («вернула баллы») is no thing praised."""

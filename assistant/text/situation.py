@@ -400,6 +400,8 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     if mode is ReplyMode.thanks and "employee" in details and playbook and not playbook.speaks_of("{employee}"):
         thanking = [p for p in brand.playbooks if p.speaks_of("{employee}")]  # «менеджер Алина помогает»: thank Алина
         playbook = choose_playbook(thanking, mode, about, classification) or playbook
+    # what a review praised: thanked, or owned before its minus is answered («спасибо за добрые слова про …»)
+    points = review_points(text, brand_words(brand)) if mode is ReplyMode.thanks or calm_minus else None
     units = _problem_units(sentences)
     told = [_problem_told(unit) for unit, _ in units]
     contacted = reached or "earlier_case" in details  # an open case is a contact
@@ -417,8 +419,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         lemmas=frozenset(found),
         crisis=crisis,
         text=text,
-        # what a review praised: thanked, or owned before its minus is answered («спасибо за добрые слова про …»)
-        points=review_points(text, brand_words(brand)) if mode is ReplyMode.thanks or calm_minus else None,
+        points=points,
         done=done,
         also=second[0] if second else None,
         things=_second_things(units[second[1]][1], second[0], brand) if second else "",
@@ -430,15 +431,20 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         contacted=contacted,
         locked_out=locked_out_of_app(sentences),
         disputed=bool(found & _DISPUTE) and filed_dispute(sentences),  # read per sentence only when it can hold
-        praised_beyond=mode is ReplyMode.thanks and _praises_beyond(playbook, classification, brand),
+        praised_beyond=mode is ReplyMode.thanks and _praises_beyond(playbook, points, classification, brand),
     )
 
 
-def _praises_beyond(playbook: Playbook | None, classification: Classification, brand: Brand) -> bool:
-    """The review's topics reach another praise playbook's and not the chosen one's: «вкусная
-    пицца, курьер приехал вовремя» praises the kitchen and the courier, and a reply that passes
-    the words on to the cooks alone leaves the courier out."""
-    if playbook is None:
+def _praises_beyond(
+    playbook: Playbook | None, points: ReviewPoints | None, classification: Classification, brand: Brand
+) -> bool:
+    """The review praises two things or more and its topics reach another praise playbook's and
+    not the chosen one's: «вкусная пицца, свежие роллы, курьер приехал вовремя» praises the kitchen
+    and the courier, and a reply that passes the words on to the cooks alone leaves the courier
+    out. Thanks to one person are passed on to them, never «всем, о ком Вы пишете». The praised
+    things are read in Russian only: an English review is judged by its topics alone."""
+    one_thing = points is None or (len(points.praised) < 2 and classification.language == "ru")
+    if playbook is None or one_thing:
         return False
     others = {t for p in brand.playbooks if p.mode is ReplyMode.thanks and p is not playbook for t in p.when.topics}
     return bool((set(classification.topics) - set(playbook.when.topics)) & others)
@@ -1131,7 +1137,10 @@ def _subject(question: str) -> frozenset[str]:
 
 
 # «Где оспорить второе списание?» asks about the charge: which one is the author's detail
-_ORDINALS = frozenset(["первый", "второй", "третий", "первое", "второе", "третье", "четвёртый", "четвертый", "последний", "first", "second", "third"])
+_ORDINALS = frozenset(
+    ["первый", "второй", "третий", "первое", "второе", "третье", "четвёртый", "четвертый", "последний", "first",
+     "second", "third"]
+)  # fmt: skip
 
 
 def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[str, ...] = ()) -> bool:
