@@ -80,6 +80,8 @@ def test_otklik_eval_with_a_model_reports_the_judge(server, tmp_path: Path, monk
         "--no-progress",
         "--no-situations",
         "--no-fact-questions",
+        "--no-slices",  # the judge reads the labelled replies; slices and traps have tests of their own
+        "--no-traps",
     ]
     assert main(argv) == 0
     results = json.loads((out / "results.json").read_text(encoding="utf-8"))
