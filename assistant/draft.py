@@ -57,6 +57,7 @@ from assistant.text.situation import (
     asking_part,
     asks_how_long,
     asks_what_to_do,
+    asks_why,
     brand_words,
     given_items,
     imperative_lemmas,
@@ -65,6 +66,7 @@ from assistant.text.situation import (
     open_questions,
     requested_items,
     states_term,
+    subject_nouns,
     supposed_done,
     understand,
     warns_against_telling,
@@ -370,11 +372,15 @@ class _Composer:
 
     def _without_idle_deferral(self, body: list[Sentence]) -> list[Sentence]:
         """In a complaint, «уточним — ответ будет…» stays only for a question the rest of the
-        reply leaves open: «промокод за опоздание хоть дадите?» is met by the promo-code step."""
+        reply leaves open: «промокод за опоздание хоть дадите?» is met by the promo-code step,
+        «почему так мало?» by «проверим, почему кэшбэк начислен не полностью»."""
         if self.mode is ReplyMode.answer or self.deferral is None:
             return body
         rest = [s for s in body if s is not self.deferral]
-        return body if self._left_open(rest) else rest
+        open_questions = self._left_open(rest)
+        if all(asks_why(q) for q in open_questions) and any(_FINDING_OUT_WHY.search(s.text) for s in rest):
+            return rest  # «Мы проверим, почему кэшбэк начислен не полностью» already promises the why
+        return body if open_questions else rest
 
     def _without_idle_answers(self, body: list[Sentence]) -> list[Sentence]:
         """In a complaint, a fact quoted for a question the playbook's own sentences answer goes:
@@ -544,6 +550,8 @@ class _Composer:
                     question, others, self.language, self.common, self._playbook_facts()
                 )
             found = agreed or found or by_meaning or self._rule_fact_asked(question) or self._what_to_do(question)
+            if asks_why(question):
+                found = [f for f in found if any(asks_why(q) for q in f.questions) or self._of_subject(question, f)]
             taken += found[:1]
             if self.situation.rule_applies and (ruled := [f for f in found if self._rule_decided(f, question)]):
                 found = ruled  # «опоздал на 40 минут — положен промокод?»: the rule applied answers it whole
@@ -556,6 +564,12 @@ class _Composer:
                     answers[fresh.id] = (fresh, question)
         room = max(MAX_FACTS, sum(bool(found) for found in ranked))
         return list(answers.values())[:room] + terms, unanswered
+
+    def _of_subject(self, question: str, fact: Fact) -> bool:
+        """The fact speaks of every noun the question is about: «промокоды не суммируются» to
+        «почему не принимается второй промокод?», not the branch hours to «почему одно окно?»."""
+        stems = {lemma[:STEM] for lemma in fact_lemmas(fact, self.language)}
+        return all(noun[:STEM] in stems for noun in subject_nouns(question))
 
     def _states_term(self, fact: Fact) -> bool:
         return any(states_term(sentence) for sentence in fact_sentences(fact_text(fact, self.language)))
@@ -637,12 +651,13 @@ class _Composer:
     def _what_is_deferred(self, question: str) -> dict[str, str]:
         """{asked}: what the open question is about («про сдачу»); failing that, {question}: the
         question retold («уточним, обязан ли курьер подниматься на этаж»), only in words the
-        brand's facts use. Russian only."""
-        if not question or self.language != "ru":
-            return {"asked": "", "question": ""}
+        brand's facts use. Russian only. {?why}: it asks why, so «выясним, почему так вышло» names it."""
+        why = "1" if question and asks_why(question) else ""
+        if why or not question or self.language != "ru":  # «Про субботу уточним» is no «почему одно окно?»
+            return {"asked": "", "question": "", "why": why}
         asked = asked_about(question, self.common)
         retold = "" if asked else retold_question(question, self.voice.address)
-        return {"asked": asked, "question": retold if self._in_own_words(retold) else ""}
+        return {"asked": asked, "question": retold if self._in_own_words(retold) else "", "why": why}
 
     def _in_own_words(self, text: str) -> bool:
         """Every word of it is one the brand's own facts use: a question retold in a public reply
@@ -882,6 +897,9 @@ _FINDING_OUT = re.compile(
     r"\b(?:выясн|провер|разбер|уточн|узна|find out|check|look into)\w*\b[^.]*?\b(?:почему|куда|где|как|что|зачем|"
     r"когда|why|where|how|what|when)\b",
     re.I,
+)
+_FINDING_OUT_WHY = re.compile(
+    r"\b(?:выясн|провер|разбер|узна|find out|check|look into)\w*\b[^.]*?\b(?:почему|why)\b", re.I
 )
 # «как правило, поступает в течение одного рабочего дня», «usually within 3 working days»
 _USUAL_TERM = re.compile(

@@ -281,3 +281,18 @@ def test_a_complaint_about_what_is_already_over_is_not_asked_where_it_stands(com
     reply = result.draft.text
     assert "на каком этапе" not in reply and "статус" not in reply, reply
     assert "Одобрение действует" not in reply, reply  # how it usually goes helps no one now
+
+
+def test_a_complaint_that_praises_before_its_but_owns_the_praise(components: Components) -> None:
+    text = "Обожаю ваши вареники и борщ, но сегодня суп протёк прямо в пакете, всё в бульоне. Заказ 51874."
+    reply = drafted(components, "obed-express", text)
+    assert "про вареники и борщ" in reply, reply  # «Спасибо за добрые слова про …» or «Приятно читать про …»
+    # sarcasm has no «но» before its complaint: nothing in it is thanked
+    sarcasm = drafted(components, "obed-express", "Отличный сервис: ждал два с половиной часа и получил чужой заказ 👏")
+    assert "добрые слова" not in sarcasm and "Приятно читать" not in sarcasm, sarcasm
+
+
+def test_cashback_that_came_in_part_is_not_called_missing(components: Components) -> None:
+    text = "Кэшбэк за октябрь пришёл 377 ₽, хотя в категории «Аптеки» потратила 21 000 ₽ при 5%. Почему так мало?"
+    reply = drafted(components, "kedr-bank", text)
+    assert "не полностью" in reply and "не был начислен" not in reply, reply

@@ -7,7 +7,7 @@ from assistant.models import Fact, Mention, Platform
 from assistant.pipeline import run
 from assistant.retrieve import question_answers
 from assistant.text.phrases import asked_about
-from assistant.text.situation import _asks_us, asked_questions
+from assistant.text.situation import _asks_us, asked_questions, subject_nouns
 from knowledge.brands import load_brand, parse_facts
 
 BRANDS = Path(__file__).resolve().parents[1] / "knowledge" / "brands"
@@ -158,3 +158,30 @@ def test_a_reproach_joined_to_a_question_is_no_question_of_its_own():
     text = "Приехала в отделение к 9, а там закрыто. Когда вы откроетесь и почему никто не предупреждает?"
     assert asked_questions(text) == ["Когда вы откроетесь?"]
     assert asked_questions("Почему вы не начислили кешбэк?") == ["Почему вы не начислили кешбэк?"]
+
+
+def test_a_why_question_is_not_answered_by_a_fact_that_gives_no_reason(components):
+    # the opening hours share «суббота» and «работать» with the question and say nothing of why
+    text = (
+        "Простоял в отделении на Пушкина час, а в субботу у вас работает одно окно из трёх. "
+        "Почему в субботу работает одно окно?"
+    )
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
+    assert result.draft is not None
+    reply = result.draft.text
+    assert "9:00" not in reply and "Выясним, почему" in reply, reply
+    assert not result.draft.failed_checks, result.draft.failed_checks
+
+
+def test_a_why_question_keeps_the_fact_about_its_subject(components):
+    text = "Вчера пробовал ввести второй промокод к заказу. Почему не принимается второй промокод, их нельзя совмещать?"
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert result.draft is not None
+    assert "не суммируются" in result.draft.text, result.draft.text
+
+
+def test_the_nouns_a_question_speaks_of():
+    assert subject_nouns("Почему в субботу работает одно окно?") == {"окно"}
+    assert subject_nouns("Почему не принимается второй промокод?") == {"промокод"}
+    assert subject_nouns("Почему в приложении не видна история операций?") == {"история"}
+    assert subject_nouns("Почему так мало?") == set()

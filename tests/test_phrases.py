@@ -111,3 +111,10 @@ def test_what_a_deed_was_done_to_or_where_it_happened_is_not_praised():
 
 def test_what_the_author_thanked_for_stays_as_written():
     assert review_points("Отдельное спасибо повару за идеальный рамен.").praised == ["идеальный рамен"]
+
+
+def test_things_joined_after_a_praise_verb_are_all_praised():
+    assert review_points("Обожаю ваши сырники и борщ, но сегодня суп протёк.").praised == ["сырники", "борщ"]
+    assert review_points("Понравились роллы и суп.").praised == ["роллы", "суп"]
+    # the praise is the second clause's: the first only lists what was ordered
+    assert review_points("Заказал роллы и суп, роллы вкусные.").praised == ["роллы"]

@@ -149,3 +149,11 @@ def test_a_sentence_naming_the_brand_before_a_colon_is_the_authors_own(component
         assert result.draft is not None
         numbers = next(c for c in result.draft.checks if c.name == "grounding_numbers")
         assert numbers.passed, (numbers.detail, result.draft.text)
+
+
+def test_a_promise_to_find_out_why_and_answer_defers_a_why_question(components: Components) -> None:
+    req = request(components, "obed-express", "Почему курьер отказался подниматься на седьмой этаж?")
+    silent = "Привет! Прости, что так вышло. Мы завели обращение и вернёмся к тебе сегодня до 18:00."
+    assert failed(components, "unanswered_question", silent, req)
+    deferred = "Привет! Выясним, почему так вышло, — ответ будет вместе с результатом проверки, сегодня до 18:00."
+    assert not failed(components, "unanswered_question", deferred, req)

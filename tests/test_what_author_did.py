@@ -702,7 +702,7 @@ def test_a_complaint_question_no_fact_shares_a_word_with_is_deferred_not_answere
         "Почему курьер не поднимается на этаж? Я оплатил доставку, а он звонит и говорит спускаться.",
     )  # fmt: skip
     assert "термосумк" not in text and "в форме с логотипом" not in text, text
-    assert "Уточним" in text, text
+    assert "Выясним, почему" in text, text  # a why-question: the deferral promises the reason
 
 
 def test_a_condition_on_what_others_did_does_not_suppose_the_reader_did_it() -> None:

@@ -162,15 +162,28 @@ def _praised_things(clause: list[Parse], brand_words: frozenset[str], opening: b
     lemmas = {p.normal_form for p in clause}
     big_portion = bool(spans) and bool(lemmas & BIG) and clause[spans[0][1] - 1].normal_form in PORTION
     if spans and (_clause_praises(clause) or big_portion):
-        first, *rest = spans
-        listed = [first, *(span for span in rest if _praise_word_of_its_own(clause[span[0] : span[1]]))]
-        return [_praised_as_said(clause, start, end) for start, end in listed]
+        return [_praised_as_said(clause, start, end) for start, end in _listed(clause, spans)]
     if opening and not spans and sum(p.word.isalpha() for p in clause) <= BARE_PRAISE_WORDS:
         quality = " и ".join(QUALITY_OF[p.normal_form] for p in clause if p.normal_form in QUALITY_OF)
         return [quality] if quality else []
     return []
 
 
+def _listed(clause: list[Parse], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The first thing and each further one with a praise word of its own, or joined to the
+    first by «и» or a comma when the praise comes before them all («Обожаю сырники и борщ»)."""
+    first, *rest = spans
+    governed = any(p.normal_form in PRAISE_WORDS for p in clause[: first[0]])
+    listed, chain_end = [first], first[1]
+    for start, end in rest:
+        joined = governed and chain_end is not None and all(p.word in _JOINERS for p in clause[chain_end:start])
+        if joined or _praise_word_of_its_own(clause[start:end]):
+            listed.append((start, end))
+        chain_end = end if joined else None
+    return listed
+
+
+_JOINERS = frozenset(["и", ","])
 _OBJECT_PREPOSITIONS = frozenset(["за", "про"])  # «спасибо за идеальный рамен»: the author's accusative
 
 

@@ -81,6 +81,8 @@ _PARTIAL = re.compile(
     r"\b(меньше|не\s+весь|не\s+полностью|частично|недоначисл\w*|недосчита\w*|less than|only part\w*|partly)\b|"
     r"\bобычн\w*\s+(?:процент|кэшбэк)|\bне\s+по\s+повышенн\w*|"  # «начислили обычный процент»: the rate, not nothing
     r"\bждал\w*[^.!?]*\d[^.!?]*\bпришл\w*\s+(?:всего\s+|только\s+)?\d|"  # «ждала около 700 ₽, пришло 90 ₽»
+    r"\b(?:пришл\w*|пришёл|начислил\w*|начислен\w*)\s+(?:всего\s+|только\s+|лишь\s+)?[1-9]|"  # «пришёл 412 ₽, хотя…»
+    r"\b(?:так|слишком|очень)\s+мало\b|\bso\s+little\b|"
     r"\d\s*(?:₽|р\.|руб\w*|%)?\s+вместо\s+\d|\d\s*(?:₽|р\.|руб\w*)?,?\s+а\s+должн\w*\s+(?:было\s+)?(?:быть\s+)?\d",
     re.I,
 )
@@ -401,7 +403,10 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         thanking = [p for p in brand.playbooks if p.speaks_of("{employee}")]  # «менеджер Алина помогает»: thank Алина
         playbook = choose_playbook(thanking, mode, about, classification) or playbook
     # what a review praised: thanked, or owned before its minus is answered («спасибо за добрые слова про …»)
-    points = review_points(text, brand_words(brand)) if mode is ReplyMode.thanks or calm_minus else None
+    # a complaint that praises before its «но» («обожаю ваши сырники, но суп протёк») owns the praise too
+    praised_first = mode is ReplyMode.negative and classification.praises and classification.criticism is not None
+    thanked = mode is ReplyMode.thanks or calm_minus or praised_first
+    points = review_points(text, brand_words(brand)) if thanked else None
     units = _problem_units(sentences)
     told = [_problem_told(unit) for unit, _ in units]
     contacted = reached or "earlier_case" in details  # an open case is a contact
@@ -1112,6 +1117,31 @@ def asks_how_long(question: str) -> bool:
     return bool(_HOW_LONG.search(question))
 
 
+_WHY = re.compile(r"\b(?:почему|зачем|отчего|с\s+какой\s+стати|why|how\s+come)\b", re.I)
+
+
+def asks_why(question: str) -> bool:
+    """«Почему в субботу одно окно?»: it asks for a reason, which only a fact written to give one
+    (its customers' questions ask why too) or one about its subject holds; the opening hours are
+    no reason."""
+    return bool(_WHY.search(question))
+
+
+def subject_nouns(question: str) -> frozenset[str]:
+    """The lemmas of the nouns the question speaks of, its subject or object («почему … одно
+    окно?», «…отменить перевод?»: a circumstance, «в субботу», and a complement, «история
+    операций», are not), Russian only."""
+    nouns: set[str] = set()
+    after_preposition = False
+    for token in razdel.tokenize(question):
+        parses = morph().parse(token.text.lower())
+        if "NOUN" in parses[0].tag and not after_preposition and len(token.text) > 2:
+            cases = {p.tag.case for p in parses if "NOUN" in p.tag and p.normal_form == parses[0].normal_form}
+            nouns |= {parses[0].normal_form} if cases & {"nomn", "accs"} else set()
+        after_preposition = "PREP" in parses[0].tag or (after_preposition and "ADJF" in parses[0].tag)
+    return frozenset(content_words(nouns))
+
+
 def states_term(sentence: str) -> bool:
     return bool(_TERM.search(sentence))
 
@@ -1198,7 +1228,25 @@ def done_actions(text: str, lived: bool = False) -> frozenset[str]:
                 done.add(tried + action_key(parses[0].normal_form))
                 tried = None
             negated = word == "не"
-    return frozenset(done)
+    return frozenset(done | _english_done(text))
+
+
+# "I ordered a new card", "we have already paid": the English reader's own past deeds, by stem
+_EN_DONE = re.compile(r"\b(?:I|we)\s+(?:have\s+|had\s+|already\s+)*(\w+ed|paid|sent|wrote|went|came)\b", re.I)
+# "If a new card has already been ordered", "if you have already paid": what a reply supposes done
+_EN_SUPPOSED = re.compile(
+    r"\bif\b[^.,;:!?]*?\b(?:been|already|have|has)\s+(?:already\s+)?(\w+ed|paid|sent|written)\b", re.I
+)
+_EN_IRREGULAR = {"paid": "pay", "sent": "send", "wrote": "write", "written": "write", "went": "go", "came": "come"}
+
+
+def _english_deeds(pattern: re.Pattern[str], text: str) -> frozenset[str]:
+    verbs = (_EN_IRREGULAR.get(verb.lower(), verb.lower()) for verb in pattern.findall(text))
+    return frozenset(f"en:{english_stem(verb)}" for verb in verbs)
+
+
+def _english_done(text: str) -> frozenset[str]:
+    return _english_deeds(_EN_DONE, text)
 
 
 def _happened(verb: Parse, clause: list[str]) -> bool:
@@ -1408,7 +1456,7 @@ def supposed_done(text: str) -> frozenset[str]:
             told = parse.tag.POS == "VERB" and "past" in parse.tag and (addressed or "plur" not in parse.tag)
             if parse.tag.POS == "PRTS" or told:
                 keys.add(action_key(parse.normal_form))
-    return frozenset(keys)
+    return frozenset(keys | _english_deeds(_EN_SUPPOSED, text))
 
 
 _READER = frozenset(["вы", "ты"])
