@@ -864,3 +864,14 @@ def test_a_name_right_after_the_thanks_is_the_employee_thanked(components: Compo
     )  # fmt: skip
     assert "Марин" in text, text
     assert find_details("Спасибо, Обед Экспресс, за быструю доставку!").get("employee") is None
+
+
+def test_a_swapped_dish_told_with_its_other_filling_only() -> None:
+    assert swapped_dish("Заказывала боул с тунцом, а привезли с курицей.") == ("боул с тунцом", "боул с курицей")
+    assert swapped_dish("Заказала пиццу, а привезли с грибами") == ("пиццу", "пиццу с грибами")
+
+
+def test_one_who_wants_their_own_dish_is_promised_it_not_a_choice(components: Components) -> None:
+    text = "Заказывала боул с тунцом, а привезли с курицей. Бонусы не нужны, хочу свой боул, сижу голодная."
+    reply = drafted(components, "obed-express", text)
+    assert "довезём боул с тунцом" in reply.lower() and "равноценное" not in reply, reply

@@ -376,11 +376,24 @@ def _ordered_then_came(parses: list[Parse], brand_words: frozenset[str]) -> tupl
     if came_at is None:
         return None
     ordered = _item_spans(parses, ordered_at + 1, came_at, brand_words)
+    if ordered and (came_as := _with_other_filling(parses, ordered[0], came_at)):
+        return _item_accusative(parses, ordered[0], came_at), came_as
     came = _item_spans(parses, came_at + 1, len(parses), brand_words)
     if not (ordered and came):
         return None
     pair = _item_accusative(parses, ordered[0], came_at), _item_accusative(parses, came[0], len(parses))
     return pair if pair[0] != pair[1] else None
+
+
+def _with_other_filling(parses: list[Parse], ordered: tuple[int, int], came_at: int) -> str:
+    """«заказывала боул с лососем, а привезли с курицей»: the dish that came is the one ordered
+    with another «с …» («боул с курицей»); "" when the words after the verb are not one."""
+    after = parses[came_at + 1 : came_at + 3]
+    case = _PREPOSITIONS_WITH.get(after[0].word) if len(after) == 2 else None
+    if case is None or not _is_noun(after[1], case):
+        return ""
+    head = next(p for p in parses[ordered[0] : ordered[1]] if "NOUN" in p.tag)
+    return f"{_accusative([head])} {after[0].word} {after[1].word}"
 
 
 def _genitive(word: str) -> Parse:

@@ -1396,11 +1396,19 @@ def _ordinal_after_first(word: str) -> bool:
 
 _BRING = frozenset(["привезти", "довезти", "подвезти"])
 _BRING_EN = re.compile(r"\b(?:please )?bring (?:it|me|us|the)\b", re.I)
+# «хочу свой боул», «баллы не нужны», "I want my order": the dish itself, not a replacement
+_WANTS_OWN = re.compile(
+    r"\bхоч\w*\s+(?:именно\s+)?(?:сво[йюеи]|своё|мо[йюеи]|моё)\b|"
+    r"\b(?:баллы|бонусы|промокод\w*|компенсаци\w*|замен\w*)\s+(?:мне\s+)?не\s+нуж\w*|"
+    r"\bI\s+(?:just\s+)?want\s+my\b|\bdon'?t\s+want\s+(?:points|a\s+promo\s+code|a\s+replacement)\b",
+    re.I,
+)
 
 
 def asks_to_bring(text: str) -> bool:
-    """The author asks for what is missing to be brought («привезите его, пожалуйста», "please bring it")."""
-    return bool(imperative_lemmas(text) & _BRING or _BRING_EN.search(text))
+    """The author asks for what is missing to be brought («привезите его, пожалуйста», "please
+    bring it") or wants their own dish, not a replacement («баллы не нужны, хочу свой боул»)."""
+    return bool(imperative_lemmas(text) & _BRING or _BRING_EN.search(text) or _WANTS_OWN.search(text))
 
 
 def wants_call(text: str) -> bool:
