@@ -296,3 +296,9 @@ def test_cashback_that_came_in_part_is_not_called_missing(components: Components
     text = "Кэшбэк за октябрь пришёл 377 ₽, хотя в категории «Аптеки» потратила 21 000 ₽ при 5%. Почему так мало?"
     reply = drafted(components, "kedr-bank", text)
     assert "не полностью" in reply and "не был начислен" not in reply, reply
+
+
+def test_a_wish_in_a_glowing_review_is_passed_on_not_investigated(components: Components) -> None:
+    text = "Заказываем у вас каждую пятницу, сырники лучшие, курьеры всегда вовремя. Хотелось бы больше супов в меню."
+    reply = drafted(components, "obed-express", text, rating=5)
+    assert "Пожелание про" in reply and "разберёмся" not in reply, reply

@@ -185,3 +185,20 @@ def test_the_nouns_a_question_speaks_of():
     assert subject_nouns("Почему не принимается второй промокод?") == {"промокод"}
     assert subject_nouns("Почему в приложении не видна история операций?") == {"история"}
     assert subject_nouns("Почему так мало?") == set()
+
+
+def test_how_long_a_card_is_kept_is_answered_by_the_term_alone(components):
+    text = "Пришло СМС, что новая карта в отделении на Садовой. Сколько карта будет лежать, если заберу через месяц?"
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
+    assert result.draft is not None
+    reply = result.draft.text
+    assert "90 дней" in reply and "присылает СМС" not in reply, reply  # she got the SMS
+    assert "уточн" not in reply.lower(), reply  # answered: nothing deferred
+
+
+def test_a_question_naming_a_clock_time_is_answered_by_the_hours(components):
+    text = "Доставляете в Кудрово? Я дома только в 22:50, успею заказать ужин?"
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert result.draft is not None
+    reply = result.draft.text
+    assert "22:30" in reply and "уточн" not in reply.lower(), reply

@@ -76,6 +76,12 @@ TREATED = re.compile(
     r"\bhospital|\bambulance|\ba&e\b|\bER\b|\bdoctor|\bepipen|\bparamedic",
     re.I,
 )
+# A review's minus told as a wish: «хотелось бы больше соуса», «не хватает тёмной темы», "I wish"
+_WISH = re.compile(
+    r"\bхотел\w*\s+бы\b|\bхочется\b|\bне\s+хвата\w*|\bбыло\s+бы\s+(?:здорово|круто|хорошо|классно|удобно)|"
+    r"\bдобав(?:ьте|ить\s+бы)\b|\bI\s+wish\b|\bwould\s+(?:love|like)\b|\bwould\s+be\s+(?:nice|great)\b",
+    re.I,
+)
 # What came, came only in part («кэшбэк пришёл меньше, чем я ждал», «начислили не весь», «150 рублей вместо 600»)
 _PARTIAL = re.compile(
     r"\b(меньше|не\s+весь|не\s+полностью|частично|недоначисл\w*|недосчита\w*|less than|only part\w*|partly)\b|"
@@ -357,6 +363,8 @@ class Situation:
             values |= {"deed": deed} if (deed := staff_deed(self.details["employee"], address, self.text)) else {}
         if self.praised_beyond:
             values["several"] = "yes"  # a condition only: «передадим всем, о ком Вы пишете»
+        if self.points and self.points.remark is not None and _WISH.search(self.text):
+            values["wish"] = "yes"  # a condition only: «хотелось бы больше соуса» is passed on, not investigated
         if self.points and language == "ru":
             values |= {"praised": listing(self.points.praised)} if self.points.praised else {}
             if deed and (others := self._praised_besides(deed)):
@@ -1038,6 +1046,7 @@ def _asks_us(sentence: str) -> bool:
 _WHERE_HOW = re.compile(r"^(?:а\s+|и\s+)?(?:куда|где|как\s+(?!так\b)|когда|сколько|какой|какая|какие|можно)", re.I)
 
 
+_CLOCK = re.compile(r"\b\d{1,2}:\d{2}\b|\b\d{1,2}\s?(?:am|pm)\b", re.I)
 TIME_WORDS = frozenset(
     w[:4] for w in ("круглосуточно", "круглосуточный", "открываться", "закрываться", "open", "close", "hour")
 )
@@ -1102,12 +1111,14 @@ _EVERY_DAY = re.compile(r"\b(?:ежедневно|каждый день|без �
 # «Сколько ждать?», «в какой срок вернут?», "how long does it take?": asked for a term
 _HOW_LONG = re.compile(
     r"\b(?:сколько\s+(?:ещё\s+|еще\s+)?(?:ждать|времени|дней|рассматрива\w*|длится|занимает)|как\s+долго|"
+    r"сколько\s+(?:\w+\s+){0,2}?(?:будет\s+)?(?:лежать|храниться|хранится|действовать|действует|делается|делают)|"
     r"в\s+какой\s+срок|какой\s+срок|какие\s+сроки|how\s+long|how\s+many\s+days)\b",
     re.I,
 )
 # «в срок до 30 календарных дней», «в течение 3 рабочих дней», "within 30 days": a term stated
 _TERM = re.compile(
-    r"\b(?:в\s+течение|в\s+срок|до|за|within|up\s+to|in)\s+(?:\w+\s+){0,2}?(?:\d+|одного|одних|двух|трёх|трех|one|two|three)"
+    r"\b(?:в\s+течение|в\s+срок|до|за|within|up\s+to|in|for|(?:хранится|действует|лежит)(?:\s+\w+){0,2})\s+"
+    r"(?:\w+\s+){0,2}?(?:\d+|одного|одних|двух|трёх|трех|one|two|three)"
     r"\s+(?:\w+\s+)?(?:дн\w*|суток|час\w*|недел\w*|минут\w*|секунд\w*|days?|hours?|weeks?|minutes?|seconds?)\b",
     re.I,
 )
@@ -1183,6 +1194,8 @@ def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[st
         return True  # «Вы работаете круглосуточно?» is answered by the hours
     if asks_how_long(question) and any(states_term(text) for text in reply_texts):
         return True  # «…и сколько ждать?» is answered by «в срок до 30 календарных дней»
+    if _CLOCK.search(question) and any(_CLOCK.search(text) for text in reply_texts):
+        return True  # «я с работы в 22:40, успею заказать?» is answered by the hours
     names = {w[:4].lower() for w in re.findall(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁ][a-zа-яё]{3,}", question)}
     if names - {w[:4] for w in reply_words(reply_texts)}:
         return False  # «Do you deliver to Kudrovo?» is not answered without Kudrovo
