@@ -695,11 +695,13 @@ class _Composer:
 
     def _other_case(self, sentence: str) -> bool:
         """A sentence for a case the author did not tell: «Если заказ отменили или изменили,
-        блокировку снимает банк…» to one charged twice for an order that came."""
+        блокировку снимает банк…» or «При онлайн-оплате сумма сначала блокируется» to one
+        charged twice for an order that came."""
         condition = _CONDITION.match(sentence)
         if condition is None:
             return False
-        return not (_content_lemmas(condition.group(1)) - self.common) & self.situation.lemmas
+        case = (condition.group(1) or condition.group(2)).replace("-", " ")  # «онлайн-оплата»: «оплатила онлайн»
+        return not (_content_lemmas(case) - self.common) & self.situation.lemmas
 
     def _worth_quoting(self, sentence: str, answers_question: bool = False) -> bool:
         """A fact's sentence a reply may quote: never one asking for what the author gave or
@@ -1041,7 +1043,7 @@ def _standing_alone(sentence: str, every: list[str], quoted: list[str]) -> str:
 
 
 _FIGURE = re.compile(r"\d+(?:[\s,.]\d+)*")
-_CONDITION = re.compile(r"^(?:Если|If)\s+([^,—:]+)[,—:]")
+_CONDITION = re.compile(r"^(?:Если|If)\s+([^,—:]+)[,—:]|^При\s+([^\s,]+)")
 
 
 def _bearing(sentences: list[str], stems: set[str], most: int) -> list[int]:

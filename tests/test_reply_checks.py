@@ -157,3 +157,23 @@ def test_a_promise_to_find_out_why_and_answer_defers_a_why_question(components: 
     assert failed(components, "unanswered_question", silent, req)
     deferred = "Привет! Выясним, почему так вышло, — ответ будет вместе с результатом проверки, сегодня до 18:00."
     assert not failed(components, "unanswered_question", deferred, req)
+
+
+def test_asking_for_the_times_of_charges_the_author_gave_fails(components: Components) -> None:
+    req = request(components, "obed-express", "Списали дважды по 990 ₽ за заказ 50123, в 19:02 и 19:05.")
+    asking = "Привет! Пришли, пожалуйста, в личные сообщения время списаний — проверим по платёжной системе."
+    assert failed(components, "asks_for_given_info", asking, req)
+    other = request(components, "obed-express", "Списали дважды по 990 ₽ за заказ 50124.")
+    assert not failed(components, "asks_for_given_info", asking, other)
+
+
+def test_a_charge_told_with_its_times_is_not_told_how_online_payment_holds_money(components: Components) -> None:
+    result = run(
+        Mention(
+            brand="obed-express", platform=Platform.vk, text="Списали дважды 1 190 ₽ за заказ 50125, в 13:10 и 13:12."
+        ),
+        components,
+    )
+    assert result.draft is not None
+    reply = result.draft.text
+    assert "блокируется" not in reply and "время списаний" not in reply, reply

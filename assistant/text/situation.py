@@ -164,6 +164,10 @@ REQUESTABLE: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "documents": re.compile(r"\bдокумент\w*|\bdocuments?\b", re.I),
+    "time": re.compile(
+        r"\bврем\w*\s+(?:списани|операци|оплат|платеж|платёж|покупк|звонк)\w*|\btimes?\s+of\s+the\s+(?:charge|transaction|payment|call)",
+        re.I,
+    ),
 }
 _ASKING = re.compile(
     r"\b(пришл\w*|присл\w*|напиш\w*|написать|укаж\w*|указать|сообщ\w*|уточн\w*|скин\w*|назов\w*|продублир\w*|отправ\w*|подскаж\w*|"
@@ -363,6 +367,8 @@ class Situation:
             values |= {"deed": deed} if (deed := staff_deed(self.details["employee"], address, self.text)) else {}
         if self.praised_beyond:
             values["several"] = "yes"  # a condition only: «передадим всем, о ком Вы пишете»
+        if any(specific.kind == "time" for specific in cues.find_specifics(self.text)):
+            values["times"] = "yes"  # a condition only: «в 12:41 и 12:43»: no «пришли время списаний»
         if self.points and self.points.remark is not None and _WISH.search(self.text):
             values["wish"] = "yes"  # a condition only: «хотелось бы больше соуса» is passed on, not investigated
         if self.points and language == "ru":
@@ -1601,7 +1607,7 @@ def given_items(text: str, details: dict[str, Detail] | None = None) -> set[str]
     given = {role for role in ("order", "earlier_case", "date", "place", "employee") if role in details}
     kinds = {specific.kind for specific in cues.find_specifics(text)}
     given |= {"amount"} & kinds | ({"employee"} if "person" in kinds else set())
-    given |= {"date"} & kinds | {"place"} & kinds
+    given |= {"date"} & kinds | {"place"} & kinds | {"time"} & kinds  # «в 12:41 и 12:43»: the times of the charges
     sentences = [s.text for s in razdel.sentenize(text)]
     given |= {"photo"} if any(_handed_over(s, _PHOTO, _SENDING, as_told=True) for s in sentences) else set()
     given |= {"documents"} if any(_handed_over(s, _PAPERS, _HANDING) for s in sentences) else set()
