@@ -895,14 +895,9 @@ class _Composer:
 
 
 # «выясним, почему…», «проверим, куда делись…»: what we will find out, not an answer
-_FINDING_OUT = re.compile(
-    r"\b(?:выясн|провер|разбер|уточн|узна|find out|check|look into)\w*\b[^.]*?\b(?:почему|куда|где|как|что|зачем|"
-    r"когда|why|where|how|what|when)\b",
-    re.I,
-)
-_FINDING_OUT_WHY = re.compile(
-    r"\b(?:выясн|провер|разбер|узна|find out|check|look into)\w*\b[^.]*?\b(?:почему|why)\b", re.I
-)
+_WE_FIND_OUT = r"\b(?:выясн|провер|разбер|уточн|узна|find out|check|look into)\w*\b[^.]*?\b"
+_FINDING_OUT = re.compile(_WE_FIND_OUT + r"(?:почему|куда|где|как|что|зачем|когда|why|where|how|what|when)\b", re.I)
+_FINDING_OUT_WHY = re.compile(_WE_FIND_OUT + r"(?:почему|зачем|why)\b", re.I)
 # «как правило, поступает в течение одного рабочего дня», «usually within 3 working days»
 _USUAL_TERM = re.compile(
     r"\b(?:как правило|обычно|usually|as a rule)\b[^.;]*?\b(?:в течение|за|within|in)\s+([^.,;]+)", re.I

@@ -304,13 +304,13 @@ def test_otklik_eval_runs_reports_and_compares(tmp_path: Path, monkeypatch, caps
     dataset.write_text(yaml.safe_dump(cases, allow_unicode=True), encoding="utf-8")
     first, second = tmp_path / "a", tmp_path / "b"
     argv = ["eval", "--dataset", str(dataset), "--replies", "none", "--no-progress"]
-    argv += ["--no-situations", "--no-fact-questions"]  # these have tests of their own
+    # these have tests of their own (tests/test_triage.py, test_reply_checks.py, below), and CI's
+    # `make eval` gates on every one of them: here the command's own work, twice, and the compare
+    argv += ["--no-situations", "--no-fact-questions", "--no-slices", "--no-traps"]
     assert main([*argv, "--out", str(first)]) == 0
-    # the second run repeats the cases only: its slices and traps would be the same code on the same data
-    assert main([*argv, "--out", str(second), "--no-slices", "--no-traps"]) == 0
+    assert main([*argv, "--out", str(second)]) == 0
     results = json.loads((first / "results.json").read_text(encoding="utf-8"))
     assert results["meta"]["cases"] == len(cases)
-    assert results["slices"] and any(name.startswith("trap_") for name in results["summary"])
     assert {"sentiment_macro_f1", "decision_correct", "grounding", "genericness"} <= results["summary"].keys()
     html = (first / "report.html").read_text(encoding="utf-8")
     assert "<svg" in html

@@ -9,6 +9,7 @@ from assistant.retrieve import question_answers
 from assistant.text.phrases import asked_about
 from assistant.text.situation import _asks_us, asked_questions, subject_nouns
 from knowledge.brands import load_brand, parse_facts
+from tests.drafts import drafted
 
 BRANDS = Path(__file__).resolve().parents[1] / "knowledge" / "brands"
 
@@ -175,9 +176,8 @@ def test_a_why_question_is_not_answered_by_a_fact_that_gives_no_reason(component
 
 def test_a_why_question_keeps_the_fact_about_its_subject(components):
     text = "Вчера пробовал ввести второй промокод к заказу. Почему не принимается второй промокод, их нельзя совмещать?"
-    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
-    assert result.draft is not None
-    assert "не суммируются" in result.draft.text, result.draft.text
+    reply = drafted(components, "obed-express", text)
+    assert "не суммируются" in reply, reply
 
 
 def test_the_nouns_a_question_speaks_of():
@@ -189,16 +189,11 @@ def test_the_nouns_a_question_speaks_of():
 
 def test_how_long_a_card_is_kept_is_answered_by_the_term_alone(components):
     text = "Пришло СМС, что новая карта в отделении на Садовой. Сколько карта будет лежать, если заберу через месяц?"
-    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
-    assert result.draft is not None
-    reply = result.draft.text
+    reply = drafted(components, "kedr-bank", text)
     assert "90 дней" in reply and "присылает СМС" not in reply, reply  # she got the SMS
     assert "уточн" not in reply.lower(), reply  # answered: nothing deferred
 
 
 def test_a_question_naming_a_clock_time_is_answered_by_the_hours(components):
-    text = "Доставляете в Кудрово? Я дома только в 22:50, успею заказать ужин?"
-    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
-    assert result.draft is not None
-    reply = result.draft.text
+    reply = drafted(components, "obed-express", "Доставляете в Кудрово? Я дома только в 22:50, успею заказать ужин?")
     assert "22:30" in reply and "уточн" not in reply.lower(), reply

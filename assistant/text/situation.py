@@ -1196,7 +1196,7 @@ def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[st
     and «заказ»); a name it asks about («Kudrovo», «Невском») must be there."""
     asked = {w[:4] for w in content_words(mention_lemmas(question))}
     said = {w[:4] for w in reply}
-    if asked & TIME_WORDS and re.search(r"\d{1,2}[:.]\d{2}|\b\d{1,2}\s?(am|pm)\b", " ".join(reply_texts)):
+    if asked & TIME_WORDS and any(_CLOCK.search(text) for text in reply_texts):
         return True  # «Вы работаете круглосуточно?» is answered by the hours
     if asks_how_long(question) and any(states_term(text) for text in reply_texts):
         return True  # «…и сколько ждать?» is answered by «в срок до 30 календарных дней»
@@ -1251,7 +1251,11 @@ def done_actions(text: str, lived: bool = False) -> frozenset[str]:
 
 
 # "I ordered a new card", "we have already paid": the English reader's own past deeds, by stem
-_EN_DONE = re.compile(r"\b(?:I|we)\s+(?:have\s+|had\s+|already\s+)*(\w+ed|paid|sent|wrote|went|came)\b", re.I)
+_EN_DONE = re.compile(
+    r"(?:\b(?:I|we)(?:'ve|'d)?\s+(?:have\s+|had\s+|already\s+|just\s+)*|(?:^|[.!?]\s+))"  # "Ordered a card on 19 Nov."
+    r"(?!(?:red|bed|need|feed|seed|speed)\b)(\w+ed|paid|sent|wrote|went|came)\b",
+    re.I,
+)
 # "If a new card has already been ordered", "if you have already paid": what a reply supposes done
 _EN_SUPPOSED = re.compile(
     r"\bif\b[^.,;:!?]*?\b(?:been|already|have|has)\s+(?:already\s+)?(\w+ed|paid|sent|written)\b", re.I
