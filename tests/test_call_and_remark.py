@@ -290,6 +290,9 @@ def test_a_complaint_that_praises_before_its_but_owns_the_praise(components: Com
     # sarcasm has no «но» before its complaint: nothing in it is thanked
     sarcasm = drafted(components, "obed-express", "Отличный сервис: ждал два с половиной часа и получил чужой заказ 👏")
     assert "добрые слова" not in sarcasm and "Приятно читать" not in sarcasm, sarcasm
+    # «привезли вовремя» tells how the delivery went: no «добрые слова про еду» to a complaint
+    on_time = drafted(components, "obed-express", "Обед привезли вовремя, но суп пролился и залил весь пакет.")
+    assert "добрые слова" not in on_time and "Приятно читать" not in on_time, on_time
 
 
 def test_cashback_that_came_in_part_is_not_called_missing(components: Components) -> None:

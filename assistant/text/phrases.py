@@ -82,8 +82,10 @@ class ReviewPoints:
     remark: str | None  # the remark's first thing, in the accusative; "" when it names none («но курьер опоздал»)
 
 
-def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> ReviewPoints:
-    """The praised things and the remark of a (mostly positive) review."""
+def review_points(text: str, brand_words: frozenset[str] = frozenset(), liked_only: bool = False) -> ReviewPoints:
+    """The praised things and the remark of a (mostly positive) review. `liked_only`: a thing
+    praised only for coming on time («Еду привезли вовремя, но…») is none: a complaint is not
+    thanked for «добрые слова про еду»."""
     praised: list[str] = []
     remarks: dict[bool, str | None] = {True: None, False: None}  # named as a remark, or after «но»
     for sentence in razdel.sentenize(text):
@@ -101,7 +103,7 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset()) -> Revie
                 continue
             parses = parses[:but]  # what comes before the «но» may praise
         for at, clause in enumerate(_clauses(parses)):
-            for thing in _praised_things(clause, brand_words, opening=at == 0):
+            for thing in _praised_things(clause, brand_words, opening=at == 0, liked_only=liked_only):
                 if thing not in praised:
                     praised.append(thing)
     remark = remarks[True] or remarks[False] or next((r for r in remarks.values() if r is not None), None)
@@ -150,7 +152,9 @@ def _cased(phrase: str, capitals: dict[str, str]) -> str:
     return " ".join("-".join(capitals.get(part, part) for part in word.split("-")) for word in phrase.split())
 
 
-def _praised_things(clause: list[Parse], brand_words: frozenset[str], opening: bool) -> list[str]:
+def _praised_things(
+    clause: list[Parse], brand_words: frozenset[str], opening: bool, liked_only: bool = False
+) -> list[str]:
     """What the clause praises, in the accusative: its first thing («роллы свежие») and each
     further one with a praise word of its own («сырники, свежий салат и горячий суп»; a person,
     «вежливые курьеры», is thanked by the playbook, not named here), a portion called big («порции большие»), or the quality a bare adverb opening a
@@ -161,7 +165,7 @@ def _praised_things(clause: list[Parse], brand_words: frozenset[str], opening: b
     spans = [span for span in _phrase_spans(clause, brand_words) if _own_thing(clause, span, quick)]
     lemmas = {p.normal_form for p in clause}
     big_portion = bool(spans) and bool(lemmas & BIG) and clause[spans[0][1] - 1].normal_form in PORTION
-    if spans and (_clause_praises(clause) or big_portion):
+    if spans and (_clause_praises(clause, liked_only) or big_portion):
         return [_praised_as_said(clause, start, end) for start, end in _listed(clause, spans)]
     if opening and not spans and sum(p.word.isalpha() for p in clause) <= BARE_PRAISE_WORDS:
         quality = " и ".join(QUALITY_OF[p.normal_form] for p in clause if p.normal_form in QUALITY_OF)
@@ -242,11 +246,21 @@ QUALITY_OF = {"вкусно": "вкус", "быстро": "скорость", "�
 TERMS = {"горячий": frozenset(["линия"]), "быстрый": frozenset(["платёж", "платеж"])}
 
 
-def _clause_praises(clause: list[Parse]) -> bool:
-    """A praise word, or a thing done in seconds or minutes («за пару минут», «за 30 секунд»)."""
+def _clause_praises(clause: list[Parse], liked_only: bool = False) -> bool:
+    """A praise word, or a thing done in seconds or minutes («за пару минут», «за 30 секунд»);
+    `liked_only`: a praise word beyond speed and punctuality."""
     lemmas = [p.normal_form for p in clause]
     in_terms = {word for word, after in pairwise(lemmas) if after in TERMS.get(word, ())}
+    if liked_only:
+        return bool(set(lemmas) & PRAISE_WORDS - in_terms - ON_TIME)
     return _done_quickly(clause) or bool(set(lemmas) & PRAISE_WORDS - in_terms)
+
+
+# Praise of speed and punctuality: «привезли вовремя» tells how a delivery went, no liking
+ON_TIME = frozenset(
+    ["вовремя", "быстро", "быстрый", "оперативно", "оперативный", "моментально", "моментальный", "мгновенно",
+     "мгновенный"]
+)  # fmt: skip
 
 
 def _done_quickly(clause: list[Parse]) -> bool:

@@ -420,7 +420,8 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     # a complaint that praises before its «но» («обожаю ваши сырники, но суп протёк») owns the praise too
     praised_first = mode is ReplyMode.negative and classification.praises and classification.criticism is not None
     thanked = mode is ReplyMode.thanks or calm_minus or praised_first
-    points = review_points(text, brand_words(brand)) if thanked else None
+    liked_only = not (mode is ReplyMode.thanks or calm_minus)  # a complaint owns praise, not «привезли вовремя»
+    points = review_points(text, brand_words(brand), liked_only=liked_only) if thanked else None
     units = _problem_units(sentences)
     told = [_problem_told(unit) for unit, _ in units]
     contacted = reached or "earlier_case" in details  # an open case is a contact
