@@ -878,7 +878,8 @@ def test_one_who_wants_their_own_dish_is_promised_it_not_a_choice(components: Co
 
 
 def test_an_english_author_s_deeds_are_read_and_not_supposed_back() -> None:
-    assert done_actions("I've ordered a new card at the branch.") == done_actions("Ordered a new card on 19 Nov.")
+    deeds = done_actions("I've ordered a new card at the branch.")
+    assert deeds and deeds == done_actions("Ordered a new card on 19 Nov.")
     assert done_actions("I ordered a new card.") & supposed_done("If a new card has already been ordered, write to us")
     assert not done_actions("Red roses for my wife. I need help.")
     assert not done_actions("The courier called me twice.")  # someone else's deed

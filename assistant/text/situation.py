@@ -1261,11 +1261,11 @@ _EN_DONE = re.compile(
 _EN_SUPPOSED = re.compile(
     r"\bif\b[^.,;:!?]*?\b(?:been|already|have|has)\s+(?:already\s+)?(\w+ed|paid|sent|written)\b", re.I
 )
-_EN_IRREGULAR = {"paid": "pay", "sent": "send", "wrote": "write", "written": "write", "went": "go", "came": "come"}
+_EN_PAST_FORMS = {"paid": "pay", "sent": "send", "wrote": "write", "written": "write", "went": "go", "came": "come"}
 
 
 def _english_deeds(pattern: re.Pattern[str], text: str) -> frozenset[str]:
-    verbs = (_EN_IRREGULAR.get(verb.lower(), verb.lower()) for verb in pattern.findall(text))
+    verbs = (_EN_PAST_FORMS.get(verb.lower(), verb.lower()) for verb in pattern.findall(text))
     return frozenset(f"en:{english_stem(verb)}" for verb in verbs)
 
 
