@@ -683,6 +683,8 @@ class _Composer:
             told = for_reader(sentence, self.voice.address) if self.language == "ru" else for_english_reader(sentence)
             if self.mode is ReplyMode.negative and not about and (instructed(told) or self._other_case(told)):
                 return False  # a complaint's next step is the playbook's, not a second one from a fact
+            if self.mode is ReplyMode.negative and self._invites_like_next_step(told):
+                return False
             return self._worth_quoting(told, answers_question=asked)
 
         # a complaint's reply quotes the one sentence that bears on it, even to its question; a question may need two
@@ -692,6 +694,15 @@ class _Composer:
         excerpt = for_reader(excerpt, self.voice.address) if self.language == "ru" else for_english_reader(excerpt)
         self.words |= self._distinct_words(excerpt)
         return Sentence(excerpt, priority, fact_id=fact.id if excerpt else None)
+
+    def _invites_like_next_step(self, sentence: str) -> bool:
+        """It sends the author to the channel the playbook's next step invites them to: «пишите в
+        чат приложения с датой и суммой перевода» beside «напишите нам через чат в приложении,
+        укажите дату и сумму» is the same step twice, even where it answers «где мои деньги?»."""
+        if not (instructed(sentence) and self._playbook_says("{channel}", ["next_step"])):
+            return False
+        where = _content_lemmas(self.values.get("channel", ""))  # «чат», «приложение»: common, yet the place
+        return bool(where) and len(where & _content_lemmas(sentence)) >= min(2, len(where))
 
     def _other_case(self, sentence: str) -> bool:
         """A sentence for a case the author did not tell: «Если заказ отменили или изменили,

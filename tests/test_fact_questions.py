@@ -197,3 +197,11 @@ def test_how_long_a_card_is_kept_is_answered_by_the_term_alone(components):
 def test_a_question_naming_a_clock_time_is_answered_by_the_hours(components):
     reply = drafted(components, "obed-express", "Доставляете в Кудрово? Я дома только в 22:50, успею заказать ужин?")
     assert "22:30" in reply and "уточн" not in reply.lower(), reply
+
+
+def test_a_complaint_does_not_send_the_author_to_the_next_steps_channel_twice(components):
+    # the transfer fact's «пишите в чат приложения с датой и суммой» beside the next step's own
+    text = "Перевёл 20 000 по номеру телефона, получатель не видит деньги уже третий день. Где мои деньги?"
+    reply = drafted(components, "kedr-bank", text, Platform.otzovik, rating=2)
+    assert reply.count("чат") == 1, reply
+    assert "дату и сумму" in reply, reply

@@ -464,6 +464,9 @@ def test_what_was_left_out_of_the_order_is_named() -> None:
     assert missing_thing("В заказе не хватает двух салатов") == "салаты"
     assert missing_thing("Забыли про нас совсем, ждём второй час") == ""  # nothing left out of a bag
     assert missing_thing("Курьер приехал без звонка, суп холодный") == ""
+    assert missing_thing("Заказ привезли без соуса и без приборов, есть было нечем.") == "соус и приборы"
+    assert missing_thing("Доставили без салфеток и без хлеба") == "салфетки и хлеб"
+    assert missing_thing("Привезли без опоздания, но суп холодный.") == ""  # how it came, not a thing
     assert missing_thing("Заказывала том ям, а привезли суп с курицей.") == ""  # a wrong dish, not a missing one
 
 

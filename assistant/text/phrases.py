@@ -344,11 +344,15 @@ def missing_thing(text: str, brand_words: frozenset[str] = frozenset()) -> str:
         if at is None:
             continue
         start, end = _clause_around(parses, at)
-        scopes = [(at, end)] if parses[at].normal_form == "забыть" else [(start, end), (0, len(parses))]
+        without = parses[at].word == "без"
+        if without:  # «без соуса и без хлеба»: the thing after «без» is in the genitive
+            parses = [_genitive(p.word) if i and parses[i - 1].word == "без" else p for i, p in enumerate(parses)]
+        scopes = [(at, end)] if parses[at].normal_form == "забыть" or without else [(start, end), (0, len(parses))]
         for low, high in scopes:
             if spans := _item_spans(parses, low, high, brand_words):
                 nearest = min(spans, key=lambda span: abs(span[0] - at))
-                return " и ".join(_item_accusative(parses, span, high) for span in _with_next(nearest, spans, parses))
+                joined = _with_next(nearest, spans, parses)
+                return " и ".join(_item_accusative(parses, span, high, as_written=not without) for span in joined)
     return ""
 
 
@@ -424,12 +428,30 @@ def _item_spans(parses: list[Parse], low: int, high: int, brand_words: frozenset
 
 
 def _absence_at(parses: list[Parse]) -> int | None:
-    """Where the sentence says something is missing: «забыли», «нет», «не положили»."""
+    """Where the sentence says something is missing: «забыли», «нет», «не положили», «привезли
+    без соуса» (not «привезли без опоздания»: a thing, not how it went)."""
     for index, parse in enumerate(parses):
         negated = index > 0 and parses[index - 1].word.lower() == "не"
         if parse.normal_form in ABSENT_WORDS or (negated and parse.normal_form in NOT_THERE_VERBS):
             return index
+        if parse.word == "без" and _came_without(parses, index):
+            return index
     return None
+
+
+def _came_without(parses: list[Parse], at: int) -> bool:
+    """«Привезли без соуса»: «без» in the clause of a verb of coming, before a thing."""
+    start, _ = _clause_around(parses, at)
+    came = any(p.normal_form in CAME_VERBS for p in parses[start:at])
+    following = parses[at + 1] if at + 1 < len(parses) else None
+    return came and following is not None and following.normal_form not in NOT_WITHOUT
+
+
+# What an order may come without that is no thing in it: «привезли без опоздания»
+NOT_WITHOUT = frozenset([
+    "опоздание", "задержка", "проблема", "вопрос", "предупреждение", "звонок", "извинение", "ошибка", "замечание",
+    "очередь", "сдача", "претензия", "происшествие", "приключение", "повод",
+])  # fmt: skip
 
 
 _CLAUSE_MARKS = (",", ";", ":", "—")
@@ -448,8 +470,10 @@ def _an_item(phrase: list[Parse]) -> bool:
 
 def _with_next(span: tuple[int, int], spans: list[tuple[int, int]], parses: list[Parse]) -> list[tuple[int, int]]:
     """The phrase and the one joined to it by «и» («соус и палочки»)."""
-    following = next((s for s in spans if s[0] == span[1] + 1), None)
     joined = span[1] < len(parses) and parses[span[1]].word.lower() == "и"
+    # «без соуса и без приборов»: the preposition said again
+    skip = 2 if span[1] + 1 < len(parses) and parses[span[1] + 1].word == "без" else 1
+    following = next((s for s in spans if s[0] == span[1] + skip), None)
     return [span, following] if following and joined else [span]
 
 
