@@ -26,7 +26,7 @@ from assistant.models import (
     Sentiment,
 )
 from evals.compare import compare
-from evals.datasets import MentionCase, ReplyCase, load_mentions, load_replies
+from evals.datasets import MentionCase, ReplyCase, load_mentions, load_replies, load_slices
 from evals.gate import Threshold, failures
 from evals.scorers import (
     CaseRun,
@@ -270,15 +270,18 @@ def test_datasets_are_big_varied_and_mostly_russian() -> None:
 
 
 def test_datasets_are_not_in_the_training_examples(embedder) -> None:
-    """No eval mention is (nearly) one of the classifier's training examples."""
+    """No eval mention or slice case is (nearly) one of the models' training examples."""
     from assistant.config import REPO_ROOT
+    from assistant.mention_kind import load_kind_examples, load_threat_examples
     from knowledge.brands import load_brand
     from knowledge.labelled import load_labelled
 
-    training = [e.text for e in load_labelled(REPO_ROOT / "knowledge" / "shared")]
+    shared = REPO_ROOT / "knowledge" / "shared"
+    training = [e.text for e in load_labelled(shared)]
+    training += [e.text for e in load_kind_examples(shared)] + [e.text for e in load_threat_examples(shared)]
     for brand in ("obed-express", "kedr-bank"):
         training += [e.text for e in load_brand(REPO_ROOT / "knowledge" / "brands" / brand).examples]
-    texts = [c.text for c in load_mentions()]
+    texts = [c.text for c in load_mentions()] + [c.text for c in load_slices()]
     assert not set(texts) & set(training)
     similarity = embedder.embed(texts) @ embedder.embed(training).T
     assert float(similarity.max()) < 0.95, texts[int(np.argmax(similarity.max(axis=1)))]
