@@ -97,6 +97,8 @@ def test_the_subject_of_a_question_in_the_accusative():
     assert asked_about("Можно ли использовать материнский капитал на первый взнос?") == "материнский капитал"
     assert asked_about("будет ли скидка на день рождения?") == "скидку"
     assert asked_about("до скольки работаете?") == ""
+    assert asked_about("И до какого числа он действует?") == ""  # when, not what
+    assert asked_about("Что будет, если закрою раньше?") == ""  # «закрою» is a verb here
 
 
 def test_a_pronoun_or_the_question_itself_is_no_subject():
@@ -157,7 +159,8 @@ def test_a_how_long_question_is_answered_by_the_term_of_the_fact_the_first_quest
 
 def test_a_reproach_joined_to_a_question_is_no_question_of_its_own():
     text = "Приехала в отделение к 9, а там закрыто. Когда вы откроетесь и почему никто не предупреждает?"
-    assert asked_questions(text) == ["Когда вы откроетесь?"]
+    [question] = asked_questions(text)  # naming no thing, it is asked about the sentence before
+    assert question == "Приехала в отделение к 9, а там закрыто. Когда вы откроетесь?"
     assert asked_questions("Почему вы не начислили кешбэк?") == ["Почему вы не начислили кешбэк?"]
 
 
@@ -205,3 +208,14 @@ def test_a_complaint_does_not_send_the_author_to_the_next_steps_channel_twice(co
     reply = drafted(components, "kedr-bank", text, Platform.otzovik, rating=2)
     assert reply.count("чат") == 1, reply
     assert "дату и сумму" in reply, reply
+
+
+def test_half_of_a_joined_question_that_names_no_thing_is_about_the_sentence_before(components):
+    text = "Подал заявку на кредит три дня назад, ответа нет. Сколько обычно рассматривают и где посмотреть статус?"
+    assert asked_questions(text)[0] == "Подал заявку на кредит три дня назад, ответа нет. Сколько обычно рассматривают?"
+    reply = drafted(components, "kedr-bank", text)
+    assert "2 рабочих дней" in reply and "chargeback" not in reply, reply  # the loan's term, not a dispute's
+    text = "Открыла вклад на полгода. Можно ли пополнять его и что будет, если закрою раньше?"
+    assert asked_questions(text)[1] == "Открыла вклад на полгода. Что будет, если закрою раньше?"
+    reply = drafted(components, "kedr-bank", text)
+    assert "досрочного закрытия" in reply and "кредит" not in reply, reply

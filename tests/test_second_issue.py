@@ -40,6 +40,15 @@ def test_a_question_or_a_word_of_praise_is_no_second_problem(components: Compone
         assert not _says_one_of(reply, _also_phrases(components, "kedr-bank", "support_unreachable", "ru_vy")), reply
 
 
+def test_a_question_about_the_problem_tells_no_second_one(components: Components) -> None:
+    """«…без предупреждения?» asks why the card was blocked: no closed branch «без предупреждения»."""
+    _, reply = _reply(
+        components, "kedr-bank", "Карту заблокировали в поездке, дозвонился только через час. "
+        "Почему блокируют без предупреждения и как сделать, чтобы это не повторялось?",
+    )  # fmt: skip
+    assert "отделени" not in reply, reply
+
+
 def test_the_things_complained_of_are_the_subjects_the_situation_knows() -> None:
     known = frozenset(["суп", "картошка", "звонок"])
     assert complained_things("Суп тыквенный еле тёплый, картошка как резина.", known) == "суп и картошку"

@@ -538,10 +538,20 @@ def _agreeing_accusative(adjective: Parse, head: Parse) -> str:
 def asked_about(question: str, brand_words: frozenset[str] = frozenset()) -> str:
     """What a question asks about, in the accusative after «про»: its first thing-naming noun
     phrase («а сдачу с 5000 курьер даст?» → «сдачу», «можно ли с материнским капиталом?» →
-    «материнский капитал»); "" when it names none («до скольки работаете?»)."""
+    «материнский капитал»); "" when it names none («до скольки работаете?», «до какого числа
+    действует?»: «про число» is no subject; «если закрою раньше?»: «закрой» is a tailor's noun)."""
     parses = [_parse(token.text) for token in razdel.tokenize(question)]
-    first = next((p for p in noun_phrases(parses, brand_words) if _likely_noun(p)), None)
+    first = next((p for p in noun_phrases(parses, brand_words) if _likely_noun(p) and _names_subject(p)), None)
     return _accusative(first) if first else ""
+
+
+def _names_subject(phrase: list[Parse]) -> bool:
+    head = next(p for p in phrase if "NOUN" in p.tag)
+    verb = any({"VERB", "INFN"} & p.tag.grammemes for p in morph().parse(head.word))
+    return not verb and head.normal_form not in WHEN_NOUNS
+
+
+WHEN_NOUNS = frozenset(["число", "день", "момент"])  # «до какого числа», «на какой день»: when, not what
 
 
 def _likely_noun(phrase: list[Parse]) -> bool:

@@ -473,12 +473,22 @@ def _praises_beyond(
 def _problem_units(sentences: list[str]) -> list[tuple[str, str]]:
     """Where a second problem may be told, each with its sentence: every sentence, and every
     clause of a sentence that has several («Курьер не извинился, роллы остыли, заказ привезли
-    на 50 минут позже» tells the cold rolls in its middle clause)."""
+    на 50 минут позже» tells the cold rolls in its middle clause). A question asks about what
+    was told: «Почему блокируют без предупреждения?» is the blocked card, no closed branch; a
+    reproach in a question's form tells («Час ждала ради этого??»)."""
+    sentences = [s for s in sentences if not (s.rstrip().endswith("?") and _WH_QUESTION.match(s))]
     units = [(sentence, sentence) for sentence in sentences]
     for sentence in sentences:
         clauses = [c.strip() for c in _clauses_of(sentence) if len(c.split()) >= 2]
         units += [(clause, sentence) for clause in clauses] if len(clauses) > 1 else []
     return units
+
+
+_WH_QUESTION = re.compile(
+    r"\W*(?:(?:а|и|но)\s+)?(?:почему|зачем|как|когда|где|куда|что|кто|сколько|можно ли|будет ли|есть ли|"
+    r"why|how|when|where|what|can|could|is|are|do|does)\b",
+    re.I,
+)
 
 
 PROBLEM_SCORE = 3.0  # the rest must name its situation plainly: «заказ приехал, когда меня не было дома» does not
@@ -931,7 +941,7 @@ def asked_questions(text: str, sentences: list[str] | None = None) -> list[str]:
         if i in second_halves:  # «…и можно ли открыть его в приложении?» points back past the first half
             questions.append(_with_context([*parts[: i - 1], part], i - 1, joined=True))
             continue
-        question = _with_context(parts, i)
+        question = _with_context(parts, i, first_half=i + 1 in second_halves)
         if questions and i > 0 and question.startswith(parts[i - 1]) and questions[-1].endswith(parts[i - 1]):
             # «…не платить? Какие условия?» goes on asking the question before, with its own context
             questions[-1] += question[len(parts[i - 1]) :]
@@ -954,7 +964,7 @@ def _conjoined_questions(part: str) -> list[str]:
 # « и можно ли …», «, and can I …»: a second question joined to the first
 _CONJOINED = re.compile(
     r",?\s+(?:а\s+)?(?:и|and)\s+(?=(?:можно ли|нужно ли|надо ли|есть ли|будет ли|где|когда|куда|как|сколько|какой|"
-    r"какая|какое|какие|почему|зачем|до скольки|во сколько|can|could|do|does|is|are|will|how|where|when|what)\b)",
+    r"какая|какое|какие|почему|зачем|до скольки|во сколько|что (?:будет|делать|нужно|надо)|кто|can|could|do|does|is|are|will|how|where|when|what)\b)",
     re.I,
 )
 _QUESTION_WORD = re.compile(
@@ -976,16 +986,19 @@ _POINTS_BACK = frozenset([
 ])  # fmt: skip
 
 
-def _with_context(parts: list[str], index: int, joined: bool = False) -> str:
+def _with_context(parts: list[str], index: int, joined: bool = False, first_half: bool = False) -> str:
     """The question with the sentence before it when it is bare or points back. `joined`: the
     second half of two joined questions points back by its pronoun alone, however long («…and
-    can I open it in the app or do I have to visit a branch?»: «it» is the deposit)."""
+    can I open it in the app or do I have to visit a branch?»: «it» is the deposit). `first_half`:
+    the first of two joined questions; either half is about the sentence before when it names no thing."""
     question = _asked_part(parts[index])
     words = [w.lower() for w in re.findall(r"\w+", question)]
     pointing = _POINTS_BACK & set(words) and (
         joined or len(words) <= ANAPHORIC_WORDS or len(content_words(set(words))) <= POINTING_CONTENT
     )
-    bare = len(words) <= BARE_QUESTION_WORDS or pointing
+    # «…на кредит. Сколько обычно рассматривают и где посмотреть статус?»: a half naming no thing
+    thingless = (first_half or joined) and len(words) <= ANAPHORIC_WORDS and not _names_a_thing(question)
+    bare = len(words) <= BARE_QUESTION_WORDS or pointing or thingless
     if not bare or index == 0:
         return question
     start = index - 1  # «…спросили код из смс. Я не сказала. Это правда были вы?»: back past a short aside
@@ -995,6 +1008,21 @@ def _with_context(parts: list[str], index: int, joined: bool = False) -> str:
 
 
 CONTEXT_SENTENCES = 2  # a question that points back takes at most this many sentences before it
+
+
+def _names_a_thing(question: str) -> bool:
+    """Some word of it is a noun by its likeliest reading («статус», «доставку»); «Сколько
+    обычно рассматривают?» and «Так можно?» name none: they ask about the sentence before."""
+    if not re.search(r"[а-яё]", question, re.I):
+        return True  # read in Russian only: an English question keeps its own words
+    return any(_surely_noun(token.text) for token in razdel.tokenize(question))
+
+
+def _surely_noun(word: str) -> bool:
+    """A noun by its likeliest reading and by none a verb («закрою» is «закрой» the noun only
+    in a tailor's shop)."""
+    parses = morph().parse(word.lower())
+    return len(word) > 2 and "NOUN" in parses[0].tag and not any({"VERB", "INFN"} & p.tag.grammemes for p in parses)
 
 
 def _content(text: str) -> frozenset[str]:
