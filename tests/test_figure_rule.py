@@ -247,3 +247,14 @@ def test_a_fee_rule_works_out_only_the_figures_that_are_something() -> None:
     rule = FigureRule(detail="transfer", limit=100_000, percent=0.5, cap=1_500, fact="sbp-transfers")
     assert rule.worked_out(150_000) == {"excess": 50_000, "fee": 250}
     assert rule.worked_out(40_000) == {"left": 60_000}
+
+
+def test_a_sum_after_a_verb_of_paying_needs_no_currency(components: Components) -> None:
+    from assistant.cues import find_specifics
+
+    amounts = [s.text for s in find_specifics("сколько возьмут, если переведу 150 000? сняла 5000 в банкомате")]
+    assert amounts == ["150 000", "5000"]
+    assert [s.kind for s in find_specifics("отправил 2000 минут назад, перевела 3 раза")] == ["duration"]
+    text = "Какой лимит по СБП без комиссии и сколько возьмут, если переведу 150 000?"
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
+    assert result.draft is not None and "250 ₽" in result.draft.text, result.draft  # 0.5 % of the 50 000 ₽ over
