@@ -547,8 +547,12 @@ def asked_about(question: str, brand_words: frozenset[str] = frozenset()) -> str
 
 def _names_subject(phrase: list[Parse]) -> bool:
     head = next(p for p in phrase if "NOUN" in p.tag)
-    verb = any({"VERB", "INFN"} & p.tag.grammemes for p in morph().parse(head.word))
-    return not verb and head.normal_form not in WHEN_NOUNS
+    return not reads_as_verb(head.word) and head.normal_form not in WHEN_NOUNS
+
+
+def reads_as_verb(word: str) -> bool:
+    """Some reading of the word is a verb: «закрою» is «закрой» the noun only in a tailor's shop."""
+    return any({"VERB", "INFN"} & p.tag.grammemes for p in morph().parse(word.lower()))
 
 
 WHEN_NOUNS = frozenset(["число", "день", "момент"])  # «до какого числа», «на какой день»: when, not what

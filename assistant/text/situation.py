@@ -34,6 +34,7 @@ from assistant.text.phrases import (
     listing,
     minus_text,
     missing_thing,
+    reads_as_verb,
     review_points,
     swapped_dish,
 )
@@ -1019,10 +1020,8 @@ def _names_a_thing(question: str) -> bool:
 
 
 def _surely_noun(word: str) -> bool:
-    """A noun by its likeliest reading and by none a verb («закрою» is «закрой» the noun only
-    in a tailor's shop)."""
-    parses = morph().parse(word.lower())
-    return len(word) > 2 and "NOUN" in parses[0].tag and not any({"VERB", "INFN"} & p.tag.grammemes for p in parses)
+    """A noun by its likeliest reading and by none a verb («закрою»)."""
+    return len(word) > 2 and "NOUN" in morph().parse(word.lower())[0].tag and not reads_as_verb(word)
 
 
 def _content(text: str) -> frozenset[str]:
