@@ -550,9 +550,15 @@ def _names_subject(phrase: list[Parse]) -> bool:
     return not reads_as_verb(head.word) and head.normal_form not in WHEN_NOUNS
 
 
+@lru_cache(maxsize=65_536)
 def reads_as_verb(word: str) -> bool:
     """Some reading of the word is a verb: «закрою» is «закрой» the noun only in a tailor's shop."""
     return any({"VERB", "INFN"} & p.tag.grammemes for p in morph().parse(word.lower()))
+
+
+def surely_noun(word: str) -> bool:
+    """A noun by its likeliest reading and by none a verb: «статус», not «закрою»."""
+    return len(word) > 2 and "NOUN" in _likeliest(word.lower()).tag and not reads_as_verb(word)
 
 
 WHEN_NOUNS = frozenset(["число", "день", "момент"])  # «до какого числа», «на какой день»: when, not what

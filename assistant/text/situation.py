@@ -34,8 +34,8 @@ from assistant.text.phrases import (
     listing,
     minus_text,
     missing_thing,
-    reads_as_verb,
     review_points,
+    surely_noun,
     swapped_dish,
 )
 from assistant.text.playbook_choice import GENERIC, choose_playbook, second_issue
@@ -1016,12 +1016,7 @@ def _names_a_thing(question: str) -> bool:
     обычно рассматривают?» and «Так можно?» name none: they ask about the sentence before."""
     if not re.search(r"[а-яё]", question, re.I):
         return True  # read in Russian only: an English question keeps its own words
-    return any(_surely_noun(token.text) for token in razdel.tokenize(question))
-
-
-def _surely_noun(word: str) -> bool:
-    """A noun by its likeliest reading and by none a verb («закрою»)."""
-    return len(word) > 2 and "NOUN" in morph().parse(word.lower())[0].tag and not reads_as_verb(word)
+    return any(surely_noun(token.text) for token in razdel.tokenize(question))
 
 
 def _content(text: str) -> frozenset[str]:
