@@ -87,9 +87,10 @@ def _problem(mention: Mention, caller: Caller, known_brands: Collection[str], li
     return None
 
 
-def create_job(db: Session, caller: Caller, upload: Upload, screened: Screened) -> JobRow:
+def create_job(db: Session, caller: Caller, upload: Upload, screened: Screened) -> JobPublic:
     """Store each accepted row as a pending mention, then the job and its items in one commit:
-    a job exists only once every row of it is stored."""
+    a job exists only once every row of it is stored. Returns the job as received, read inside
+    that commit: once it is committed, a running worker may start drafting it at any moment."""
     job_id = secrets.token_hex(8)
     stored = inbox.store_mentions(db, [mention for _line, mention in screened.accepted])
     items = [
@@ -111,8 +112,10 @@ def create_job(db: Session, caller: Caller, upload: Upload, screened: Screened) 
     db.add(job)
     db.flush()  # the job before the items that point to it
     db.add_all(items)
+    db.flush()
+    received = job_public(db, job)
     db.commit()
-    return job
+    return received
 
 
 def _item(job_id: str, line: int, row: MentionRow, created: bool) -> JobItemRow:

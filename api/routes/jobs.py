@@ -172,8 +172,7 @@ def submit_job(
     screened = jobs.screen(parsed, caller, known_brands, limits)
     if not screened.accepted:
         raise _nothing_to_store(screened, upload)
-    job = jobs.create_job(db, caller, parsed, screened)
-    received = jobs.job_public(db, job)  # as received: before the worker touches it
+    received = jobs.create_job(db, caller, parsed, screened)
     worker.wake()
     response.headers["Location"] = received.url
     return received

@@ -16,13 +16,13 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from api import service
 from api.keys import Role
 from api.main import create_app
 from api.settings import ApiSettings
-from api.tables import JobRow, MentionRow, ResultRow
+from api.tables import JobItemRow, JobRow, MentionRow, ResultRow
 from assistant.llm import make_chat_model
 from assistant.pipeline import Components, with_language_model
 from tests import fake_openai_server as fake
@@ -105,6 +105,35 @@ def test_a_json_batch_is_stored_at_once_and_drafted_in_the_background(client: Te
     first = client.get(f"/mentions/{results[0]['mention_id']}", headers=obed_operator).json()
     assert first["status"] == "drafted" and first["draft"]["text"] == results[0]["draft_text"]
     assert first["case"]["reference"] in results[0]["draft_text"]  # a negative: drafted and its case opened
+
+
+def test_the_answer_shows_the_batch_as_received_though_a_worker_drafts_it_at_once(
+    app: FastAPI, client: TestClient, api_components: Components, obed_operator
+) -> None:
+    """A worker that is already running may pick the job up the moment it is committed, before
+    the 202 is written: the answer still shows every row pending, as stored."""
+    seen = {"job_items": False, "drafted": ""}
+
+    def note_job_items(session, _context) -> None:
+        seen["job_items"] = seen["job_items"] or any(isinstance(row, JobItemRow) for row in session.new)
+
+    def draft_one_at_once(_session) -> None:
+        if seen["job_items"] and not seen["drafted"]:
+            with app.state.sessions() as db:
+                first = db.scalars(select(MentionRow).where(MentionRow.status == "pending")).first()
+                seen["drafted"] = first.id  # before drafting: its own commits come back here
+                service.draft_mention(db, api_components, first)
+
+    event.listen(app.state.sessions, "after_flush", note_job_items)
+    event.listen(app.state.sessions, "after_commit", draft_one_at_once)
+    try:
+        job = _submit(client, obed_operator, json=[mention(QUESTION), mention(THANKS)])
+    finally:
+        event.remove(app.state.sessions, "after_flush", note_job_items)
+        event.remove(app.state.sessions, "after_commit", draft_one_at_once)
+    assert seen["drafted"]  # the stand-in worker did draft a row of the job before the answer
+    assert job["progress"] == {"pending": 2}
+    assert _wait_done(client, obed_operator, job["id"])["progress"].keys() <= {"drafted", "no_reply"}
 
 
 def test_jsonl_bad_rows_are_reported_by_line_and_the_good_ones_kept(client: TestClient, make_key) -> None:
