@@ -419,6 +419,8 @@ class _Composer:
         if playbook is None:
             self.warnings.append("no playbook fits this situation: a generic plan, read it before sending")
             moves = list(GENERIC_MOVES[self.mode])
+            if not self.values.get("detailed"):  # in a short reply a thank-you before the sympathy is one too many
+                moves = [m for m in moves if m != "opening"]
         else:
             moves = list(playbook.moves)
         if self.request.decision.cell.format is ReplyFormat.empathy_first and "regret" in moves:

@@ -886,3 +886,28 @@ def test_an_english_author_s_deeds_are_read_and_not_supposed_back() -> None:
     assert done_actions("I ordered a new card.") & supposed_done("If a new card has already been ordered, write to us")
     assert not done_actions("Red roses for my wife. I need help.")
     assert not done_actions("The courier called me twice.")  # someone else's deed
+
+
+def test_two_situations_read_equally_weakly_get_the_generic_plan_not_a_wrong_one(components: Components) -> None:
+    """«верните старый дизайн» reads a little like a retained card and a little like a failing app:
+    a reply about the ATM would be thrown away; the generic plan says nothing wrong."""
+    result = ran(components, "kedr-bank", "верните старый дизайн приложения")
+    assert result.draft is not None and result.draft.situation is None, result.draft
+    assert "банкомат" not in result.draft.text.lower(), result.draft.text
+    courier = drafted(
+        components, "obed-express",
+        "Почему курьер звонит не со своего номера, а с какого-то странного? Я трубку с незнакомых не беру)",
+    )  # fmt: skip
+    assert "доставлен" not in courier, courier
+
+
+def test_a_short_complaint_is_not_thanked_for_its_detail(components: Components) -> None:
+    """The generic plan opens with thanks («Благодарим за подробный отзыв…») only for a mention
+    long enough to deserve it; a short one goes straight to the sympathy."""
+    for brand, text in [
+        ("kedr-bank", "Почему у вас такой странный шрифт в выписке?"),
+        ("obed-express", "Курьер звонит с какого-то странного номера, я не беру трубку"),
+    ]:
+        result = ran(components, brand, text)
+        assert result.draft is not None and result.draft.situation is None, (text, result.draft)
+        assert "Благодар" not in result.draft.text and "Спасибо" not in result.draft.text, result.draft.text

@@ -25,6 +25,8 @@ SECOND_CLOSE = 0.25  # a sentence this close to a situation's examples, with one
 SECOND_PRIMARY_MAX = 1.0  # … and scoring at most this for the main situation, is a second problem
 GIVEN_WEIGHT = 1.0  # the author gives what a playbook measures or names (a delay, a missing item): a cue of its own
 GENERIC = "generic_complaint"  # says nothing a main situation's reply does not
+UNSURE_SCORE = 3.0  # a best situation scoring below this …
+UNSURE_MARGIN = 0.4  # … and barely above the next one is a guess: the generic plan says nothing wrong
 
 
 def choose_playbook(
@@ -54,7 +56,20 @@ def choose_playbook(
     best = max(candidates, key=lambda p: scores[p.id])
     if best.id == GENERIC:
         best = max(_naming_own_cue(candidates, found, spread), key=lambda p: scores[p.id], default=best)
+    elif _a_guess(best, candidates, scores):
+        best = next(p for p in candidates if p.id == GENERIC)
     return best if scores[best.id] >= least else None
+
+
+def _a_guess(best: Playbook, candidates: list[Playbook], scores: dict[str, float]) -> bool:
+    """Two situations read about equally weakly («курьер звонит с чужого номера»: a courier who
+    cannot find the address, or an order marked delivered): a reply that names either is wrong
+    as often as right, and wrong is a reply the operator must throw away. Only where the brand
+    has a generic plan to fall back on."""
+    if not any(p.id == GENERIC for p in candidates):
+        return False
+    runner_up = max((scores[p.id] for p in candidates if p is not best), default=0.0)
+    return scores[best.id] < UNSURE_SCORE and scores[best.id] - runner_up < UNSURE_MARGIN
 
 
 def _naming_own_cue(candidates: list[Playbook], found: set[str], spread: Counter[str]) -> list[Playbook]:

@@ -330,6 +330,8 @@ class Situation:
             values["resolved"] = "yes"  # a condition only: «в итоге вопрос решили»: no «если вопрос ещё не решён»
         if (elapsed := self.details.get("elapsed")) and elapsed.minutes and elapsed.minutes[0] >= DAY_MINUTES:
             values["days_passed"] = "yes"  # a condition only: «прошло три дня»: what comes «в течение 24 часов» is late
+        if sum(token.text[0].isalnum() for token in razdel.tokenize(self.text)) >= DETAILED_WORDS:
+            values["detailed"] = "yes"  # a condition only: «спасибо за подробный отзыв» to a review that is one
         if _UNHARMED.search(self.text):
             values["unharmed"] = "yes"  # a condition only: «заметила до того, как съела»: no «обратитесь к врачу»
         if deal_date := _deal_date(self.text):
@@ -1536,6 +1538,7 @@ _TELLING = frozenset(["называть", "назвать", "сообщать", 
 _CONTACTING = frozenset(action_key(verb) for verb in ("писать", "звонить", "обращаться"))
 _DELIVERED = frozenset(action_key(verb) for verb in ("привезти", "довезти", "доставить", "приехать"))
 DAY_MINUTES = 24 * 60
+DETAILED_WORDS = 30  # words in a mention that a reply may call detailed («подробно описали»)
 _UNHARMED = re.compile(
     r"до\s+того,?\s+как\s+(?:съел|попробовал|ел|начал\w*\s+есть)|не\s+(?:успел\w*|стал\w*)\s+(?:есть|съесть|пробовать)|"
     r"заметил\w*\s+(?:вовремя|сразу)|didn'?t\s+eat|before\s+(?:eating|I\s+ate)|caught\s+it\s+in\s+time",
