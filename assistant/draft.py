@@ -48,7 +48,7 @@ from assistant.models import (
 from assistant.text.durations import minutes as duration_minutes
 from assistant.text.names import could_be_name, is_first_name, is_patronymic, russian_name
 from assistant.text.normalize import content_words, mention_lemmas, morph
-from assistant.text.phrases import asked_about
+from assistant.text.phrases import asked_about, surely_noun
 from assistant.text.reader import for_english_reader, for_reader, points_back, retold_question
 from assistant.text.similarity import closeness
 from assistant.text.situation import (
@@ -552,6 +552,7 @@ class _Composer:
                     question, others, self.language, self.common, self._playbook_facts()
                 )
             found = agreed or found or by_meaning or self._rule_fact_asked(question) or self._what_to_do(question)
+            found = [f for f in found if self._names_its_subject(f)]
             if asks_why(question):
                 found = [f for f in found if any(asks_why(q) for q in f.questions) or self._of_subject(question, f)]
             taken += found[:1]
@@ -566,6 +567,21 @@ class _Composer:
                     answers[fresh.id] = (fresh, question)
         room = max(MAX_FACTS, sum(bool(found) for found in ranked))
         return list(answers.values())[:room] + terms, unanswered
+
+    def _names_its_subject(self, fact: Fact) -> bool:
+        """A complaint names what the fact is about: a noun most of the fact's own questions use, or
+        two of their nouns («Вернут ли деньги за страховку?» and the rest speak of insurance; «Как
+        вернуть деньги?» after a stranger's purchase names none of it). The situation's own facts
+        always are; a plain question is answered as its words find (it names its subject itself)."""
+        if self.mode is not ReplyMode.negative or self.language != "ru" or fact.id in self._playbook_facts():
+            return True
+        asked = [_nouns(q) for q in fact.questions if cues.detect_language(q) == "ru"]
+        if not asked:
+            return True
+        named = {word[:STEM] for word in self.situation.lemmas}
+        nouns = Counter(noun for question in asked for noun in question)
+        most = {noun for noun, count in nouns.items() if count * 2 >= len(asked)}
+        return bool(most & named) or len(nouns.keys() & named) >= 2
 
     def _of_subject(self, question: str, fact: Fact) -> bool:
         """The fact speaks of every noun the question is about: «промокоды не суммируются» to
@@ -1096,6 +1112,11 @@ def answering_facts(
     if scored:
         return [fact for score, fact in scored if score == top][:MAX_FACTS]  # two that answer it equally well
     return _closest_by_questions(question, facts)
+
+
+def _nouns(text: str) -> set[str]:
+    """The text's nouns by their first letters."""
+    return {word[:STEM] for word in _content_lemmas(text) if surely_noun(word)}
 
 
 def _stems(text: str, usual: set[str], stating: bool = False) -> set[str]:

@@ -219,3 +219,21 @@ def test_half_of_a_joined_question_that_names_no_thing_is_about_the_sentence_bef
     assert asked_questions(text)[1] == "Открыла вклад на полгода. Что будет, если закрою раньше?"
     reply = drafted(components, "kedr-bank", text)
     assert "досрочного закрытия" in reply and "кредит" not in reply, reply
+
+
+def test_a_complaint_gets_no_fact_about_a_thing_it_never_names(components):
+    """«Как вернуть деньги?» after a stranger's purchase shares «вернуть деньги» with the insurance
+    refund fact's questions, but names no insurance; a loan payment in a complaint about the app
+    is no operation the security system stopped."""
+    fraud = drafted(
+        components, "kedr-bank",
+        "Списали 2 340 рублей в каком-то магазине в Анталье, я там никогда не был, карта у меня в руках. "
+        "Карту уже заблокировал. Как вернуть деньги и сколько это займёт?",
+    )  # fmt: skip
+    assert "страхов" not in fraud and "реквизитам" not in fraud, fraud
+    app = drafted(
+        components, "kedr-bank",
+        "После обновления приложение не открывается — белый экран и всё. Pixel 6, Android 14. "
+        "Платёж по кредиту завтра, как мне его внести?",
+    )  # fmt: skip
+    assert "мошенническ" not in app, app
