@@ -103,7 +103,7 @@ def _actions(c: Classification, brand: Brand, platform: Platform) -> tuple[list[
             None,
             ["advertising or spam on a platform's page: ask the platform to remove it"],
         )
-    if flags & {RiskFlag.legal, RiskFlag.health}:
+    if flags & {RiskFlag.legal, RiskFlag.health} and not _thanks_for_how_it_went(c):
         return _holding(flags, "a holding reply is drafted for an operator to confirm")
     if c.suspected_fake:
         return (
@@ -115,6 +115,13 @@ def _actions(c: Classification, brand: Brand, platform: Platform) -> tuple[list[
             ],
         )
     return _ordinary(c)
+
+
+def _thanks_for_how_it_went(c: Classification) -> bool:
+    """«Звонили мошенники… оператор всё проверил и успокоил. Спасибо!», «оспорила списание — деньги
+    вернули»: a story of fraud or harm told as praise of how it was handled, with no minus, is
+    thanked, not held."""
+    return c.sentiment is Sentiment.positive and c.criticism is None
 
 
 def _holding(flags: set[RiskFlag], reason: str) -> tuple[list[Action], ReplyMode | None, list[str]]:

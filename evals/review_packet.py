@@ -4,10 +4,13 @@ checks or the expected answer.
 
     python -m evals.review_packet --out packet.md [--slices 40]
     python -m evals.review_packet --out packet.md --review-set   # the frozen review set
+    python -m evals.review_packet --out packet.md --input mentions.jsonl   # mentions of your own
 
 Items: every bundled sample, then N held-out slice cases (a seeded sample); or, with
 --review-set, the frozen set of evals/datasets/review_set.yaml (never tuned on), each drafted
-at the moment its mention was written. Each through the offline default with a fresh store.
+at the moment its mention was written; or, with --input, the mentions of a file (.jsonl, .json,
+.csv, .xlsx: a fresh set nobody has read, for a review the figures of the frozen set cannot
+have been tuned to). Each through the offline default with a fresh store.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 import yaml
 
 from assistant.config import REPO_ROOT, Settings
+from assistant.errors import InputError
 from assistant.mention_io import read_mentions
 from assistant.models import Mention, PipelineResult
 from assistant.pipeline import build_components, case_reference, run
@@ -62,9 +66,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--slices", type=int, default=40, help="how many held-out slice cases")
-    parser.add_argument("--review-set", action="store_true", help="the frozen review set instead")
+    chosen = parser.add_mutually_exclusive_group()
+    chosen.add_argument("--review-set", action="store_true", help="the frozen review set instead")
+    chosen.add_argument("--input", type=Path, help="the mentions of this file instead")
     args = parser.parse_args()
-    mentions = review_set() if args.review_set else samples_and_slices(args.slices)
+    if args.input:
+        try:
+            mentions = read_mentions(args.input).mentions
+        except (InputError, OSError) as error:
+            parser.error(str(error))
+    else:
+        mentions = review_set() if args.review_set else samples_and_slices(args.slices)
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(data_dir=Path(scratch))
         parts = build_components(settings)

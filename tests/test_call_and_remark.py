@@ -152,6 +152,10 @@ def test_it_happened_before_is_told_from_a_first_time() -> None:
         assert happened_before(again), again
     for first in ("Первый раз заказала, не понравилось.", "Раз в неделю заказываем", "Суп холодный."):
         assert not happened_before(first), first
+    # asking about doing it another time: nothing has happened twice
+    for ahead in ("Отказали в кредите 10 дней назад. Когда можно пробовать снова?", "Можно ли повторно подать заявку?"):
+        assert not happened_before(ahead), ahead
+    assert happened_before("Снова холодный суп, можно уже нормально готовить?")
 
 
 def test_a_complaint_about_a_repeat_owns_that_it_repeats(components: Components) -> None:
@@ -266,7 +270,9 @@ def test_praise_of_several_things_is_passed_on_to_all_it_names(components: Compo
     reply = drafted(components, "obed-express", text)
     assert "про сырники, свежий салат и горячий суп" in reply, reply
     assert "всем, о ком ты пишешь" in reply and "команде приложения" not in reply, reply
-    courier_only = drafted(components, "obed-express", "Курьер Алексей помог донести заказ до пятого этажа, спасибо ему!")
+    courier_only = drafted(
+        components, "obed-express", "Курьер Алексей помог донести заказ до пятого этажа, спасибо ему!"
+    )
     assert "всем, о ком" not in courier_only and "Алекс" in courier_only, courier_only
 
 

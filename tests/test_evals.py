@@ -373,3 +373,28 @@ def test_two_reviews_are_compared_on_the_drafts_that_stayed_and_those_that_chang
     )
     assert review == {1: "send", 3: "heavy_edit"}
     assert accepted([1, 3], [review, {1: "light_edit", 3: "reject"}]) == (2, 4)
+
+
+def test_a_review_packet_of_ones_own_mentions_drafts_each_of_them(tmp_path, monkeypatch) -> None:
+    """`--input`: a fresh file nobody has read becomes a blind packet; a missing file is a usage error."""
+    import sys
+
+    from evals import review_packet
+
+    mentions = tmp_path / "fresh.jsonl"
+    rows = [
+        {"brand": "obed-express", "text": "Суп привезли холодный, заказ 51234. Замените, пожалуйста.", "rating": 2},
+        {"brand": "kedr-bank", "text": "Сколько стоит обслуживание карты «Кедр Классика»?", "platform": "telegram"},
+    ]
+    mentions.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in rows), encoding="utf-8")
+    packet = tmp_path / "packet.md"
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "argv", ["review_packet", "--out", str(packet), "--input", str(mentions)])
+    review_packet.main()
+    text = packet.read_text(encoding="utf-8")
+    assert text.startswith("# Review packet: 2 mentions")
+    assert "Суп привезли холодный" in text and "Кедр Классика" in text and text.count("**Draft:**") == 2
+    monkeypatch.setattr(sys, "argv", ["review_packet", "--out", str(packet), "--input", str(tmp_path / "none.jsonl")])
+    with pytest.raises(SystemExit) as stopped:
+        review_packet.main()
+    assert stopped.value.code == 2

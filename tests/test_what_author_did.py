@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from assistant.draft import _past_day, fact_excerpt
-from assistant.models import Fact, Mention, Platform, ReplyMode
+from assistant.models import Action, Fact, Mention, Platform, ReplyMode
 from assistant.pipeline import Components, run
 from assistant.text.normalize import lemma, mention_lemmas
 from assistant.text.phrases import missing_thing, swapped_dish
@@ -911,3 +911,26 @@ def test_a_short_complaint_is_not_thanked_for_its_detail(components: Components)
         result = ran(components, brand, text)
         assert result.draft is not None and result.draft.situation is None, (text, result.draft)
         assert "Благодар" not in result.draft.text and "Спасибо" not in result.draft.text, result.draft.text
+
+
+def test_a_fraud_story_told_as_praise_of_how_it_was_handled_is_thanked_not_held(components: Components) -> None:
+    result = ran(
+        components, "kedr-bank",
+        "Позвонили якобы из службы безопасности, просили код. Я сбросила и перезвонила на горячую линию. "
+        "Оператор Марина всё проверила, карта в порядке. Спасибо за спокойствие!",
+    )  # fmt: skip
+    assert result.decision.actions == [Action.reply], result.decision
+    assert result.draft is not None and "Марин" in result.draft.text, result.draft
+    held = ran(
+        components, "kedr-bank",
+        "Позвонили якобы из службы безопасности, я продиктовала код, и с карты списали 40 000. Что теперь делать?",
+    )  # fmt: skip
+    assert Action.escalate in held.decision.actions, held.decision
+
+
+def test_a_street_after_a_staff_word_is_no_employee_to_thank(components: Components) -> None:
+    reply = drafted(
+        components, "obed-express",
+        "Love the couriers who work on Nevsky — always on time and polite. The pelmeni are great too.",
+    )  # fmt: skip
+    assert "Nevsky hears" not in reply and "to Nevsky" not in reply, reply

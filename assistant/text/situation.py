@@ -717,12 +717,16 @@ def _named_staff(sentence: str) -> Detail | None:
         thanked = word.lower() in _THANKS  # «Спасибо Марине из отделения…»: the name right after the thanks
         if english_stem(lemma(word.lower())) not in STAFF and not thanked:
             continue
-        for name in words[i + 1 : i + 1 + (1 if thanked else NAME_REACH)]:
-            if name[:1].isupper() and is_first_name(nominative(name)):
+        reach = words[i + 1 : i + 1 + (1 if thanked else NAME_REACH)]
+        for before, name in zip([word, *reach], reach, strict=False):
+            if name[:1].isupper() and is_first_name(nominative(name)) and before.lower() not in _PLACE_BEFORE:
                 return Detail("employee", nominative(name), sentence)
             if name in (".", "!", "?", ";"):
                 break
     return None
+
+
+_PLACE_BEFORE = frozenset(["на", "on", "at", "in", "near", "from"])  # «couriers who worked on Nevsky»: a street
 
 
 _THANKS = frozenset(["спасибо", "благодарю", "благодарим", "thanks", "thank"])
@@ -1347,8 +1351,16 @@ def happened_before(text: str) -> bool:
         and not contact
         and not _trying_now(clause)
         and not (_only_again(clause) and any(_tried(c) or _trying_now(c) for c, _ in clauses[max(0, i - 2) : i]))
+        and not (_only_again(clause) and _asks_to_do_again(clause))
         for i, (clause, contact) in enumerate(clauses)
     )
+
+
+def _asks_to_do_again(clause: str) -> bool:
+    """«Когда можно пробовать снова?», «можно ли повторно подать заявку?»: the author asks about
+    doing it another time; nothing has happened twice."""
+    words = [token.text.lower() for token in razdel.tokenize(clause)]
+    return "можно" in words and any("INFN" in _parses(word)[0].tag for word in words)
 
 
 def _only_again(clause: str) -> bool:
