@@ -34,8 +34,8 @@ from assistant.models import (
     RiskFlag,
     Sentiment,
 )
-from assistant.profanity import Lexicon
-from assistant.text.normalize import brand_pattern, fold, normalize
+from assistant.profanity import Lexicon, ProfanityHit
+from assistant.text.normalize import brand_pattern, fold, morph, normalize
 from assistant.text.phrases import plus_and_minus
 from assistant.text.sentiment import Inputs, SentimentModel, takes_no_side
 from assistant.text.situation import asked_questions, done_actions, without_rhetoric
@@ -185,7 +185,7 @@ class OfflineClassifier:
                 sentiment, confidence = told, told_confidence
         if takes_no_side(text):
             sentiment = Sentiment.neutral  # a bare «норм» or «Жесть» says nothing of the brand
-        hits = self._profanity.find(text)
+        hits = aimed_at_others(text, self._profanity.find(text))
         abuse = [hit.word for hit in hits]
         if _is_abuse(hits, sentiment, confidence):
             sentiment = Sentiment.negative
@@ -292,7 +292,8 @@ class OfflineClassifier:
         flags = sorted(set(classification.risk_flags) | set(self._risk_flags(mention.text, brand)))
         praises, criticism = plus_and_minus(mention.text)
         update: dict[str, object] = {"risk_flags": flags, "praises": praises, "criticism": criticism}
-        if _is_abuse(self._profanity.find(mention.text), classification.sentiment, classification.confidence):
+        hits = aimed_at_others(mention.text, self._profanity.find(mention.text))
+        if _is_abuse(hits, classification.sentiment, classification.confidence):
             update |= {"sentiment": Sentiment.negative, "kind": NegativeKind.abusive}
         return classification.model_copy(update=update)
 
@@ -347,6 +348,25 @@ _ASKING_START = re.compile(
     re.I,
 )
 _NEGATIONS = frozenset(["не", "нет", "ни", "никак", "нельзя", "not", "no", "never", "can't", "doesn't", "didn't"])
+
+
+_LIKE = frozenset(["как", "словно", "будто", "точно"])
+_MYSELF = frozenset(["я", "себя"])
+
+
+def aimed_at_others(text: str, hits: list[ProfanityHit]) -> list[ProfanityHit]:
+    """The hits less an insult the author gives themselves: «стоял как дурак с полной тележкой»,
+    «чувствую себя идиоткой», «я дура, перепутала адрес». A simile in the plural («работаете как
+    идиоты») or an obscene word stays."""
+    return [hit for hit in hits if not (hit.category == "insult" and _of_myself(text, hit))]
+
+
+def _of_myself(text: str, hit: ProfanityHit) -> bool:
+    before = [token.text.lower() for token in razdel.tokenize(text[: hit.start])][-3:]
+    if _MYSELF & set(before):
+        return True
+    singular = "sing" in morph().parse(hit.word.lower())[0].tag.grammemes
+    return bool(before) and before[-1] in _LIKE and singular
 
 
 def _is_abuse(hits: list, sentiment: Sentiment, confidence: float) -> bool:

@@ -47,7 +47,10 @@ SAMPLES_MEETING_EXPECTATION = 55
 def test_links_handles_retweets_and_the_brand_become_tokens() -> None:
     pattern = brand_pattern(["Кедр Банк", "Кедр", "ОЭ"])
     text = normalize("RT @fin: Акции Кедр Банка упали https://t.co/x #кедрбанк, а Кедру всё равно. ОЭ", pattern)
-    assert text == f"{USER_TOKEN} : акции {BRAND_TOKEN} упали {URL_TOKEN} {BRAND_TOKEN} , а {BRAND_TOKEN} все равно. {BRAND_TOKEN}"
+    assert (
+        text
+        == f"{USER_TOKEN} : акции {BRAND_TOKEN} упали {URL_TOKEN} {BRAND_TOKEN} , а {BRAND_TOKEN} все равно. {BRAND_TOKEN}"
+    )
 
 
 def test_a_brand_name_matches_its_inflections_but_not_other_words() -> None:
@@ -74,7 +77,14 @@ def test_a_binary_head_gives_the_same_probabilities_as_its_regression() -> None:
 
 
 def test_sentiment_weights_survive_a_save_and_a_load(tmp_path: Path) -> None:
-    texts = ["суп ледяной", "спасибо, очень вкусно", "привезли заказ", "курьер нагрубил", "лучший сервис", "обычный день"]
+    texts = [
+        "суп ледяной",
+        "спасибо, очень вкусно",
+        "привезли заказ",
+        "курьер нагрубил",
+        "лучший сервис",
+        "обычный день",
+    ]
     vectors = np.random.default_rng(6).normal(size=(len(texts), 512)).astype(np.float32)
     corpus = training.Corpus(
         Inputs(texts, vectors, [None, 5, None, 1, None, None]),
@@ -133,7 +143,9 @@ def test_a_customer_asking_about_their_own_promo_code_is_answered_not_hidden(com
 
 
 def test_a_complaint_ending_in_a_rhetorical_question_is_read_as_negative(components: Components) -> None:
-    complaint = "Кредит одобрили, а менеджер Сергей пропал: на звонки не отвечает, договор не присылает. Сколько можно ждать?"
+    complaint = (
+        "Кредит одобрили, а менеджер Сергей пропал: на звонки не отвечает, договор не присылает. Сколько можно ждать?"
+    )
     result = run(Mention(brand="kedr-bank", text=complaint, platform=Platform.vk), components)
     assert result.classification.sentiment is Sentiment.negative
     assert result.draft is not None and result.draft.situation == "manager_unresponsive", result.draft
@@ -184,7 +196,9 @@ def test_the_bundled_samples_get_their_expected_sentiment_and_decision(component
     for mention in mentions:
         result = run(mention, components, case_ref=case_reference(mention))
         if (miss := expected[mention.id].mismatch(result)) is not None:
-            misses[mention.id] = f"got {result.classification.sentiment.value}, {result.decision.actions}; wanted {miss}"
+            misses[mention.id] = (
+                f"got {result.classification.sentiment.value}, {result.decision.actions}; wanted {miss}"
+            )
     assert len(mentions) - len(misses) >= SAMPLES_MEETING_EXPECTATION, misses
 
 
@@ -305,7 +319,10 @@ def test_a_reaction_or_an_injury_is_a_health_risk(components: Components, text: 
 
 def test_a_complaint_only_the_threat_model_reads_as_a_threat_is_escalated_and_answered_not_hidden() -> None:
     complaint = Classification(
-        sentiment=Sentiment.negative, kind=NegativeKind.constructive, risk_flags=[RiskFlag.threat], threat_read_only=True
+        sentiment=Sentiment.negative,
+        kind=NegativeKind.constructive,
+        risk_flags=[RiskFlag.threat],
+        threat_read_only=True,
     )
     decision = decide(complaint, _any_brand())
     assert decision.actions == [Action.escalate, Action.reply] and decision.reply_mode is ReplyMode.negative
@@ -406,7 +423,9 @@ def test_an_angry_customer_who_says_where_they_were_is_not_suspected_of_a_fake(c
     result = run(Mention(brand="kedr-bank", text=text, platform=Platform.otzovik, rating=1), components)
     assert result.classification.sentiment is Sentiment.negative
     assert not result.classification.suspected_fake, result.classification.fake_signals
-    assert result.draft is not None and result.draft.situation == "generic_complaint"  # «всем плевать» is no unanswered case
+    assert (
+        result.draft is not None and result.draft.situation == "generic_complaint"
+    )  # «всем плевать» is no unanswered case
     bare = "Худший банк на свете. Бегите отсюда, пока не поздно."
     suspected = run(Mention(brand="kedr-bank", text=bare, platform=Platform.otzovik, rating=1), components)
     assert suspected.classification.suspected_fake  # no trace of a customer at all
@@ -418,3 +437,22 @@ def test_a_charge_the_author_says_they_never_made_goes_to_the_banks_fraud_desk(c
     assert Action.escalate in result.decision.actions
     assert result.draft is not None and result.draft.situation == "fraud_unauthorised_debit"
     assert "дважды" not in result.draft.text  # not read as a double charge
+
+
+def test_an_insult_the_author_gives_themselves_is_no_abuse(components: Components) -> None:
+    """«Стоял как дурак с полной тележкой» is a complaint to answer, not abuse to hide; an insult
+    aimed at the brand's people still is."""
+    own = run(
+        Mention(
+            id="self-insult", brand="kedr-bank", platform="vk",
+            text="Карту заблокировали прямо на кассе, покупка на 1 870 р. Стоял как дурак с полной тележкой. "
+            "Почему блокируете обычные покупки?",
+        ),
+        components,
+    )  # fmt: skip
+    assert own.decision.actions == [Action.reply] and own.classification.kind is not NegativeKind.abusive
+    theirs = run(
+        Mention(id="insult", brand="kedr-bank", platform="vk", text="Карту заблокировали на кассе. Вы там все дураки?"),
+        components,
+    )
+    assert Action.hide_and_report in theirs.decision.actions
