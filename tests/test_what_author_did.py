@@ -468,6 +468,9 @@ def test_what_was_left_out_of_the_order_is_named() -> None:
     assert missing_thing("Доставили без салфеток и без хлеба") == "салфетки и хлеб"
     assert missing_thing("Привезли без опоздания, но суп холодный.") == ""  # how it came, not a thing
     assert missing_thing("Заказывала том ям, а привезли суп с курицей.") == ""  # a wrong dish, not a missing one
+    # «самый дорогой» is an adjective, not «дорога»: nothing the reply could name
+    assert missing_thing("Не положили том ям, а он был самый дорогой в заказе (590р).") == ""
+    assert missing_thing("Не положили морс, а он самый вкусный") == "морс"
 
 
 def test_a_swapped_dish_names_what_was_ordered_and_what_came() -> None:

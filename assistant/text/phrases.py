@@ -423,8 +423,14 @@ def _item_spans(parses: list[Parse], low: int, high: int, brand_words: frozenset
     return [
         (low + a, low + b)
         for a, b in _phrase_spans(parses[low:high], brand_words)
-        if _likely_noun(parses[low + a : low + b]) and _an_item(parses[low + a : low + b])
+        if _likely_noun(parses[low + a : low + b])
+        and _an_item(parses[low + a : low + b])
+        and not (low + a > 0 and parses[low + a - 1].normal_form in DEGREE_WORDS)
     ]
+
+
+# «самый дорогой», «очень горячий»: what follows is an adjective, however it may read as a noun («дорогой»)
+DEGREE_WORDS = frozenset(["самый", "очень", "слишком", "такой", "совсем", "наиболее"])
 
 
 def _absence_at(parses: list[Parse]) -> int | None:
