@@ -2,7 +2,7 @@
 
 from assistant.models import Mention, Platform
 from assistant.pipeline import Components, run
-from assistant.text.situation import done_actions, instructed
+from assistant.text.situation import action_key, done_actions, instructed
 
 
 def test_the_authors_past_actions_and_not_someone_elses():
@@ -78,3 +78,14 @@ def test_a_reply_does_not_tell_the_author_to_block_a_card_they_blocked(component
 def test_an_infinitive_after_нужно_is_an_instruction_too():
     assert instructed("Если звонящий просит код, нужно положить трубку.") == {"ложи"}
     assert instructed("Заказ можно оформить заранее.") == frozenset()
+
+
+def test_who_wrote_is_followed_past_a_link_word_and_a_subordinate_clause() -> None:
+    """«Курьер звонил, пока я была на созвоне, а потом написал в чат»: the courier wrote, not the
+    author; «Курьер опоздал, а я написала в чат» the author did."""
+    courier = done_actions(
+        "Курьер звонил мне шесть раз подряд, пока я была на созвоне, а потом написал в чат «где вы?»."
+    )
+    assert action_key("написать") not in courier, courier
+    assert action_key("написать") in done_actions("Курьер опоздал, а я написала в чат поддержки.")
+    assert action_key("написать") in done_actions("Пока ждала курьера, написала в чат поддержки.")

@@ -1240,6 +1240,11 @@ def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[st
     return not asked or len(asked & said) >= needed
 
 
+_LINKS = frozenset(["а", "и", "но", "потом", "затем", "ещё", "еще", "также"])
+_MYSELF = frozenset(["я", "мы"])
+_SUBORDINATORS = frozenset(["пока", "когда", "хотя", "если", "чтобы", "потому", "так", "где", "куда", "while", "when"])
+
+
 def done_actions(text: str, lived: bool = False) -> frozenset[str]:
     """The actions the author says they took: verbs in the past tense («написала в чат», «звонил»),
     unless someone else is their subject in the clause («курьер … написал в чат», or in the one a
@@ -1255,7 +1260,9 @@ def done_actions(text: str, lived: bool = False) -> frozenset[str]:
         clause, mark = parts[at], parts[at - 1] if at else "."
         words = [token.text.lower() for token in razdel.tokenize(clause)]
         # «курьер, который оставил пакет, позвонил один раз и ушёл»: a clause with no subject of its own goes on
-        goes_on = mark == "," and bool(words) and bool(_parses(words[0])) and _past(words[0])
+        lead = [word for word in words[:3] if word not in _LINKS]  # «…, а потом написал в чат»
+        goes_on = mark == "," and bool(lead) and bool(_parses(lead[0])) and _past(lead[0])
+        before = someone_else  # «курьер звонил, пока я была на созвоне, а потом написал»: the courier wrote
         someone_else = someone_else and goes_on
         negated = False
         tried: str | None = None  # «пробовала восстановить вход»: what was tried was done, as «не_» or not
@@ -1267,6 +1274,8 @@ def done_actions(text: str, lived: bool = False) -> frozenset[str]:
             tag = parses[0].tag
             if {"NOUN", "anim", "nomn"} <= tag.grammemes or word in _OTHERS:
                 someone_else = True
+            elif word in _MYSELF:  # «курьер опоздал, а я написала в чат»: the author again
+                someone_else = False
             elif {"VERB", "past"} <= tag.grammemes and not someone_else and not _happened(parses[0], words):
                 key = action_key(parses[0].normal_form)
                 if lived or we or "plur" not in tag.grammemes or key in _CONTACTING:  # «написали в поддержку»
@@ -1276,6 +1285,8 @@ def done_actions(text: str, lived: bool = False) -> frozenset[str]:
                 done.add(tried + action_key(parses[0].normal_form))
                 tried = None
             negated = word == "не"
+        if words and words[0] in _SUBORDINATORS:
+            someone_else = before
     return frozenset(done | _english_done(text))
 
 
