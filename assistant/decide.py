@@ -77,6 +77,11 @@ def _actions(c: Classification, brand: Brand, platform: Platform) -> tuple[list[
             ReplyMode.negative,
             [THREAT_READ_ONLY, *_risk_reasons(flags - {RiskFlag.threat})],
         )
+    if RiskFlag.threat in flags and c.threat_read_only and c.sentiment is not Sentiment.negative:
+        # «Смотрим с женой дом… Какой у вас взнос?»: the model alone, in a mention that does not
+        # even read negative: escalated for a look, answered as it reads, never hidden
+        actions, mode, reasons = _ordinary(c)
+        return [Action.escalate, *(a for a in actions if a is not Action.no_action)], mode, [THREAT_READ_ONLY, *reasons]
     if RiskFlag.threat in flags and RiskFlag.health not in flags:
         return [Action.escalate, Action.hide_and_report], None, ["a threat: escalate to security, hide"]
     if RiskFlag.threat in flags:  # «отец в больнице… я этого так не оставлю»: a report of harm is never hidden

@@ -75,6 +75,8 @@ _ELSEWHERE = re.compile(
 
 # A post's call to its own readers («делитесь в комментариях 👇», «а вы уже заказывали?»): a
 # community page writing about the brand, not a customer writing to it
+# A question put to the brand: «у вас», «ваш», «вы доставляете», in a sentence that ends with «?»
+_ASKS_US = re.compile(r"\b(у\s+вас|ваш\w*|вы|вам)\b[^.!?]*\?", re.IGNORECASE)
 _TO_READERS = re.compile(
     r"\b(пишите|делитесь|поделитесь|расскажите|рассказывайте|ставьте|отмечайте|напишите)\b[^.!?]{0,30}\bкоммент\w*|"
     r"\bв\s+комментари(ях|и)\b[^.!?]{0,20}(пишите|делитесь|расскажите)|\bкто\s+уже\s+(пробовал|заказывал|был|ходил)\w*|"
@@ -232,6 +234,8 @@ class MentionKindModel:
         best = max((k for k in by_kind if k is not MentionKind.crisis), key=by_kind.__getitem__)
         if best is MentionKind.spam and "?" in mention_text and not points_elsewhere(_without_own_codes(mention_text)):
             best = MentionKind.customer  # «а можно промокод и баллы в один заказ?» asks us, advertises nothing
+        if best is MentionKind.chatter and _ASKS_US.search(mention_text) and not _TO_READERS.search(mention_text):
+            best = MentionKind.customer  # «Смотрим квартиру. Какой у вас взнос по ипотеке?» asks us, not readers
         if best is not MentionKind.customer and by_kind[best] < MIN_PROBABILITY[best]:
             best = MentionKind.customer
         if best is MentionKind.customer and _TO_READERS.search(mention_text):

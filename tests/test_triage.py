@@ -456,3 +456,20 @@ def test_an_insult_the_author_gives_themselves_is_no_abuse(components: Component
         components,
     )
     assert Action.hide_and_report in theirs.decision.actions
+
+
+def test_a_question_to_the_bank_is_answered_not_hidden_as_a_threat(components: Components) -> None:
+    """The threat model alone, on a polite question with no threatening word («Смотрим с женой
+    дом… Какой у вас взнос?»), gets a look from security but is answered, never hidden; a
+    question put to us («у вас») is no chatter."""
+    result = run(
+        Mention(
+            id="mortgage-question", brand="kedr-bank", platform="telegram",
+            text="Смотрим с женой дом за городом. Какой у вас первоначальный взнос по ипотеке и будет ли у нас "
+            "личный менеджер?",
+        ),
+        components,
+    )  # fmt: skip
+    assert Action.hide_and_report not in result.decision.actions, result.decision
+    assert Action.reply in result.decision.actions and result.decision.reply_mode is ReplyMode.answer, result.decision
+    assert result.draft is not None and "взнос" in result.draft.text, result.draft

@@ -9,7 +9,7 @@ from assistant.draft import _past_day, fact_excerpt
 from assistant.models import Action, Fact, Mention, Platform, ReplyMode
 from assistant.pipeline import Components, run
 from assistant.text.normalize import lemma, mention_lemmas
-from assistant.text.phrases import missing_thing, swapped_dish
+from assistant.text.phrases import missing_thing, review_points, swapped_dish
 from assistant.text.playbook_choice import second_issue
 from assistant.text.situation import (
     action_key,
@@ -937,3 +937,17 @@ def test_a_street_after_a_staff_word_is_no_employee_to_thank(components: Compone
         "Love the couriers who work on Nevsky — always on time and polite. The pelmeni are great too.",
     )  # fmt: skip
     assert "Nevsky hears" not in reply and "to Nevsky" not in reply, reply
+
+
+def test_a_verb_of_the_story_is_no_thing_praised() -> None:
+    """«забрал(а)» reads as «забрало» (a visor) once a noun is looked for: «Спасибо за добрые
+    слова про забрала!» thanked a review that praised a quick card pickup."""
+    points = review_points("Перевыпустили карту за пять дней, забрала в отделении за 10 минут. Очень удобно!")
+    assert not any("забрал" in thing for thing in points.praised), points
+
+
+def test_a_google_maps_review_is_answered_formally(components: Components) -> None:
+    reply = drafted(
+        components, "obed-express", "Заказ привезли на 40 минут позже, суп остыл.", Platform.google_maps, rating=2
+    )
+    assert reply.startswith("Здравствуйте") and "Вам" in reply and "Привет" not in reply and "тебе" not in reply, reply

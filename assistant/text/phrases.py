@@ -162,7 +162,11 @@ def _praised_things(
     the cashback). A noun's complement («оператора поддержки»), a place («до пятого этажа») or
     what a deed was done to («вернула баллы») is no thing praised."""
     quick = _done_quickly(clause)  # «выбрал категории кэшбэка за 30 секунд»: the deed's object is praised
-    spans = [span for span in _phrase_spans(clause, brand_words) if _own_thing(clause, span, quick)]
+    spans = [
+        span
+        for span in _phrase_spans(clause, brand_words)
+        if _own_thing(clause, span, quick) and not _likeliest_a_verb(clause[span[0] : span[1]])
+    ]
     lemmas = {p.normal_form for p in clause}
     big_portion = bool(spans) and bool(lemmas & BIG) and clause[spans[0][1] - 1].normal_form in PORTION
     if spans and (_clause_praises(clause, liked_only) or big_portion):
@@ -549,6 +553,12 @@ def asked_about(question: str, brand_words: frozenset[str] = frozenset()) -> str
     parses = [_parse(token.text) for token in razdel.tokenize(question)]
     first = next((p for p in noun_phrases(parses, brand_words) if _likely_noun(p) and _names_subject(p)), None)
     return _accusative(first) if first else ""
+
+
+def _likeliest_a_verb(phrase: list[Parse]) -> bool:
+    """The phrase's head reads as a noun only when a noun is looked for: «забрал» is no «забрало»."""
+    head = next(p for p in phrase if "NOUN" in p.tag)
+    return bool({"VERB", "INFN"} & _likeliest(head.word).tag.grammemes)
 
 
 def _names_subject(phrase: list[Parse]) -> bool:
