@@ -185,7 +185,7 @@ class OfflineClassifier:
                 sentiment, confidence = told, told_confidence
         if takes_no_side(text):
             sentiment = Sentiment.neutral  # a bare «норм» or «Жесть» says nothing of the brand
-        hits = aimed_at_others(text, self._profanity.find(text))
+        hits = self._abuse_hits(text)
         abuse = [hit.word for hit in hits]
         if _is_abuse(hits, sentiment, confidence):
             sentiment = Sentiment.negative
@@ -292,10 +292,12 @@ class OfflineClassifier:
         flags = sorted(set(classification.risk_flags) | set(self._risk_flags(mention.text, brand)))
         praises, criticism = plus_and_minus(mention.text)
         update: dict[str, object] = {"risk_flags": flags, "praises": praises, "criticism": criticism}
-        hits = aimed_at_others(mention.text, self._profanity.find(mention.text))
-        if _is_abuse(hits, classification.sentiment, classification.confidence):
+        if _is_abuse(self._abuse_hits(mention.text), classification.sentiment, classification.confidence):
             update |= {"sentiment": Sentiment.negative, "kind": NegativeKind.abusive}
         return classification.model_copy(update=update)
+
+    def _abuse_hits(self, text: str) -> list[ProfanityHit]:
+        return aimed_at_others(text, self._profanity.find(text))
 
     def _asks_about_health(self, text: str) -> bool:
         """A question about an allergy or a diet that tells nothing that happened: no incident, no
@@ -351,7 +353,7 @@ _NEGATIONS = frozenset(["не", "нет", "ни", "никак", "нельзя", 
 
 
 _LIKE = frozenset(["как", "словно", "будто", "точно"])
-_MYSELF = frozenset(["я", "себя"])
+_SELF_WORDS = frozenset(["я", "себя"])
 
 
 def aimed_at_others(text: str, hits: list[ProfanityHit]) -> list[ProfanityHit]:
@@ -363,7 +365,7 @@ def aimed_at_others(text: str, hits: list[ProfanityHit]) -> list[ProfanityHit]:
 
 def _of_myself(text: str, hit: ProfanityHit) -> bool:
     before = [token.text.lower() for token in razdel.tokenize(text[: hit.start])][-3:]
-    if _MYSELF & set(before):
+    if _SELF_WORDS & set(before):
         return True
     singular = "sing" in morph().parse(hit.word.lower())[0].tag.grammemes
     return bool(before) and before[-1] in _LIKE and singular

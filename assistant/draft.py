@@ -1114,9 +1114,10 @@ def answering_facts(
     return _closest_by_questions(question, facts)
 
 
-def _nouns(text: str) -> set[str]:
-    """The text's nouns by their first letters."""
-    return {word[:STEM] for word in _content_lemmas(text) if surely_noun(word)}
+@lru_cache(maxsize=8192)
+def _nouns(text: str) -> frozenset[str]:
+    """The text's nouns by their first letters (a fact's questions are read for every complaint)."""
+    return frozenset(word[:STEM] for word in _content_lemmas(text) if surely_noun(word))
 
 
 def _stems(text: str, usual: set[str], stating: bool = False) -> set[str]:

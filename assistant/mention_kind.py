@@ -73,10 +73,10 @@ _ELSEWHERE = re.compile(
 )
 
 
-# A post's call to its own readers («делитесь в комментариях 👇», «а вы уже заказывали?»): a
-# community page writing about the brand, not a customer writing to it
 # A question put to the brand: «у вас», «ваш», «вы доставляете», in a sentence that ends with «?»
 _ASKS_US = re.compile(r"\b(у\s+вас|ваш\w*|вы|вам)\b[^.!?]*\?", re.IGNORECASE)
+# A post's call to its own readers («делитесь в комментариях 👇», «а вы уже заказывали?»): a
+# community page writing about the brand, not a customer writing to it
 _TO_READERS = re.compile(
     r"\b(пишите|делитесь|поделитесь|расскажите|рассказывайте|ставьте|отмечайте|напишите)\b[^.!?]{0,30}\bкоммент\w*|"
     r"\bв\s+комментари(ях|и)\b[^.!?]{0,20}(пишите|делитесь|расскажите)|\bкто\s+уже\s+(пробовал|заказывал|был|ходил)\w*|"

@@ -34,6 +34,7 @@ from evals.datasets import is_heldout_case, load_sample_expectations, load_slice
 from evals.slices import SLICES, run_slices, summary_entries
 from knowledge.brands import load_brand
 from otklik.cli import main
+from tests.drafts import ran
 
 SAMPLES = REPO_ROOT / "samples" / "mentions.jsonl"
 # `make run` prints how many samples met samples/expected.yaml; this is that count on the
@@ -442,19 +443,13 @@ def test_a_charge_the_author_says_they_never_made_goes_to_the_banks_fraud_desk(c
 def test_an_insult_the_author_gives_themselves_is_no_abuse(components: Components) -> None:
     """«Стоял как дурак с полной тележкой» is a complaint to answer, not abuse to hide; an insult
     aimed at the brand's people still is."""
-    own = run(
-        Mention(
-            id="self-insult", brand="kedr-bank", platform="vk",
-            text="Карту заблокировали прямо на кассе, покупка на 1 870 р. Стоял как дурак с полной тележкой. "
-            "Почему блокируете обычные покупки?",
-        ),
-        components,
+    own = ran(
+        components, "kedr-bank",
+        "Карту заблокировали прямо на кассе, покупка на 1 870 р. Стоял как дурак с полной тележкой. "
+        "Почему блокируете обычные покупки?",
     )  # fmt: skip
     assert own.decision.actions == [Action.reply] and own.classification.kind is not NegativeKind.abusive
-    theirs = run(
-        Mention(id="insult", brand="kedr-bank", platform="vk", text="Карту заблокировали на кассе. Вы там все дураки?"),
-        components,
-    )
+    theirs = ran(components, "kedr-bank", "Карту заблокировали на кассе. Вы там все дураки?")
     assert Action.hide_and_report in theirs.decision.actions
 
 
@@ -462,13 +457,10 @@ def test_a_question_to_the_bank_is_answered_not_hidden_as_a_threat(components: C
     """The threat model alone, on a polite question with no threatening word («Смотрим с женой
     дом… Какой у вас взнос?»), gets a look from security but is answered, never hidden; a
     question put to us («у вас») is no chatter."""
-    result = run(
-        Mention(
-            id="mortgage-question", brand="kedr-bank", platform="telegram",
-            text="Смотрим с женой дом за городом. Какой у вас первоначальный взнос по ипотеке и будет ли у нас "
-            "личный менеджер?",
-        ),
-        components,
+    result = ran(
+        components, "kedr-bank",
+        "Смотрим с женой дом за городом. Какой у вас первоначальный взнос по ипотеке и будет ли у нас личный менеджер?",
+        Platform.telegram,
     )  # fmt: skip
     assert Action.hide_and_report not in result.decision.actions, result.decision
     assert Action.reply in result.decision.actions and result.decision.reply_mode is ReplyMode.answer, result.decision

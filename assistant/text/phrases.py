@@ -474,7 +474,7 @@ def _clause_around(parses: list[Parse], at: int) -> tuple[int, int]:
 
 
 def _an_item(phrase: list[Parse]) -> bool:
-    head = next(p for p in phrase if "NOUN" in p.tag)
+    head = _head(phrase)
     return head.normal_form not in NOT_ITEMS
 
 
@@ -494,7 +494,7 @@ def _item_accusative(parses: list[Parse], span: tuple[int, int], limit: int, as_
     («не положили палочки»: the sticks, not one)."""
     phrase = parses[span[0] : span[1]]
     phrase = _as_written(phrase) if as_written else phrase
-    head = next(p for p in phrase if "NOUN" in p.tag)
+    head = _head(phrase)
     words = [_accusative(phrase)]
     for parse in parses[span[1] : limit]:
         if _agrees(parse, head):
@@ -515,7 +515,7 @@ def _as_written(phrase: list[Parse]) -> list[Parse]:
     """The phrase with its head read as a plural nominative or accusative when the author's
     form can be one and the reading taken is an oblique singular («выбрал категории» are
     categories, not «категорию»; «не положили палочки»)."""
-    head = next(p for p in phrase if "NOUN" in p.tag)
+    head = _head(phrase)
     plural = _plural_reading(head) if head.tag.case not in ("nomn", "accs") else None
     return [plural if p is head else p for p in phrase] if plural is not None else phrase
 
@@ -555,14 +555,19 @@ def asked_about(question: str, brand_words: frozenset[str] = frozenset()) -> str
     return _accusative(first) if first else ""
 
 
+def _head(phrase: list[Parse]) -> Parse:
+    """The noun a noun phrase is about («свежий салат» → «салат»)."""
+    return next(p for p in phrase if "NOUN" in p.tag)
+
+
 def _likeliest_a_verb(phrase: list[Parse]) -> bool:
     """The phrase's head reads as a noun only when a noun is looked for: «забрал» is no «забрало»."""
-    head = next(p for p in phrase if "NOUN" in p.tag)
+    head = _head(phrase)
     return bool({"VERB", "INFN"} & _likeliest(head.word).tag.grammemes)
 
 
 def _names_subject(phrase: list[Parse]) -> bool:
-    head = next(p for p in phrase if "NOUN" in p.tag)
+    head = _head(phrase)
     return not reads_as_verb(head.word) and head.normal_form not in WHEN_NOUNS
 
 
@@ -583,7 +588,7 @@ WHEN_NOUNS = frozenset(["число", "день", "момент"])  # «до к�
 def _likely_noun(phrase: list[Parse]) -> bool:
     """The phrase's head is a noun by its likeliest reading («кому» is a pronoun, not «кома»)
     and names a thing, not the asking itself («по этому вопросу»)."""
-    head = next(p for p in phrase if "NOUN" in p.tag)
+    head = _head(phrase)
     return "NOUN" in _likeliest(head.word).tag and head.normal_form not in CASE_NOUNS
 
 
@@ -692,7 +697,7 @@ def _readings(word: str) -> tuple[Parse, ...]:
 def _accusative(phrase: list[Parse]) -> str:
     """The phrase as it follows «про»: the head noun and its adjectives in the accusative, the
     rest («с лососем») as the author wrote it."""
-    head = next(p for p in phrase if "NOUN" in p.tag)
+    head = _head(phrase)
     number = head.tag.number or "sing"
     words = []
     for parse in phrase:
