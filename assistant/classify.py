@@ -36,7 +36,7 @@ from assistant.models import (
 )
 from assistant.profanity import Lexicon, ProfanityHit
 from assistant.text.normalize import brand_pattern, fold, morph, normalize
-from assistant.text.phrases import plus_and_minus
+from assistant.text.phrases import plus_and_minus, scare_quoted
 from assistant.text.sentiment import Inputs, SentimentModel, takes_no_side
 from assistant.text.situation import asked_questions, done_actions, without_rhetoric
 from knowledge.store import SHARED, KnowledgeStore
@@ -52,6 +52,7 @@ HEALTH_INCIDENT = re.compile(
     r"poison|vomit|threw up|hospital|ambulance|a&e|emergency room|swell|swollen|reaction|after (eating|the|your|my))",
     re.I,
 )
+PRAISING_RATING = 4  # four stars and up praise whatever is put in quotes
 FAKE_MIN_WORDS = 12  # praise shorter than this is not suspected of being a fake by its wording alone
 
 
@@ -183,6 +184,8 @@ class OfflineClassifier:
             )
             if told is Sentiment.negative:
                 sentiment, confidence = told, told_confidence
+        if sentiment is Sentiment.positive and scare_quoted(text) and (mention.rating or 0) < PRAISING_RATING:
+            sentiment = Sentiment.negative  # «Спасибо за «горячий» суп»: a quality in quotes is not meant
         if takes_no_side(text):
             sentiment = Sentiment.neutral  # a bare «норм» or «Жесть» says nothing of the brand
         hits = self._abuse_hits(text)

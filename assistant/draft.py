@@ -46,7 +46,7 @@ from assistant.models import (
     VoiceProfile,
 )
 from assistant.text.durations import minutes as duration_minutes
-from assistant.text.names import could_be_name, is_first_name, is_patronymic, russian_name
+from assistant.text.names import could_be_name, is_first_name, is_patronymic, russian_name, unlisted_place
 from assistant.text.normalize import content_words, mention_lemmas, morph
 from assistant.text.phrases import asked_about, surely_noun
 from assistant.text.reader import for_english_reader, for_reader, points_back, retold_question
@@ -286,6 +286,7 @@ VOICE_PHRASES: dict[str, str] = {
     "thanks": "thanks_positive",
     "fake": "fake_ask_details",
     "no_answer": "no_answer",
+    "not_listed": "not_listed",
 }
 # A reply sentence with one of these says someone will call the author back
 CALL_WORDS = CALL_VERBS | {"звонок", "call", "contact"}
@@ -642,9 +643,10 @@ class _Composer:
         """Each question answered from the fact that fits it; a question no fact answers gets the
         honest «who will answer and when»."""
         # a second fact goes before the first when space is short
-        sentences = [
-            replace(self._answer_sentence(f, q, 1 + (i > 0)), answers=q) for i, (f, q) in enumerate(self.answers)
-        ]
+        sentences = []
+        for i, (fact, question) in enumerate(self.answers):
+            sentences.append(replace(self._answer_sentence(fact, question, 1 + (i > 0)), answers=question))
+            sentences += self._left_out(fact, question)
         asked = self.situation.questions or self.mode is ReplyMode.answer
         still_open = [q for q in self.unanswered or self._open_questions(sentences) if q not in self.applied_to]
         if asked and (still_open or not self.answers):
@@ -653,6 +655,16 @@ class _Composer:
             self.deferral = self._pick("no_answer")
             sentences.append(self.deferral)
         return sentences
+
+    def _left_out(self, fact: Fact, question: str) -> list[Sentence]:
+        """«Балашихи в этом списке пока нет» after the delivery zones, when the question asks about
+        a place the fact's list leaves out: the answer is no, not only the list. Russian only."""
+        place = unlisted_place(question, fact_text(fact, self.language)) if self.language == "ru" else None
+        if place is None:
+            return []
+        self.values["unlisted"] = place
+        said = self._pick("not_listed")
+        return [replace(said, answers=question)] if said.text else []
 
     def _answer_sentence(self, fact: Fact, question: str, priority: int) -> Sentence:
         """The fact that answers the question, or, when it states a figure rule the author's figure
@@ -1180,12 +1192,13 @@ def fit_length(sentences: list[Sentence], limit: int) -> str:
 
 def fitted(sentences: list[Sentence], limit: int) -> list[Sentence]:
     """The sentences left once optional ones are dropped (highest priority number first) to fit;
-    the brand's sign-off goes last of all, after every optional sentence of the body."""
+    the brand's sign-off goes last of all, after every optional sentence of the body, and only
+    when that makes the reply fit: one too long either way goes to an operator signed."""
     kept = list(sentences)
     for priority in (3, 2):
         while len(joined(kept)) > limit and any(s.priority == priority for s in kept[:-1]):
             kept.remove(next(s for s in reversed(kept[:-1]) if s.priority == priority))
-    if len(joined(kept)) > limit and kept[-1].priority == 3:
+    if len(joined(kept)) > limit and kept[-1].priority == 3 and len(joined(kept[:-1])) <= limit:
         kept.pop()
     return kept
 

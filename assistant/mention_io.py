@@ -221,6 +221,7 @@ PLATFORM_NAMES: dict[str, Platform] = {
     **dict.fromkeys(["youtube.com", "m.youtube.com", "youtu.be", "ютуб"], Platform.youtube),
     **dict.fromkeys(["otzovik.com", "отзовик"], Platform.otzovik),
     **dict.fromkeys(["irecommend.ru", "айрекоменд"], Platform.irecommend),
+    **dict.fromkeys(["banki.ru", "банки.ру", "банки ру", "banki ru"], Platform.banki_ru),
     **dict.fromkeys(["ozon.ru", "озон"], Platform.ozon),
     **dict.fromkeys(["wildberries.ru", "wb.ru", "вайлдберриз"], Platform.wildberries),
     **dict.fromkeys(

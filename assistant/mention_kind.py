@@ -23,7 +23,7 @@ import yaml
 from scipy.sparse import csr_matrix, hstack
 
 from assistant.models import Language, MentionKind, Platform, Sentiment, Strict
-from assistant.text.normalize import brand_pattern, fold
+from assistant.text.normalize import brand_pattern, fold, morph
 from assistant.text.sentiment import LinearHead
 from knowledge.labelled import read_examples
 
@@ -75,15 +75,29 @@ _ELSEWHERE = re.compile(
 
 # A question put to the brand: «у вас», «ваш», «вы доставляете», in a sentence that ends with «?»
 _ASKS_US = re.compile(r"\b(у\s+вас|ваш\w*|вы|вам)\b[^.!?]*\?", re.IGNORECASE)
+# «что вы с этим будете делать»: «вы» with a verb of the second person plural, said to the brand
+_YOU_DO = re.compile(r"\bвы\s+(?:\w+\s+){0,3}?(\w+(?:ете|ите|ёте))\b", re.IGNORECASE)
 # A post's call to its own readers («делитесь в комментариях 👇», «а вы уже заказывали?»): a
 # community page writing about the brand, not a customer writing to it
 _TO_READERS = re.compile(
     r"\b(пишите|делитесь|поделитесь|расскажите|рассказывайте|ставьте|отмечайте|напишите)\b[^.!?]{0,30}\bкоммент\w*|"
-    r"\bв\s+комментари(ях|и)\b[^.!?]{0,20}(пишите|делитесь|расскажите)|\bкто\s+уже\s+(пробовал|заказывал|был|ходил)\w*|"
+    r"\bв\s+комментари(ях|и)\b[^.!?]{0,20}(пишите|делитесь|расскажите)|"
+    r"\b(делитесь|поделитесь)\s+(впечатлениями|опытом|мнением)|"
+    r"\bкто\s+(уже\s+)?(с\s+ними\s+)?(пробовал|заказывал|был|ходил|сталкивался|пользовался)\w*|"
     r"\bа\s+вы\s+(уже\s+)?(пробовали|заказывали|были|ходили|пользовались)\b|"
     r"\b(share|tell us|let us know)\b[^.!?]{0,30}\bcomments\b|\bhave you (tried|been|ordered)\b",
     re.I,
 )
+
+
+def _speaks_to_us(text: str) -> bool:
+    """A question put to us, or «вы» doing something («что вы с этим будете делать?» without its
+    question mark): a customer talking to the brand, not chatter about it."""
+    return bool(_ASKS_US.search(text)) or any(_second_plural(m.group(1)) for m in _YOU_DO.finditer(text))
+
+
+def _second_plural(word: str) -> bool:
+    return any({"VERB", "2per", "plur"} <= parse.tag.grammemes for parse in morph().parse(word.lower()))
 
 
 def _without_own_codes(text: str) -> str:
@@ -234,7 +248,7 @@ class MentionKindModel:
         best = max((k for k in by_kind if k is not MentionKind.crisis), key=by_kind.__getitem__)
         if best is MentionKind.spam and "?" in mention_text and not points_elsewhere(_without_own_codes(mention_text)):
             best = MentionKind.customer  # «а можно промокод и баллы в один заказ?» asks us, advertises nothing
-        if best is MentionKind.chatter and _ASKS_US.search(mention_text) and not _TO_READERS.search(mention_text):
+        if best is MentionKind.chatter and _speaks_to_us(mention_text) and not _TO_READERS.search(mention_text):
             best = MentionKind.customer  # «Смотрим квартиру. Какой у вас взнос по ипотеке?» asks us, not readers
         if best is not MentionKind.customer and by_kind[best] < MIN_PROBABILITY[best]:
             best = MentionKind.customer

@@ -73,6 +73,7 @@ class Platform(StrEnum):
     youtube = "youtube"
     otzovik = "otzovik"
     irecommend = "irecommend"
+    banki_ru = "banki_ru"  # banki.ru: the bank review site, where a bank's official representative answers
     marketplace = "marketplace"  # a marketplace not listed below (kept: stored mentions use it)
     ozon = "ozon"
     wildberries = "wildberries"
@@ -390,7 +391,9 @@ PLATFORM_LIMITS: dict[Platform, PlatformRules] = {
     Platform.telegram: _limits(4096),
     Platform.instagram: _limits(2200, links=False),
     Platform.youtube: _limits(1000, links=False),
-    **dict.fromkeys([Platform.otzovik, Platform.irecommend], _limits(2000, links=False, phones=False)),
+    **dict.fromkeys(
+        [Platform.otzovik, Platform.irecommend, Platform.banki_ru], _limits(2000, links=False, phones=False)
+    ),
     **dict.fromkeys(
         [Platform.marketplace, Platform.ozon, Platform.wildberries, Platform.yandex_market, Platform.app_store],
         _limits(1000, links=False, phones=False),
@@ -522,6 +525,8 @@ class Phrases(Strict):
     thanks_specifics: list[str] = Field(default_factory=list)
     answer_intro: list[str] = Field(default_factory=list)
     no_answer: list[str] = Field(default_factory=list)  # a question no fact answers: who will answer, {when}
+    # a place asked about that the answering fact's list of places leaves out: {unlisted}, in the genitive
+    not_listed: list[str] = Field(default_factory=list)
     fake_ask_details: list[str] = Field(default_factory=list)
     holding: list[str] = Field(default_factory=list)
     specifics_intro: list[str] = Field(default_factory=list)

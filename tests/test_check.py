@@ -152,7 +152,9 @@ def test_register_and_forbidden_words(components) -> None:
 def test_came_in_the_plural_is_not_the_informal_send(components) -> None:
     """«Вы пришли к закрытым дверям» is «Вы»; «Пришли фото» is «ты»."""
     formal = "Здравствуйте! Нам жаль, что Вы пришли к закрытым дверям."
-    assert {c.name: c.passed for c in check_reply(components, "kedr-bank", formal, "Отделение закрыто").checks}["register"]
+    assert {c.name: c.passed for c in check_reply(components, "kedr-bank", formal, "Отделение закрыто").checks}[
+        "register"
+    ]
     informal = "Здравствуйте! Пришли, пожалуйста, фото."
     checks = check_reply(components, "kedr-bank", informal, "Отделение закрыто").checks
     assert not {c.name: c.passed for c in checks}["register"]

@@ -18,3 +18,9 @@ def test_the_sign_off_goes_only_when_nothing_optional_is_left():
     reply = _reply(Sentence("Нам жаль, что так вышло."))
     kept = fitted(reply, limit=len("Здравствуйте!\n\nНам жаль, что так вышло."))
     assert [s.text for s in kept] == ["Здравствуйте!", "Нам жаль, что так вышло."]
+
+
+def test_a_reply_too_long_even_unsigned_keeps_its_sign_off_for_the_operator():
+    reply = _reply(Sentence("Нам жаль, что так вышло."))
+    kept = fitted(reply, limit=len("Здравствуйте!\n\nНам жаль"))
+    assert kept[-1].text == "Команда «Обед Экспресс»"

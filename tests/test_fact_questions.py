@@ -237,3 +237,17 @@ def test_a_complaint_gets_no_fact_about_a_thing_it_never_names(components):
         "Платёж по кредиту завтра, как мне его внести?",
     )  # fmt: skip
     assert "мошенническ" not in app, app
+
+
+def test_a_place_the_facts_list_leaves_out_is_answered_no_not_deferred(components):
+    towns = drafted(components, "obed-express", "Подскажите, в Балашиху доставляете? Или только в пределах МКАД?")
+    assert "Кудрово" in towns and "Балашихи в этом списке пока нет" in towns and "Уточним" not in towns, towns
+    branch = drafted(components, "kedr-bank", "кедр банк, у вас есть отделение в Екатеринбурге?")
+    assert "Новосибирск" in branch and "Екатеринбурга, к сожалению, в этом списке пока нет" in branch, branch
+    listed = drafted(components, "obed-express", "Доставляете в Мурино?")
+    assert "Мурино" in listed and "в этом списке пока нет" not in listed, listed
+
+
+def test_two_questions_joined_by_otkuda_are_each_answered(components):
+    reply = drafted(components, "obed-express", "Сколько у вас кухонь в Питере и откуда едет заказ в Кудрово?")
+    assert "5 в Петербурге" in reply, reply

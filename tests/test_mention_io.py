@@ -276,6 +276,8 @@ def test_a_youscan_export_imports_every_row(source: SourceFormat) -> None:
         ("Яндекс Маркет", Platform.yandex_market),
         ("market.yandex.ru", Platform.yandex_market),
         ("маркетплейс", Platform.marketplace),
+        ("banki.ru", Platform.banki_ru),
+        ("Банки.ру", Platform.banki_ru),
         ("Google Play", Platform.google_play),
         ("play.google.com", Platform.google_play),
         ("Форум", Platform.forum),

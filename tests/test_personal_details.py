@@ -14,6 +14,18 @@ def test_a_name_a_few_words_after_a_staff_word_is_the_employee():
     assert "employee" not in find_details("Оператор сказал ждать. Дмитрий Петрович, мой сосед, тоже ждал.")
 
 
+def test_an_employee_named_with_a_patronymic_is_thanked_by_it(components: Components) -> None:
+    text = (
+        "Хочу отметить управляющую отделением на Ленинском, 45 Наталью Андреевну. Вопрос со счётом, "
+        "который я неделю не мог решить по телефону, она решила за 20 минут."
+    )
+    assert find_details(text)["employee"].text == "Наталья Андреевна"
+    mention = Mention(brand="kedr-bank", text=text, platform=Platform.yandex_maps, rating=5, author_name="Геннадий")
+    draft = run(mention, components).draft
+    assert "Наталье Андреевне" in draft.text, draft.text
+    assert "employee" not in find_details("С уважением, Ольга Петровна, менеджер проекта.")
+
+
 def test_a_patronymic_the_author_signs_with_is_kept_in_the_greeting():
     assert first_name("Галина Петровна") == "Галина Петровна"
     assert first_name("Алексей К.") == "Алексей"

@@ -154,6 +154,7 @@ def test_a_platform_brand_yaml_does_not_list_gets_its_default_limits(components:
     for marketplace in (Platform.ozon, Platform.wildberries, Platform.yandex_market, Platform.marketplace):
         assert not (rules[marketplace].links_allowed or rules[marketplace].phones_allowed), marketplace
     assert (rules[Platform.instagram].max_length, rules[Platform.instagram].links_allowed) == (1000, False)
+    assert not (rules[Platform.banki_ru].links_allowed or rules[Platform.banki_ru].phones_allowed)
     assert rules[Platform.vk] == profile.platforms[Platform.vk]  # a listed platform keeps its own rules
     assert rules[Platform.forum] == rules[Platform.other] == profile.platforms[Platform.other]
     own = profile.model_copy(update={"platforms": {Platform.twitter: PlatformRules(max_length=500)}})
@@ -184,6 +185,18 @@ def test_a_reply_too_long_for_the_platform_goes_to_review_not_out(components: Co
     length = next(check for check in draft.checks if check.name == "length")
     assert length.passed is (len(draft.text) <= 280)
     assert draft.status is DraftStatus.needs_review or len(draft.text) <= 280
+
+
+def test_a_banki_ru_review_is_answered_by_the_banks_representative_without_contacts(components: Components) -> None:
+    text = "Перевод на 40 000 ₽ идёт третий день, в чате отвечают шаблонами. Где мои деньги?"
+    mention = Mention(
+        id="banki-1", brand="kedr-bank", author_name="Ирина", platform=Platform.banki_ru, text=text, rating=1
+    )
+    result = run(mention, components, case_ref=case_reference(mention))
+    assert result.decision.reply_mode is ReplyMode.negative
+    checks = {check.name: check for check in result.draft.checks}
+    assert checks["links_and_phones"].passed and checks["register"].passed, result.draft.checks
+    assert "Кедр Онлайн" in result.draft.text and re.search(r"\bВы\b|\bВам\b|\bВаш", result.draft.text)
 
 
 def test_news_about_the_brand_is_monitored_not_answered(components: Components) -> None:

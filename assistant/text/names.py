@@ -143,13 +143,60 @@ def nominative(name: str) -> str:
 
 
 def dative(name: str) -> str:
-    """«Андрей» → «Андрею», «Ольга» → «Ольге»; a name pymorphy3 does not know stays as it is."""
+    """«Андрей» → «Андрею», «Ольга» → «Ольге», «Наталья Андреевна» → «Наталье Андреевне»; a name
+    pymorphy3 does not know stays as it is."""
+    if " " in name:
+        return " ".join(map(dative, name.split()))
     for parse in _parses(name):
-        if "Name" in parse.tag and (inflected := parse.inflect({"datv"})):
+        if ("Name" in parse.tag or "Patr" in parse.tag) and (inflected := parse.inflect({"datv"})):
             return inflected.word.capitalize()
     return name
+
+
+def patronymic_nominative(word: str) -> str | None:
+    """«Андреевну» → «Андреевна», «Петровичу» → «Петрович»; None for a word that is no patronymic."""
+    if not is_patronymic(word):
+        return None
+    parse = next(p for p in _parses(word) if "Patr" in p.tag)
+    inflected = parse.inflect({"nomn"})
+    return inflected.word.capitalize() if inflected else None
 
 
 @lru_cache(maxsize=4096)
 def _parses(word: str) -> tuple:
     return tuple(morph().parse(word))
+
+
+# A city's everyday names, as the brand's facts write it
+_PLACE_ALIASES = {"питер": "петербург", "спб": "петербург", "санкт-петербург": "петербург", "мск": "москва"}
+LISTED_PLACES = 2  # a text naming this many places lists where the brand is
+
+
+def unlisted_place(question: str, listing: str) -> str | None:
+    """The place the question asks about that a listing of places leaves out, in the genitive
+    («в Балашиху доставляете?» and the delivery zones: «Балашихи»); None when the text lists
+    no places or names this one. Places are pymorphy3's geographical names (Geox); a district
+    of a listed city («в Хамовники») would read as left out, so the reply goes to an operator
+    as every draft does."""
+    listed = {_place_key(word) for word in _places(listing)}
+    if len(listed) < LISTED_PLACES:
+        return None
+    for word in _places(question, after_in=True):
+        if _place_key(word) not in listed:
+            parse = next(p for p in morph().parse(word) if "Geox" in p.tag)
+            genitive = parse.inflect({"gent"})
+            return (genitive.word if genitive else parse.normal_form).capitalize()
+    return None
+
+
+def _places(text: str, after_in: bool = False) -> list[str]:
+    """Capitalised geographical names; `after_in`, only those after «в»/«во»: a town is «в
+    Балашиху», a street «на Арбат» (a street of a listed city is in no list of towns)."""
+    before = r"\bво?\s+" if after_in else ""
+    words = re.findall(before + r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*)", text)
+    return [w for w in words if any("Geox" in p.tag for p in morph().parse(w))]
+
+
+def _place_key(word: str) -> str:
+    normal = next(p for p in morph().parse(word) if "Geox" in p.tag).normal_form
+    return _PLACE_ALIASES.get(normal, normal)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 import razdel
 from pymorphy3.analyzer import Parse
@@ -22,7 +23,7 @@ from assistant import cues
 from assistant.models import Address, Brand, Classification, FigureRule, Playbook, ReplyMode, Sentiment
 from assistant.text.durations import Minutes, over
 from assistant.text.durations import minutes as duration_minutes
-from assistant.text.names import dative, is_first_name, nominative
+from assistant.text.names import dative, is_first_name, is_patronymic, nominative, patronymic_nominative
 from assistant.text.normalize import content_words, english_stem, fold, lemma, lemmas, mention_lemmas, morph
 from assistant.text.phrases import (
     BUT_WORDS,
@@ -703,6 +704,7 @@ def _agreed(noun: str, number: int) -> str:
 STAFF = frozenset([
     "курьер", "оператор", "менеджер", "кассир", "консультант", "сотрудник", "сотрудница", "операционист",
     "операционистка", "администратор", "специалист", "мастер", "повар", "официант", "водитель", "девушка",
+    "управлять", "руководитель", "директор",  # «управляющая отделением»: pymorphy3 reads the participle as its verb
     "courier", "operator", "manager", "cashier", "consultant", "agent", "driver", "advisor", "clerk",
 ])  # fmt: skip
 NAME_REACH = 4  # «оператора горячей линии Дмитрия»: the name a few words after the staff word
@@ -720,9 +722,31 @@ def _named_staff(sentence: str) -> Detail | None:
         reach = words[i + 1 : i + 1 + (1 if thanked else NAME_REACH)]
         for before, name in zip([word, *reach], reach, strict=False):
             if name[:1].isupper() and is_first_name(nominative(name)) and before.lower() not in _PLACE_BEFORE:
-                return Detail("employee", nominative(name), sentence)
+                return Detail("employee", _full_name(words, words.index(name, i)), sentence)
             if name in (".", "!", "?", ";"):
                 break
+    return _named_with_patronymic(words, sentence)
+
+
+def _full_name(words: list[str], at: int) -> str:
+    """The name in the nominative, with its patronymic when one follows («Наталью Андреевну» →
+    «Наталья Андреевна»: a bank thanks a manager so named in full)."""
+    following = words[at + 1] if at + 1 < len(words) else ""
+    patronymic = patronymic_nominative(following)
+    return f"{nominative(words[at])} {patronymic}" if patronymic else nominative(words[at])
+
+
+def _named_with_patronymic(words: list[str], sentence: str) -> Detail | None:
+    """A first name with a patronymic, in a sentence with a staff word or a thanks however far
+    before it («Хочу отметить управляющую отделением на Ленинском, 45 Наталью Андреевну»); not
+    a neighbour («Дмитрий Петрович, мой сосед») nor the author's own signature."""
+    lemmas = {english_stem(lemma(word.lower())) for word in words}
+    if not lemmas & STAFF and not {word.lower() for word in words} & _THANKS:
+        return None
+    for at, (name, following) in enumerate(pairwise(words)):
+        signed = any(w.lower().startswith("уважени") for w in words[max(0, at - 3) : at])
+        if name[:1].isupper() and is_first_name(nominative(name)) and is_patronymic(following) and not signed:
+            return Detail("employee", _full_name(words, at), sentence)
     return None
 
 
@@ -970,7 +994,7 @@ def _conjoined_questions(part: str) -> list[str]:
 
 # « и можно ли …», «, and can I …»: a second question joined to the first
 _CONJOINED = re.compile(
-    r",?\s+(?:а\s+)?(?:и|and)\s+(?=(?:можно ли|нужно ли|надо ли|есть ли|будет ли|где|когда|куда|как|сколько|какой|"
+    r",?\s+(?:а\s+)?(?:и|and)\s+(?=(?:можно ли|нужно ли|надо ли|есть ли|будет ли|где|когда|куда|откуда|как|сколько|какой|"
     r"какая|какое|какие|почему|зачем|до скольки|во сколько|что (?:будет|делать|нужно|надо)|кто|can|could|do|does|is|are|will|how|where|when|what)\b)",
     re.I,
 )

@@ -93,7 +93,9 @@ def test_the_lifecycle_open_waiting_open_resolved_and_reopened(app: FastAPI, cli
     assert resolved["resolved_at"] == resolved["status_changed_at"] and not resolved["overdue"]
     reopened = _move(client, reference, obed_operator, "open", "клиент пишет, что деньги не пришли").json()
     assert reopened["status"] == "open" and reopened["resolved_at"] is None
-    assert _at(reopened["due_at"]) == follow_up_due(_at(reopened["status_changed_at"]), OBED_PROFILE)  # the whole target again
+    assert _at(reopened["due_at"]) == follow_up_due(
+        _at(reopened["status_changed_at"]), OBED_PROFILE
+    )  # the whole target again
     with app.state.sessions() as db:
         moves = [r.detail for r in audit_trail(db, found["id"]) if r.action == "case_status"]
     assert [(m["reference"], m["from"], m["to"]) for m in moves] == [
