@@ -38,7 +38,7 @@ from assistant.profanity import Lexicon, ProfanityHit
 from assistant.text.normalize import brand_pattern, fold, morph, normalize
 from assistant.text.phrases import plus_and_minus, scare_quoted
 from assistant.text.sentiment import Inputs, SentimentModel, takes_no_side
-from assistant.text.situation import asked_questions, done_actions, without_rhetoric
+from assistant.text.situation import asked_questions, done_actions, thanks_our_people, without_rhetoric
 from knowledge.store import SHARED, KnowledgeStore
 
 SPECIFIC_KINDS = tuple(cues.SPECIFIC_PATTERNS)
@@ -186,6 +186,8 @@ class OfflineClassifier:
                 sentiment, confidence = told, told_confidence
         if sentiment is Sentiment.positive and scare_quoted(text) and (mention.rating or 0) < PRAISING_RATING:
             sentiment = Sentiment.negative  # «Спасибо за «горячий» суп»: a quality in quotes is not meant
+        elif sentiment is Sentiment.negative and thanks_our_people(text):
+            sentiment = Sentiment.positive  # «Спасибо службе заботы: ответили за 3 часа» tells how it went
         if takes_no_side(text):
             sentiment = Sentiment.neutral  # a bare «норм» or «Жесть» says nothing of the brand
         hits = self._abuse_hits(text)

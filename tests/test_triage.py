@@ -465,3 +465,39 @@ def test_a_question_to_the_bank_is_answered_not_hidden_as_a_threat(components: C
     assert Action.hide_and_report not in result.decision.actions, result.decision
     assert Action.reply in result.decision.actions and result.decision.reply_mode is ReplyMode.answer, result.decision
     assert result.draft is not None and "взнос" in result.draft.text, result.draft
+
+
+@pytest.mark.parametrize(
+    ("brand", "text", "rating", "sentiment"),
+    [
+        (
+            "obed-express",
+            "Спасибо за «горячий» суп, наконец-то попробовала окрошку из солянки 🙃",
+            None,
+            Sentiment.negative,
+        ),
+        (
+            "kedr-bank",
+            "Как приятно, что ипотечный менеджер «персональный»: две недели не отвечает.",
+            None,
+            Sentiment.negative,
+        ),
+        (
+            "obed-express",
+            "Я не верила в «быструю» доставку, но привезли за 25 минут, всё горячее!",
+            5,
+            Sentiment.positive,
+        ),
+        (
+            "kedr-bank",
+            "Спасибо службе заботы: ответили на письмо за 3 часа и прислали справку об остатке, нужную для визы.",
+            None,
+            Sentiment.positive,
+        ),
+    ],
+)
+def test_quotes_and_thanks_to_our_people_tell_which_way_the_praise_goes(
+    components: Components, brand: str, text: str, rating: int | None, sentiment: Sentiment
+) -> None:
+    """A quality put in quotes is not meant; thanks to our people with nothing taken back is meant."""
+    assert ran(components, brand, text, rating=rating).classification.sentiment is sentiment

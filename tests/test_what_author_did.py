@@ -951,3 +951,12 @@ def test_a_google_maps_review_is_answered_formally(components: Components) -> No
         components, "obed-express", "Заказ привезли на 40 минут позже, суп остыл.", Platform.google_maps, rating=2
     )
     assert reply.startswith("Здравствуйте") and "Вам" in reply and "Привет" not in reply and "тебе" not in reply, reply
+
+
+def test_a_short_story_with_its_figures_is_not_asked_to_be_told_again(components: Components) -> None:
+    """Sixteen words that give the rate before and after have told what happened: the reply
+    takes up every point instead of asking «опишите ситуацию»."""
+    text = "ну спасибо, кедр банк, удружили: ставка по накопительному была 16, стала 11. щедрость невероятная, аж прослезился"
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
+    assert result.decision.reply_mode is ReplyMode.negative, result.classification
+    assert "опишите" not in result.draft.text and "что случилось" not in result.draft.text, result.draft.text

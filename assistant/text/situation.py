@@ -36,6 +36,7 @@ from assistant.text.phrases import (
     minus_text,
     missing_thing,
     review_points,
+    scare_quoted,
     surely_noun,
     swapped_dish,
 )
@@ -110,7 +111,7 @@ KIN = frozenset(
     | {"брат", "сестра"}
 )
 _AUTHOR = frozenset({"меня", "мне"})  # «у меня», «мне плохо»: «я заказала» harms nobody
-TOLD_WORDS = 25  # a mention this long has told what happened: «расскажите, что случилось» would not read it
+TOLD_WORDS = 15  # a mention this long has told what happened: «расскажите, что случилось» would not read it
 _EARLIER_CASE = re.compile(r"^(обращени|заявк|claim|request|ticket|тикет)", re.I)
 _CODE = re.compile(r"(\d{4,12}(?:-\d{2,8})*|[A-ZА-Я]{2,4}-\d{2,6}(?:-\d{2,8})*)")
 _LEADING = re.compile(r"^(на|через|почти|больше|более|целых|уже|for|after|over|almost)\s+", re.I)
@@ -754,6 +755,26 @@ _PLACE_BEFORE = frozenset(["на", "on", "at", "in", "near", "from"])  # «couri
 
 
 _THANKS = frozenset(["спасибо", "благодарю", "благодарим", "thanks", "thank"])
+OUR_PEOPLE = STAFF | {"служба", "команда", "поддержка", "ребята", "кухня", "парень"}  # thanked by the dative
+_TAKEN_BACK = frozenset(["не", "нет", "ни", "но", "однако", "зато", "никто", "ничего", "никогда"])
+THANKS_OPENS = 6  # «Хочу сказать спасибо службе заботы…»: the thanks within the first words
+
+
+def thanks_our_people(text: str) -> bool:
+    """The mention opens by thanking our people («Спасибо службе заботы: ответили на письмо за 3
+    часа…», «Благодарю курьеру…»), with nothing taken back: no «не», no «но», no quotes. A
+    sarcastic thanks goes to the brand by name («Спасибо Одёжкину за незабываемый опыт возврата»)
+    or takes it back, so a story of a fast answer read as a complaint is praise after all."""
+    words = [t.text for t in razdel.tokenize(text)]
+    if {w.lower() for w in words} & _TAKEN_BACK or scare_quoted(text) or "«" in text:
+        return False
+    for at, word in enumerate(words[:THANKS_OPENS]):
+        if word.lower() in _THANKS:
+            thanked = next((w for w in words[at + 1 : at + 3] if w.isalpha()), "")
+            return any("datv" in p.tag and p.normal_form in OUR_PEOPLE for p in morph().parse(thanked))
+    return False
+
+
 DEED_WORDS = (2, 9)  # «всё объяснила» … «поднялся на 9 этаж пешком»: longer is a story, not a deed
 _WHO = frozenset(["который", "которая", "которые", "кто"])
 _STOP = frozenset([".", "!", "?", ";", ",", ":", "—", "–", "(", ")", "а", "но", "и"])
