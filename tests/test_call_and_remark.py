@@ -311,3 +311,16 @@ def test_a_wish_in_a_glowing_review_is_passed_on_not_investigated(components: Co
     text = "Заказываем у вас каждую пятницу, сырники лучшие, курьеры всегда вовремя. Хотелось бы больше супов в меню."
     reply = drafted(components, "obed-express", text, rating=5)
     assert "Пожелание про" in reply and "разберёмся" not in reply, reply
+
+
+def test_praise_of_how_it_went_is_thanked_for_the_service_it_names(components: Components) -> None:
+    """No praised thing («приятно», «прозрачно»): the reply names the service the story is about,
+    not «команде, которая работает над этим направлением»."""
+    cases = {
+        "кедр банк прислал кэшбэк 2 380 р за апрель, до 10-го, как и обещали. приятно": "про кэшбэк",
+        "Открыл вклад через приложение на год, ставка зафиксирована в договоре. Прозрачно, без сюрпризов.": "про вклад",
+    }
+    for text, named in cases.items():
+        mention = Mention(brand="kedr-bank", text=text, platform=Platform.google_maps, rating=5)
+        reply = run(mention, components).draft.text
+        assert named in reply and "этим направлением" not in reply, reply

@@ -119,6 +119,20 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset(), liked_on
     )
 
 
+def service_named(text: str, keywords: list[str], brand_words: frozenset[str] = frozenset()) -> str:
+    """The first thing the text names whose noun is one of the brand's topic words, in the
+    accusative: what a review that praises how it went, not a thing («кэшбэк пришёл до 10-го,
+    как и обещали. приятно»; «Открыл вклад через приложение… Прозрачно»), is about. "" when none."""
+    stems = tuple(word.lower() for word in keywords if " " not in word and not word.isascii())
+    for sentence in razdel.sentenize(text):
+        parses = [_parse(token.text) for token in razdel.tokenize(sentence.text)]
+        for phrase in noun_phrases(parses, brand_words):
+            head = _head(phrase)
+            if head.normal_form.startswith(stems) or head.word.lower().startswith(stems):
+                return _accusative(phrase)
+    return ""
+
+
 ABBREVIATION = 4  # letters at most of a word in capitals read as an abbreviation
 QUANTITY_WORDS = frozenset(["много", "мало", "немного", "маловато", "многовато", "больше", "меньше", "полно"])
 

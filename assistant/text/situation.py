@@ -37,6 +37,7 @@ from assistant.text.phrases import (
     missing_thing,
     review_points,
     scare_quoted,
+    service_named,
     surely_noun,
     swapped_dish,
 )
@@ -427,6 +428,12 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     thanked = mode is ReplyMode.thanks or calm_minus or praised_first
     liked_only = not (mode is ReplyMode.thanks or calm_minus)  # a complaint owns praise, not «привезли вовремя»
     points = review_points(text, brand_words(brand), liked_only=liked_only) if thanked else None
+    if points is not None and not points.praised and mode is ReplyMode.thanks and "employee" not in details:
+        # praise of how it went names no praised thing: the service it tells of («кэшбэк пришёл до 10-го»);
+        # a story of what an employee did is thanked through them («остывшую пасту… Марина извинилась»)
+        keywords = [word for topic in brand.profile.topics for word in topic.keywords]
+        service = service_named(text, keywords, brand_words(brand))
+        points = ReviewPoints(praised=[service], remark=points.remark) if service else points
     units = _problem_units(sentences)
     told = [_problem_told(unit) for unit, _ in units]
     contacted = reached or "earlier_case" in details  # an open case is a contact
