@@ -2,6 +2,7 @@
 not to name them, someone who already wrote to support hears that it is known, a request for
 another manager is passed on; and the words of a customer's question are read as they are."""
 
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -960,3 +961,6 @@ def test_a_short_story_with_its_figures_is_not_asked_to_be_told_again(components
     result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
     assert result.decision.reply_mode is ReplyMode.negative, result.classification
     assert "опишите" not in result.draft.text and "что случилось" not in result.draft.text, result.draft.text
+    rant = "Худший банк из всех, где я был. Всё через одно место, никому ничего не надо. Бегите отсюда."
+    asked = run(Mention(brand="kedr-bank", text=rant, platform=Platform.vk), components).draft.text
+    assert "каждый пункт" not in asked and re.search("опишите|что случилось", asked), asked  # as long, told nothing

@@ -112,7 +112,8 @@ KIN = frozenset(
     | {"брат", "сестра"}
 )
 _AUTHOR = frozenset({"меня", "мне"})  # «у меня», «мне плохо»: «я заказала» harms nobody
-TOLD_WORDS = 15  # a mention this long has told what happened: «расскажите, что случилось» would not read it
+TOLD_WORDS = 25  # a mention this long has told what happened: «расскажите, что случилось» would not read it
+TOLD_WITH_FIGURES = 15  # … and one this long that gives a figure or quotes something («была 16, стала 11»)
 _EARLIER_CASE = re.compile(r"^(обращени|заявк|claim|request|ticket|тикет)", re.I)
 _CODE = re.compile(r"(\d{4,12}(?:-\d{2,8})*|[A-ZА-Я]{2,4}-\d{2,6}(?:-\d{2,8})*)")
 _LEADING = re.compile(r"^(на|через|почти|больше|более|целых|уже|for|after|over|almost)\s+", re.I)
@@ -353,7 +354,7 @@ class Situation:
             values["filmed"] = "yes"  # a condition only: «я снял всё на видео» is not asked «если у Вас есть видео»
         if asks_to_bring(self.text):
             values["bring"] = "yes"  # a condition only: «привезите его» needs no «довезти или заменить?»
-        if len(self.text.split()) >= TOLD_WORDS:
+        if told_story(self.text):
             values["told"] = "yes"  # a condition only: the author told their story, a reply does not ask for it
         if device := named_device(self.text, language):
             values["device"] = device  # «на iPhone 12 в версии 5.3.1»: where the developers look for the bug
@@ -765,6 +766,14 @@ _THANKS = frozenset(["спасибо", "благодарю", "благодари
 OUR_PEOPLE = STAFF | {"служба", "команда", "поддержка", "ребята", "кухня", "парень"}  # thanked by the dative
 _TAKEN_BACK = frozenset(["не", "нет", "ни", "но", "однако", "зато", "никто", "ничего", "никогда"])
 THANKS_OPENS = 6  # «Хочу сказать спасибо службе заботы…»: the thanks within the first words
+
+
+def told_story(text: str) -> bool:
+    """The author told what happened: at length, or briefly with its figures or words quoted
+    («ставка по накопительному была 16, стала 11»; «спрятать кнопку «Оспорить операцию»»). A
+    rant of the same length («Худший банк… Бегите отсюда») told nothing to take up point by point."""
+    words = len(text.split())
+    return words >= TOLD_WORDS or (words >= TOLD_WITH_FIGURES and bool(re.search(r"\d|«", text)))
 
 
 def thanks_our_people(text: str) -> bool:
