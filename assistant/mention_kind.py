@@ -73,6 +73,16 @@ _ELSEWHERE = re.compile(
 )
 
 
+# An offer an ad makes («недорого и быстро», «получите компенсацию 15 000 ₽»), and where it sends the
+# reader: a site or a link, private messages, a messenger. A customer's «можно соус в компенсацию?» sends no one.
+_OFFER = re.compile(
+    r"\b(недорого|дёшево|бесплатн\w*|получите|получи|заработ\w*|выплат\w*|компенсаци\w*|накрутк\w*|халяв\w*)", re.I
+)
+_SENT_AWAY = re.compile(
+    r"https?://|\b[\w-]+\.(ru|com|site|shop|online|click|store|net|org|club|pro|io|me)\b|"
+    r"\bпиши\w*\s+(в\s+)?(лс|личк\w*|директ|whatsapp|вотсап|телеграм\w*|tg)\b",
+    re.I,
+)
 # A question put to the brand: «у вас», «ваш», «вы доставляете», in a sentence that ends with «?»
 _ASKS_US = re.compile(r"\b(у\s+вас|ваш\w*|вы|вам)\b[^.!?]*\?", re.IGNORECASE)
 # «что вы с этим будете делать»: «вы» with a verb of the second person plural, said to the brand
@@ -252,6 +262,8 @@ class MentionKindModel:
             best = MentionKind.customer  # «Смотрим квартиру. Какой у вас взнос по ипотеке?» asks us, not readers
         if best is not MentionKind.customer and by_kind[best] < MIN_PROBABILITY[best]:
             best = MentionKind.customer
+        if best is MentionKind.customer and _OFFER.search(mention_text) and _SENT_AWAY.search(mention_text):
+            best = MentionKind.spam  # «всем рекомендую!!! кому нужна накрутка отзывов — пишите в лс»: an ad
         if best is MentionKind.customer and _TO_READERS.search(mention_text):
             best = MentionKind.media  # «делитесь в комментариях 👇»: a page writing about us to its readers
         return best, by_kind[best]

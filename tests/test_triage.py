@@ -501,3 +501,31 @@ def test_quotes_and_thanks_to_our_people_tell_which_way_the_praise_goes(
 ) -> None:
     """A quality put in quotes is not meant; thanks to our people with nothing taken back is meant."""
     assert ran(components, brand, text, rating=rating).classification.sentiment is sentiment
+
+
+@pytest.mark.parametrize(
+    ("brand", "text", "platform"),
+    [
+        (
+            "obed-express",
+            "Отличная доставка, всё супер, всем рекомендую!!! Кстати, кому нужна накрутка отзывов — пишите в лс, недорого.",
+            Platform.otzovik,
+        ),
+        (
+            "kedr-bank",
+            "Отличный банк!!! Рекомендую всем!!! Заходите на kedr-bonus-vyplata.ru и получите компенсацию 15 000 ₽ от банка!!!",
+            Platform.banki_ru,
+        ),
+    ],
+)
+def test_praise_that_sends_readers_to_an_offer_elsewhere_is_an_ad_never_thanked(
+    components: Components, brand: str, text: str, platform: Platform
+) -> None:
+    result = ran(components, brand, text, platform=platform, rating=5)
+    assert result.classification.mention_kind is MentionKind.spam, result.classification
+    assert Action.reply not in result.decision.actions, result.decision
+
+
+def test_a_customer_asking_for_a_sauce_as_compensation_is_no_ad(components: Components) -> None:
+    text = "@obedexpress ваш курьер нёс пиццу вертикально, заказ 77310, можно хоть соус в компенсацию?"
+    assert ran(components, "obed-express", text).classification.mention_kind is MentionKind.customer
