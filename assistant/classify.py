@@ -188,6 +188,8 @@ class OfflineClassifier:
             sentiment = Sentiment.negative  # «Спасибо за «горячий» суп»: a quality in quotes is not meant
         elif sentiment is Sentiment.negative and thanks_our_people(text):
             sentiment = Sentiment.positive  # «Спасибо службе заботы: ответили за 3 часа» tells how it went
+        elif sentiment is Sentiment.neutral and (mention.rating or 0) >= PRAISING_RATING and "?" not in text:
+            sentiment = Sentiment.positive  # five stars for «аллергены расписаны — огромный плюс»: thanked, not ignored
         if takes_no_side(text):
             sentiment = Sentiment.neutral  # a bare «норм» or «Жесть» says nothing of the brand
         hits = self._abuse_hits(text)

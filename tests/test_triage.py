@@ -529,3 +529,13 @@ def test_praise_that_sends_readers_to_an_offer_elsewhere_is_an_ad_never_thanked(
 def test_a_customer_asking_for_a_sauce_as_compensation_is_no_ad(components: Components) -> None:
     text = "@obedexpress ваш курьер нёс пиццу вертикально, заказ 77310, можно хоть соус в компенсацию?"
     assert ran(components, "obed-express", text).classification.mention_kind is MentionKind.customer
+
+
+def test_a_five_star_review_read_neutral_is_thanked_not_left_unanswered(components: Components) -> None:
+    text = (
+        "У меня непереносимость глютена, и то, что у каждого блюда расписаны аллергены, — огромный плюс. "
+        "А в чате поддержки ещё и уточнили по двум блюдам, есть ли риск следов. Редкость."
+    )
+    result = ran(components, "obed-express", text, platform=Platform.otzovik, rating=5)
+    assert result.classification.sentiment is Sentiment.positive, result.classification
+    assert result.decision.actions == [Action.reply] and result.draft is not None
