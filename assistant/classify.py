@@ -190,6 +190,10 @@ class OfflineClassifier:
             sentiment = Sentiment.positive  # «Спасибо службе заботы: ответили за 3 часа» tells how it went
         elif sentiment is Sentiment.neutral and (mention.rating or 0) >= PRAISING_RATING and "?" not in text:
             sentiment = Sentiment.positive  # five stars for «аллергены расписаны — огромный плюс»: thanked, not ignored
+        if mention_kind is MentionKind.crisis and sentiment is Sentiment.neutral and not self._kinds.names_crisis(text):
+            mention_kind = (
+                MentionKind.customer
+            )  # «десять курьеров на самокатах, колонна. Что-то открылось?» names no harm
         if takes_no_side(text):
             sentiment = Sentiment.neutral  # a bare «норм» or «Жесть» says nothing of the brand
         hits = self._abuse_hits(text)

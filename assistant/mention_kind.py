@@ -252,7 +252,7 @@ class MentionKindModel:
         by_kind = {MentionKind(k): float(p) for k, p in zip(self.head.classes, row, strict=True)}
         crisis = by_kind[MentionKind.crisis]
         if crisis >= MIN_PROBABILITY[MentionKind.crisis] and (
-            crisis >= CRISIS_UNNAMED or self._names_crisis(mention_text)
+            crisis >= CRISIS_UNNAMED or self.names_crisis(mention_text)
         ):
             return MentionKind.crisis, crisis
         best = max((k for k in by_kind if k is not MentionKind.crisis), key=by_kind.__getitem__)
@@ -268,7 +268,7 @@ class MentionKindModel:
             best = MentionKind.media  # «делитесь в комментариях 👇»: a page writing about us to its readers
         return best, by_kind[best]
 
-    def _names_crisis(self, text: str) -> bool:
+    def names_crisis(self, text: str) -> bool:
         folded = fold(text)
         return any(pattern.names_incident and pattern.search(folded) for pattern in self.crisis)
 

@@ -539,3 +539,12 @@ def test_a_five_star_review_read_neutral_is_thanked_not_left_unanswered(componen
     result = ran(components, "obed-express", text, platform=Platform.otzovik, rating=5)
     assert result.classification.sentiment is Sentiment.positive, result.classification
     assert result.decision.actions == [Action.reply] and result.draft is not None
+
+
+def test_a_neutral_sighting_that_names_no_harm_is_no_crisis(components: Components) -> None:
+    text = (
+        "Видела вчера у Ладожской человек десять курьеров Обед Экспресс на самокатах, целая колонна. Что-то открылось?"
+    )
+    result = ran(components, "obed-express", text)
+    assert result.classification.mention_kind is not MentionKind.crisis, result.classification
+    assert Action.escalate not in result.decision.actions, result.decision
