@@ -38,7 +38,7 @@ from assistant.profanity import Lexicon, ProfanityHit
 from assistant.text.normalize import brand_pattern, fold, morph, normalize
 from assistant.text.phrases import plus_and_minus, scare_quoted
 from assistant.text.sentiment import Inputs, SentimentModel, takes_no_side
-from assistant.text.situation import asked_questions, done_actions, thanks_our_people, without_rhetoric
+from assistant.text.situation import asked_questions, done_actions, find_details, thanks_our_people, without_rhetoric
 from knowledge.store import SHARED, KnowledgeStore
 
 SPECIFIC_KINDS = tuple(cues.SPECIFIC_PATTERNS)
@@ -191,9 +191,10 @@ class OfflineClassifier:
         elif sentiment is Sentiment.neutral and (mention.rating or 0) >= PRAISING_RATING and "?" not in text:
             sentiment = Sentiment.positive  # five stars for «аллергены расписаны — огромный плюс»: thanked, not ignored
         if mention_kind is MentionKind.crisis and sentiment is Sentiment.neutral and not self._kinds.names_crisis(text):
-            mention_kind = (
-                MentionKind.customer
-            )  # «десять курьеров на самокатах, колонна. Что-то открылось?» names no harm
+            # «десять курьеров на самокатах, колонна. Что-то открылось?» names no harm
+            mention_kind = MentionKind.customer
+        if mention_kind is MentionKind.chatter and "employee" in find_details(text):
+            mention_kind = MentionKind.customer  # «Курьер Дима — золото… а карбонара пересолена»: their own order
         if takes_no_side(text):
             sentiment = Sentiment.neutral  # a bare «норм» or «Жесть» says nothing of the brand
         hits = self._abuse_hits(text)

@@ -548,3 +548,13 @@ def test_a_neutral_sighting_that_names_no_harm_is_no_crisis(components: Componen
     result = ran(components, "obed-express", text)
     assert result.classification.mention_kind is not MentionKind.crisis, result.classification
     assert Action.escalate not in result.decision.actions, result.decision
+
+
+def test_a_post_naming_our_courier_is_the_authors_own_order_not_chatter(components: Components) -> None:
+    text = (
+        "Курьер Дима — золото, вежливый, поднялся до квартиры, хотя я просила у подъезда. "
+        "А вот карбонара в этот раз была пересолена жутко. Кухне минус, Диме плюс"
+    )
+    result = ran(components, "obed-express", text)
+    assert result.classification.mention_kind is MentionKind.customer, result.classification
+    assert result.draft is not None and "Дим" in result.draft.text, result.draft
