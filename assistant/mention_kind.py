@@ -64,9 +64,10 @@ _GO_THERE = re.compile(
     r"то\s+ли\s+дело|вот\s+в\s+«?\w+»?\s+(все|всё)|лучше\s+(в|закажите|оформите)|советую\s+«?\w+»?\s*$)",
     re.I,
 )
+_SITE = r"\b[\w-]+\.(ru|com|site|shop|online|click|school|store|net|org|club|pro|co|io|me)\b"  # «kedr-bonus.ru»
 # Where an ad sends the reader besides a link or a handle: a site, a phone, a profile, private messages
 _ELSEWHERE = re.compile(
-    r"\b[\w-]+\.(ru|com|site|shop|online|click|school|store|net|org|club|pro|co|io|me)\b|\+?\d[\d\s()-]{9,}|"
+    _SITE + r"|\+?\d[\d\s()-]{9,}|"
     r"профил\w*|\bлс\b|\bв\s+личк\w*|ссылк\w*|в\s+шапке|канал\w*|пиши\w*\s+(мне|в\s+лс|«)|приходите\s+в\b|"
     r"по\s+(моему|моей)\s+(коду|ссылке|приглашению)|\b(dm|bio|link)\b",
     re.I,
@@ -79,9 +80,7 @@ _OFFER = re.compile(
     r"\b(недорого|дёшево|бесплатн\w*|получите|получи|заработ\w*|выплат\w*|компенсаци\w*|накрутк\w*|халяв\w*)", re.I
 )
 _SENT_AWAY = re.compile(
-    r"https?://|\b[\w-]+\.(ru|com|site|shop|online|click|store|net|org|club|pro|io|me)\b|"
-    r"\bпиши\w*\s+(в\s+)?(лс|личк\w*|директ|whatsapp|вотсап|телеграм\w*|tg)\b",
-    re.I,
+    r"https?://|" + _SITE + r"|\bпиши\w*\s+(в\s+)?(лс|личк\w*|директ|whatsapp|вотсап|телеграм\w*|tg)\b", re.I
 )
 # A question put to the brand: «у вас», «ваш», «вы доставляете», in a sentence that ends with «?»
 _ASKS_US = re.compile(r"\b(у\s+вас|ваш\w*|вы|вам)\b[^.!?]*\?", re.IGNORECASE)
