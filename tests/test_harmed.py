@@ -54,3 +54,13 @@ def test_the_author_who_was_harmed_is_spoken_to(components: Components) -> None:
     )
     assert result.draft is not None
     assert "пришлось через это пройти" not in result.draft.text
+
+
+def test_an_allergen_caught_before_the_child_ate_gets_no_advice_to_see_a_doctor(components: Components) -> None:
+    text = (
+        "У ребенка аллергия на кунжут. В карточке «Куриные котлеты с пюре» кунжута в составе НЕТ. Открываем — "
+        "котлеты сверху посыпаны кунжутом!!! Хорошо, что я заметил до того, как сын начал есть. Заказ 60412."
+    )
+    result = run(Mention(brand="obed-express", platform=Platform.vk, text=text), components)
+    assert result.draft is not None and "врач" not in result.draft.text, result.draft
+    assert "заметить вовремя" in result.draft.text, result.draft.text

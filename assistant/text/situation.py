@@ -1624,7 +1624,9 @@ _DELIVERED = frozenset(action_key(verb) for verb in ("привезти", "дов
 DAY_MINUTES = 24 * 60
 DETAILED_WORDS = 30  # words in a mention that a reply may call detailed («подробно описали»)
 _UNHARMED = re.compile(
-    r"до\s+того,?\s+как\s+(?:съел|попробовал|ел|начал\w*\s+есть)|не\s+(?:успел\w*|стал\w*)\s+(?:есть|съесть|пробовать)|"
+    # «до того, как сын начал есть»: who ate may stand between; «хорошо, что я открыла контейнер первой»
+    r"до\s+того,?\s+как\s+(?:\w+\s+){0,2}?(?:съел\w*|попробовал\w*|ел[аи]?|начал\w*\s+есть)|"
+    r"не\s+(?:успел\w*|стал\w*)\s+(?:есть|съесть|пробовать)|хорошо,?\s+что\s+(?:я\s+)?(?:заметил|увидел|открыл|проверил)\w*|"
     r"заметил\w*\s+(?:вовремя|сразу)|didn'?t\s+eat|before\s+(?:eating|I\s+ate)|caught\s+it\s+in\s+time",
     re.I,
 )
