@@ -184,17 +184,8 @@ class OfflineClassifier:
             )
             if told is Sentiment.negative:
                 sentiment, confidence = told, told_confidence
-        if sentiment is Sentiment.positive and scare_quoted(text) and (mention.rating or 0) < PRAISING_RATING:
-            sentiment = Sentiment.negative  # «Спасибо за «горячий» суп»: a quality in quotes is not meant
-        elif sentiment is Sentiment.negative and thanks_our_people(text):
-            sentiment = Sentiment.positive  # «Спасибо службе заботы: ответили за 3 часа» tells how it went
-        elif sentiment is Sentiment.neutral and (mention.rating or 0) >= PRAISING_RATING and "?" not in text:
-            sentiment = Sentiment.positive  # five stars for «аллергены расписаны — огромный плюс»: thanked, not ignored
-        if mention_kind is MentionKind.crisis and sentiment is Sentiment.neutral and not self._kinds.names_crisis(text):
-            # «десять курьеров на самокатах, колонна. Что-то открылось?» names no harm
-            mention_kind = MentionKind.customer
-        if mention_kind is MentionKind.chatter and "employee" in find_details(text):
-            mention_kind = MentionKind.customer  # «Курьер Дима — золото… а карбонара пересолена»: their own order
+        sentiment = _as_the_words_say(sentiment, text, mention.rating)
+        mention_kind = self._kind_as_the_words_say(mention_kind, sentiment, text)
         if takes_no_side(text):
             sentiment = Sentiment.neutral  # a bare «норм» or «Жесть» says nothing of the brand
         hits = self._abuse_hits(text)
@@ -308,6 +299,16 @@ class OfflineClassifier:
             update |= {"sentiment": Sentiment.negative, "kind": NegativeKind.abusive}
         return classification.model_copy(update=update)
 
+    def _kind_as_the_words_say(self, kind: MentionKind, sentiment: Sentiment, text: str) -> MentionKind:
+        """The model's kind, less what the words rule out: a neutral «crisis» that names no harm
+        («десять курьеров на самокатах, колонна. Что-то открылось?»), «chatter» that names our
+        employee («Курьер Дима — золото… а карбонара пересолена»: the author's own order)."""
+        if kind is MentionKind.crisis and sentiment is Sentiment.neutral and not self._kinds.names_crisis(text):
+            return MentionKind.customer
+        if kind is MentionKind.chatter and "employee" in find_details(text):
+            return MentionKind.customer
+        return kind
+
     def _abuse_hits(self, text: str) -> list[ProfanityHit]:
         return aimed_at_others(text, self._profanity.find(text))
 
@@ -335,6 +336,22 @@ class OfflineClassifier:
         topics = brand.profile.topics if brand else []
         counts = {t.id: sum(_starts_word(k, folded) for k in t.keywords) for t in topics}
         return [topic for topic, count in sorted(counts.items(), key=lambda kv: -kv[1]) if count][:3]
+
+
+def _as_the_words_say(sentiment: Sentiment, text: str, rating: int | None) -> Sentiment:
+    """The model's sentiment, turned where the words settle it: a quality in quotes is not meant
+    («Спасибо за «горячий» суп»), unless four or five stars say it is; thanks to our people with
+    nothing taken back is meant («Спасибо службе заботы: ответили за 3 часа»); four or five stars
+    on a review the model reads neutral and that asks nothing praise («аллергены расписаны —
+    огромный плюс»)."""
+    praising = (rating or 0) >= PRAISING_RATING
+    if sentiment is Sentiment.positive and scare_quoted(text) and not praising:
+        return Sentiment.negative
+    if sentiment is Sentiment.negative and thanks_our_people(text):
+        return Sentiment.positive
+    if sentiment is Sentiment.neutral and praising and "?" not in text:
+        return Sentiment.positive
+    return sentiment
 
 
 def _only_asks(text: str, folded: str) -> bool:

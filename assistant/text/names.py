@@ -15,6 +15,8 @@ from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 
+from pymorphy3.analyzer import Parse
+
 from assistant.text.normalize import morph
 
 NAMES_FILE = Path(__file__).with_name("first_names.txt")
@@ -183,9 +185,9 @@ def unlisted_place(question: str, listing: str) -> str | None:
         return None
     for word in _places(question, after_in=True):
         if _place_key(word) not in listed:
-            parse = next(p for p in morph().parse(word) if "Geox" in p.tag)
-            genitive = parse.inflect({"gent"})
-            return (genitive.word if genitive else parse.normal_form).capitalize()
+            place = _geographical(word)
+            genitive = place.inflect({"gent"})
+            return (genitive.word if genitive else place.normal_form).capitalize()
     return None
 
 
@@ -194,9 +196,14 @@ def _places(text: str, after_in: bool = False) -> list[str]:
     Балашиху», a street «на Арбат» (a street of a listed city is in no list of towns)."""
     before = r"\bво?\s+" if after_in else ""
     words = re.findall(before + r"([А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]+)*)", text)
-    return [w for w in words if any("Geox" in p.tag for p in morph().parse(w))]
+    return [word for word in words if _geographical(word) is not None]
 
 
 def _place_key(word: str) -> str:
-    normal = next(p for p in morph().parse(word) if "Geox" in p.tag).normal_form
+    normal = _geographical(word).normal_form
     return _PLACE_ALIASES.get(normal, normal)
+
+
+def _geographical(word: str) -> Parse | None:
+    """The word's reading as a geographical name (Geox), if it has one."""
+    return next((parse for parse in _parses(word) if "Geox" in parse.tag), None)

@@ -787,7 +787,7 @@ def thanks_our_people(text: str) -> bool:
     for at, word in enumerate(words[:THANKS_OPENS]):
         if word.lower() in _THANKS:
             thanked = next((w for w in words[at + 1 : at + 3] if w.isalpha()), "")
-            return any("datv" in p.tag and p.normal_form in OUR_PEOPLE for p in morph().parse(thanked))
+            return any("datv" in p.tag and p.normal_form in OUR_PEOPLE for p in _parses(thanked))
     return False
 
 
