@@ -964,3 +964,27 @@ def test_a_short_story_with_its_figures_is_not_asked_to_be_told_again(components
     rant = "Худший банк из всех, где я был. Всё через одно место, никому ничего не надо. Бегите отсюда."
     asked = run(Mention(brand="kedr-bank", text=rant, platform=Platform.vk), components).draft.text
     assert "каждый пункт" not in asked and re.search("опишите|что случилось", asked), asked  # as long, told nothing
+
+
+def test_price_rises_rate_cuts_and_missing_codes_follow_plans_of_their_own(components: Components) -> None:
+    """Everyday complaints the early playbooks had no plan for once read as the nearest one: a
+    dearer menu as a light portion («пришлите фото на весах»), a savings-rate cut as a refused
+    loan, codes that never arrive as a forgotten app password."""
+    cases = {
+        ("obed-express", "Шаурму убрали из меню, а боул подорожал на сотню. Ну и зачем так делать?"): (
+            "price_or_menu_change",
+            "весах",
+        ),
+        ("kedr-bank", "Снизили ставку по накопительному счёту, а уведомление я даже не заметила. Неприятно."): (
+            "terms_changed",
+            "отказ",
+        ),
+        ("kedr-bank", "Третий день не приходят смс с кодом, ничего не могу оплатить онлайн. Что у вас там?"): (
+            "sms_code_missing",
+            "Забыли код",
+        ),
+    }
+    for (brand, text), (situation, wrong_plan) in cases.items():
+        draft = complaint_reply(components, brand, text).draft
+        assert draft is not None and draft.situation == situation, (text, draft)
+        assert wrong_plan not in draft.text, draft.text
