@@ -38,7 +38,14 @@ from assistant.profanity import Lexicon, ProfanityHit
 from assistant.text.normalize import brand_pattern, fold, morph, normalize
 from assistant.text.phrases import plus_and_minus, scare_quoted
 from assistant.text.sentiment import Inputs, SentimentModel, takes_no_side
-from assistant.text.situation import asked_questions, done_actions, find_details, thanks_our_people, without_rhetoric
+from assistant.text.situation import (
+    asked_questions,
+    done_actions,
+    find_details,
+    thanks_given,
+    thanks_our_people,
+    without_rhetoric,
+)
 from knowledge.store import SHARED, KnowledgeStore
 
 SPECIFIC_KINDS = tuple(cues.SPECIFIC_PATTERNS)
@@ -52,6 +59,7 @@ HEALTH_INCIDENT = re.compile(
     r"poison|vomit|threw up|hospital|ambulance|a&e|emergency room|swell|swollen|reaction|after (eating|the|your|my))",
     re.I,
 )
+HARM_OR_LAW = frozenset([RiskFlag.health, RiskFlag.legal])
 PRAISING_RATING = 4  # four stars and up praise whatever is put in quotes
 FAKE_MIN_WORDS = 12  # praise shorter than this is not suspected of being a fake by its wording alone
 
@@ -130,13 +138,16 @@ def load_risk_patterns(path: Path) -> dict[RiskFlag, list[re.Pattern[str]]]:
 
 def _starts_word(stem: str, folded_text: str) -> bool:
     """A brand's stem matches at the start of a word: «суд» in «в суд», not in «посуда».
-    Stems of three letters or fewer match whole words with a case ending («иск», not «искать»)."""
+    Stems of three letters or fewer match whole words with a case ending («иск», not «искать»);
+    English stems whole words with an English ending («court», not «courtyard»)."""
     return _stem_pattern(stem).search(folded_text) is not None
 
 
 @lru_cache(maxsize=8192)
 def _stem_pattern(stem: str) -> re.Pattern[str]:
     folded = fold(stem)
+    if folded.isascii():  # English inflects by endings of its own: «court», «courts», not «courtyard»
+        return re.compile(rf"(?<!\w){re.escape(folded)}(?:s|es|d|ed|ing|ised|ized|ulent|sters?)?\b")
     tail = r"(?:а|у|ом|е|ы|ов|ам|ами|ах)?\b" if len(folded) <= 3 else ""
     return re.compile(rf"(?<!\w){re.escape(folded)}{tail}")
 
@@ -184,7 +195,12 @@ class OfflineClassifier:
             )
             if told is Sentiment.negative:
                 sentiment, confidence = told, told_confidence
+        flags = self._risk_flags(text, brand)
         sentiment = _as_the_words_say(sentiment, text, mention.rating)
+        if sentiment is Sentiment.positive and HARM_OR_LAW.intersection(flags) and not thanks_given(text):
+            # «позвонили "из службы безопасности"… оформили кредит… Обращаемся в прокуратуру»:
+            # a harm or a dispute told with no word of thanks is no praise, however calm
+            sentiment = Sentiment.negative
         mention_kind = self._kind_as_the_words_say(mention_kind, sentiment, text)
         if takes_no_side(text):
             sentiment = Sentiment.neutral  # a bare «норм» or «Жесть» says nothing of the brand
@@ -203,7 +219,6 @@ class OfflineClassifier:
         register = Register(models.register.predict(row)[0])
         details = cues.find_specifics(text)
         praises, criticism = plus_and_minus(text)
-        flags = self._risk_flags(text, brand)
         return Classification(
             sentiment=sentiment,
             mention_kind=mention_kind,
@@ -216,6 +231,7 @@ class OfflineClassifier:
             fake_signals=fake_signals if suspected else [],
             risk_flags=sorted({*flags, RiskFlag.threat}) if threatens else flags,
             threat_read_only=threatens and RiskFlag.threat not in flags,
+            threat_reported=RiskFlag.threat in flags and self._threat_reported(text),
             topics=self._topics(text, brand),
             language=mention.language or cues.detect_language(text),
             confidence=round(confidence, 3),
@@ -319,6 +335,13 @@ class OfflineClassifier:
         health = any(pattern.search(folded) for pattern in self._risks.get(RiskFlag.health, []))
         return health and _only_asks(text, folded) and not done_actions(text, lived=True)
 
+    def _threat_reported(self, text: str) -> bool:
+        """The threatening words are all inside quotes, and the author says outside them that they
+        were threatened or are afraid: the author is the one threatened, not the one threatening."""
+        outside = fold(_QUOTED.sub(" ", text))
+        threats = self._risks.get(RiskFlag.threat, [])
+        return not any(p.search(outside) for p in threats) and bool(_THREATENED.search(outside))
+
     def _risk_flags(self, text: str, brand: Brand | None) -> list[RiskFlag]:
         """The lexicons' flags (shared and the brand's)."""
         folded = fold(text)
@@ -381,14 +404,19 @@ _ASKING_START = re.compile(
 _NEGATIONS = frozenset(["не", "нет", "ни", "никак", "нельзя", "not", "no", "never", "can't", "doesn't", "didn't"])
 
 
+_QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|“[^”]*”|„[^“”]*[“”]")
+_THREATENED = re.compile(
+    r"\b(угрож\w*|пригрози\w*|страшн\w*|страшно|боюсь|боимся|напуга\w*|запуга\w*|"
+    r"threat\w*|scared|afraid|frightened)"
+)
 _LIKE = frozenset(["как", "словно", "будто", "точно"])
-_SELF_WORDS = frozenset(["я", "себя"])
+_SELF_WORDS = frozenset(["я", "себя", "меня", "мне", "мной", "нас"])  # «со мной как с дурой», «нас за дураков держат»
 
 
 def aimed_at_others(text: str, hits: list[ProfanityHit]) -> list[ProfanityHit]:
     """The hits less an insult the author gives themselves: «стоял как дурак с полной тележкой»,
-    «чувствую себя идиоткой», «я дура, перепутала адрес». A simile in the plural («работаете как
-    идиоты») or an obscene word stays."""
+    «чувствую себя идиоткой», «я дура, перепутала адрес», «говорила со мной как с дурой». A simile
+    in the plural («работаете как идиоты») or an obscene word stays."""
     return [hit for hit in hits if not (hit.category == "insult" and _of_myself(text, hit))]
 
 
@@ -397,7 +425,9 @@ def _of_myself(text: str, hit: ProfanityHit) -> bool:
     if _SELF_WORDS & set(before):
         return True
     singular = "sing" in morph().parse(hit.word.lower())[0].tag.grammemes
-    return bool(before) and before[-1] in _LIKE and singular
+    like = bool(before) and before[-1] in _LIKE
+    like_with = len(before) >= 2 and before[-2] in _LIKE and before[-1] in ("с", "со")  # «как с дурой»
+    return (like or like_with) and singular
 
 
 def _is_abuse(hits: list, sentiment: Sentiment, confidence: float) -> bool:

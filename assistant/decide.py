@@ -82,6 +82,8 @@ def _actions(c: Classification, brand: Brand, platform: Platform) -> tuple[list[
         # even read negative: escalated for a look, answered as it reads, never hidden
         actions, mode, reasons = _ordinary(c)
         return [Action.escalate, *(a for a in actions if a is not Action.no_action)], mode, [THREAT_READ_ONLY, *reasons]
+    if RiskFlag.threat in flags and c.threat_reported:
+        return _holding(flags, "the author reports a threat made to them: escalate to security, never hide")
     if RiskFlag.threat in flags and RiskFlag.health not in flags:
         return [Action.escalate, Action.hide_and_report], None, ["a threat: escalate to security, hide"]
     if RiskFlag.threat in flags:  # «отец в больнице… я этого так не оставлю»: a report of harm is never hidden

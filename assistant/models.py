@@ -229,6 +229,9 @@ class Classification(BaseModel):
     # the threat flag is the threat model's reading alone, with no threatening words: a complaint
     # it flags is escalated and answered by a holding reply, not hidden
     threat_read_only: bool = False
+    # the threatening words are quoted by the one threatened («пришло сообщение: «я знаю, где ты
+    # живёшь». Мне страшно»): escalated to security and answered, never hidden
+    threat_reported: bool = False
     topics: list[str] = Field(default_factory=list)
     language: Language = "ru"
     confidence: float = Field(default=0.5, ge=0.0, le=1.0)

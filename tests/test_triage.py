@@ -558,3 +558,53 @@ def test_a_post_naming_our_courier_is_the_authors_own_order_not_chatter(componen
     result = ran(components, "obed-express", text)
     assert result.classification.mention_kind is MentionKind.customer, result.classification
     assert result.draft is not None and "Дим" in result.draft.text, result.draft
+
+
+def test_a_threat_quoted_by_the_one_threatened_is_escalated_and_answered_not_hidden(components: Components) -> None:
+    """The author quotes what was written to them and says they are afraid: hiding the post would
+    silence the victim, and «решайте вопросы через нас» would blame them."""
+    text = (
+        "Оставила отзыв про холодный суп, а вечером мне пишут с чужого номера: «удалишь отзыв или найду тебя». "
+        "Заказ 61230. Мне страшно, номер ведь был только у вас."
+    )
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert result.classification.threat_reported, result.classification
+    assert Action.escalate in result.decision.actions and Action.hide_and_report not in result.decision.actions
+    assert result.decision.reply_mode is ReplyMode.holding, result.decision
+    assert result.draft is not None and result.draft.situation == "customer_threatened", result.draft
+    assert "через нас" not in result.draft.text, result.draft.text
+    threatening = run(
+        Mention(brand="obed-express", text="Удалите мой отзыв или найду вашего курьера.", platform=Platform.vk),
+        components,
+    )
+    assert threatening.decision.actions == [Action.escalate, Action.hide_and_report], threatening.decision
+
+
+def test_a_fraud_told_calmly_with_a_complaint_to_the_authorities_is_held_not_thanked(components: Components) -> None:
+    """No word of thanks, a scam and the prosecutor: the model's calm «positive» reading is no praise."""
+    text = (
+        "Бабушке позвонили из «службы безопасности банка», она продиктовала код, и через 10 минут на неё "
+        "оформили кредит на 150 000 ₽, деньги сразу перевели. Как вы одобряете кредит за 10 минут? "
+        "Обращаемся в прокуратуру и ЦБ."
+    )
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
+    assert result.classification.sentiment is not Sentiment.positive, result.classification
+    assert Action.escalate in result.decision.actions and result.decision.reply_mode is ReplyMode.holding
+
+
+def test_being_treated_like_a_fool_is_a_complaint_not_an_insult(components: Components) -> None:
+    text = "Сотрудница в отделении говорила со мной как с дурой и закатывала глаза, когда я переспрашивала."
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.yandex_maps, rating=1), components)
+    assert result.classification.kind is not NegativeKind.abusive, result.classification
+    assert Action.hide_and_report not in result.decision.actions and result.draft is not None
+
+
+def test_a_brands_english_trigger_is_a_word_not_the_start_of_one(components: Components) -> None:
+    """Obed's legal trigger «court» once flagged «courtyard»: praise read as a legal risk."""
+    text = "The courier got lost in our courtyard, called me, and we found each other in two minutes. Lovely pelmeni!"
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.google_play, rating=5), components)
+    assert RiskFlag.legal not in result.classification.risk_flags, result.classification
+    sued = run(
+        Mention(brand="obed-express", text="Cold food again. See you in court.", platform=Platform.vk), components
+    )
+    assert RiskFlag.legal in sued.classification.risk_flags, sued.classification

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 
-from assistant.models import Classification, Playbook, ReplyMode
+from assistant.models import Classification, Playbook, ReplyMode, RiskFlag
 from assistant.text.normalize import english_stem, lemma
 from assistant.text.similarity import closeness
 
@@ -42,6 +42,8 @@ def choose_playbook(
     them («опоздали на 45 минут» and the late-order rule), or whose phrases name what was
     missing («компота в пакете не оказалось»), counts it as a cue."""
     candidates = [p for p in playbooks if p.mode is mode]
+    if classification.threat_reported:  # the author was threatened: no «решайте вопросы через нас» to them
+        candidates = [p for p in candidates if RiskFlag.threat not in p.when.flags]
     spread = Counter(cue for p in candidates for cue in set(_cue_lemmas_all(p)))
     candidates = [p for p in candidates if not p.when.words_required or _words_score(p, found, spread)]
     if not candidates:

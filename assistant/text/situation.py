@@ -791,6 +791,26 @@ def thanks_our_people(text: str) -> bool:
     return False
 
 
+GRATITUDE = frozenset(
+    [
+        "спасибо",
+        "благодарить",
+        "благодарность",
+        "благодарный",
+        "признательный",
+        "молодец",
+        "thank",
+        "thanks",
+        "grateful",
+    ]
+)
+
+
+def thanks_given(text: str) -> bool:
+    """A word of thanks anywhere («Спасибо за спокойствие!», «благодарна оператору»)."""
+    return any(p.normal_form in GRATITUDE for token in razdel.tokenize(text) for p in _parses(token.text.lower()))
+
+
 DEED_WORDS = (2, 9)  # «всё объяснила» … «поднялся на 9 этаж пешком»: longer is a story, not a deed
 _WHO = frozenset(["который", "которая", "которые", "кто"])
 _STOP = frozenset([".", "!", "?", ";", ",", ":", "—", "–", "(", ")", "а", "но", "и"])
