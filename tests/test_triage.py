@@ -608,3 +608,12 @@ def test_a_brands_english_trigger_is_a_word_not_the_start_of_one(components: Com
         Mention(brand="obed-express", text="Cold food again. See you in court.", platform=Platform.vk), components
     )
     assert RiskFlag.legal in sued.classification.risk_flags, sued.classification
+
+
+def test_a_leak_of_the_delivery_services_customer_data_gets_a_holding_reply(components: Components) -> None:
+    """Obed Express had no plan for a data leak: a post about its customers' base in a «пробив» bot
+    was answered as slow support («поддержка должна отвечать, а не молчать»)."""
+    text = "Нашла себя в боте пробива: база клиентов Обед Экспресс, телефон и адрес доставки с кодом домофона. Это как?"
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert Action.escalate in result.decision.actions and result.decision.reply_mode is ReplyMode.holding
+    assert result.draft is not None and result.draft.situation == "data_leak", result.draft
