@@ -617,3 +617,10 @@ def test_a_leak_of_the_delivery_services_customer_data_gets_a_holding_reply(comp
     result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
     assert Action.escalate in result.decision.actions and result.decision.reply_mode is ReplyMode.holding
     assert result.draft is not None and result.draft.situation == "data_leak", result.draft
+
+
+def test_an_order_that_is_burning_is_a_hurry_not_a_fire(components: Components) -> None:
+    text = "Курьер отказался подниматься на 5 этаж: сказал, что у него «следующий заказ горит», и ждал у подъезда."
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert result.classification.mention_kind is not MentionKind.crisis, result.classification
+    assert result.decision.reply_mode is ReplyMode.negative, result.decision
