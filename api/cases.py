@@ -35,7 +35,9 @@ from api.tables import CaseRow, FollowUpRow, MentionRow, utcnow
 from assistant.followup import FollowUpRequest, write_follow_up
 from assistant.hours import follow_up_due
 from assistant.models import Brand, CaseTicket, Classification, Draft, Mention, PipelineResult
-from assistant.pipeline import Components
+from assistant.pipeline import Components, case_reference
+
+REFERENCE_ATTEMPTS = 50  # each draws another of 10,000 numbers of the day
 
 TRANSITIONS: dict[CaseStatus, frozenset[CaseStatus]] = {
     CaseStatus.open: frozenset({CaseStatus.waiting_customer, CaseStatus.resolved}),
@@ -49,6 +51,16 @@ def open_case(db: Session, row: MentionRow, result: PipelineResult) -> None:
     ticket = result.case  # the case the pipeline opened for this draft: same reference, same due date
     if result.draft is not None and ticket is not None:
         db.add(CaseRow(reference=ticket.reference, mention_id=row.id, brand=row.brand, due_at=ticket.due))
+
+
+def free_reference(db: Session, mention: Mention) -> str:
+    """The mention's case number, or, when another case already holds it (four digits a day
+    repeat), the first free number it draws next."""
+    for attempt in range(REFERENCE_ATTEMPTS):
+        reference = case_reference(mention, attempt)
+        if db.scalar(select(CaseRow.id).where(CaseRow.reference == reference)) is None:
+            return reference
+    raise ConflictError(f"no free case number for mention {mention.id} on {mention.created_at:%d.%m}")
 
 
 def get_case(db: Session, reference: str) -> CaseRow:
@@ -261,5 +273,3 @@ def _case_mention(row: MentionRow) -> CaseMention:
 def _brand(parts: Components, brand_id: str) -> Brand:
     with CHAIN:
         return parts.store.load_brand(brand_id)
-
-

@@ -19,7 +19,7 @@ from api.schemas import MentionPublic, MentionStatus
 from api.tables import MentionRow, ResultRow, utcnow
 from assistant.draft import DraftRequest
 from assistant.models import ApprovedReply, CaseTicket, Classification, Decision, Draft, Mention, PipelineResult
-from assistant.pipeline import Components, case_reference, retrieve_knowledge, run
+from assistant.pipeline import Components, retrieve_knowledge, run
 
 REVIEWABLE = (MentionStatus.drafted.value,)
 DRAFTABLE = (MentionStatus.pending.value, MentionStatus.failed.value)
@@ -40,7 +40,9 @@ def draft_mention(
     now = utcnow()
     try:
         with CHAIN:
-            result = run(mention, parts, case_ref=case.reference if case else case_reference(mention), now=now)
+            result = run(
+                mention, parts, case_ref=case.reference if case else cases.free_reference(db, mention), now=now
+            )
     except Exception as error:
         row.status, row.error = MentionStatus.failed.value, f"{type(error).__name__}: {error}"
         db.commit()

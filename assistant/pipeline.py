@@ -12,7 +12,7 @@ evals all call `run` with the same inputs.
 from __future__ import annotations
 
 import asyncio
-import re
+import zlib
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -235,11 +235,13 @@ async def _call(component: object, method: str, *args: Any) -> Any:
     return await asynchronous(*args) if asynchronous else getattr(component, method)(*args)
 
 
-def case_reference(mention: Mention) -> str:
-    """A readable case reference made from the brand and the mention id: OE-2511-S001."""
+def case_reference(mention: Mention, attempt: int = 0) -> str:
+    """The case number customers are told, in the form the brands' facts give (KB-ДДММ-NNNN): the
+    brand's initials, the mention's day and month, four digits from the mention id. `attempt`
+    draws other digits when a store already holds these: OE-2511-0427."""
     prefix = "".join(part[0] for part in mention.brand.split("-") if part).upper()[:4]
-    suffix = re.sub(r"[^A-Za-z0-9]", "", mention.id).upper()[-6:] or "0"
-    return f"{prefix}-{mention.created_at:%d%m}-{suffix}"
+    number = zlib.crc32(f"{mention.id}#{attempt}".encode()) % 10_000
+    return f"{prefix}-{mention.created_at:%d%m}-{number:04d}"
 
 
 def _case(

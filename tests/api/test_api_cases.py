@@ -21,7 +21,8 @@ from api.keys import Caller, Role
 from api.schemas import CaseStatus
 from api.tables import CaseRow
 from assistant.hours import follow_up_due
-from assistant.pipeline import with_language_model
+from assistant.models import Mention
+from assistant.pipeline import case_reference, with_language_model
 from knowledge.brands import load_brand
 from tests.api.conftest import KEDR, NEGATIVE, OBED, mention, order_number
 from tests.conftest import BRANDS_DIR
@@ -79,6 +80,22 @@ def test_a_replied_negative_opens_a_case_its_draft_names(client: TestClient, obe
     assert _promised(_at(case["due_at"]), _at(case["opened_at"]))  # obed-express: a 2-hour target, in working hours
     assert detail["mention"]["id"] == found["id"] and detail["mention"]["text"] == found["mention"]["text"]
     assert detail["mention"]["status"] == "drafted" and detail["follow_ups"] == []
+
+
+def test_case_numbers_follow_the_documented_form_and_never_repeat(
+    app: FastAPI, client: TestClient, kedr_operator
+) -> None:
+    """Kedr Bank's facts tell customers their case number reads KB-ДДММ-NNNN; four digits a day
+    repeat, so a number another case holds is drawn again."""
+    found = _open_case(client, kedr_operator, brand=KEDR)
+    reference = found["case"]["reference"]
+    assert re.fullmatch(r"KB-\d{4}-\d{4}", reference), reference
+    taken = Mention.model_validate(found["mention"])
+    with app.state.sessions() as db:
+        assert cases.free_reference(db, taken) == case_reference(taken, 1)  # its own number is held by its case
+        assert cases.free_reference(db, taken.model_copy(update={"id": "another"})) == case_reference(
+            taken.model_copy(update={"id": "another"})
+        )
 
 
 def test_the_lifecycle_open_waiting_open_resolved_and_reopened(app: FastAPI, client: TestClient, obed_operator) -> None:
