@@ -988,3 +988,22 @@ def test_price_rises_rate_cuts_and_missing_codes_follow_plans_of_their_own(compo
         draft = complaint_reply(components, brand, text).draft
         assert draft is not None and draft.situation == situation, (text, draft)
         assert wrong_plan not in draft.text, draft.text
+
+
+def test_a_payment_run_twice_and_a_torn_seal_are_named_by_their_own_words(components: Components) -> None:
+    """«кассир провела ещё раз… две одинаковые операции» is a double charge without «дважды» (it
+    read as a guess between two plans, so the generic one); a torn seal on the bag has a plan of
+    its own (it was answered as a leak: «разберёмся, почему он протёк в дороге»)."""
+    cases = {
+        ("kedr-bank", "В Магните на Садовой расплатилась за продукты на 1 870 ₽, терминал подвис, и кассир провела ещё "
+         "раз. Теперь в приложении две одинаковые операции по 1 870. Магазин кивает на банк, банк на магазин."): (
+            "double_charge", "Уточните"
+        ),
+        ("obed-express", "Пакет привезли с порванной наклейкой-пломбой, курьер сказал «сама отклеилась». Я его не взяла."): (
+            "broken_seal", "протёк"
+        ),
+    }  # fmt: skip
+    for (brand, text), (situation, wrong) in cases.items():
+        draft = complaint_reply(components, brand, text).draft
+        assert draft is not None and draft.situation == situation, (text, draft)
+        assert wrong not in draft.text, draft.text
