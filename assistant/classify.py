@@ -342,6 +342,13 @@ class OfflineClassifier:
         threats = self._risks.get(RiskFlag.threat, [])
         return not any(p.search(outside) for p in threats) and bool(_THREATENED.search(outside))
 
+    def _only_away_in_hospital(self, folded: str) -> bool:
+        """The one health word is the author's stay in hospital, told as why they could not act,
+        with nothing of ours that caused it («после», «из-за»)."""
+        rest = _AWAY_IN_HOSPITAL.sub(" ", folded)
+        health = self._risks.get(RiskFlag.health, [])
+        return rest != folded and not any(p.search(rest) for p in health) and not _CAUSED.search(folded)
+
     def _risk_flags(self, text: str, brand: Brand | None) -> list[RiskFlag]:
         """The lexicons' flags (shared and the brand's)."""
         folded = fold(text)
@@ -351,6 +358,8 @@ class OfflineClassifier:
                 flags.add(trigger.flag)
         if RiskFlag.health in flags and _only_asks(text, folded):
             flags.discard(RiskFlag.health)  # «у сына аллергия на кунжут — где посмотреть состав?» asks, reports nothing
+        if RiskFlag.health in flags and self._only_away_in_hospital(folded):
+            flags.discard(RiskFlag.health)  # «не успела забрать вклад — была в больнице»: why, not what we did
         return sorted(flags)
 
     @staticmethod
@@ -404,6 +413,10 @@ _ASKING_START = re.compile(
 _NEGATIONS = frozenset(["не", "нет", "ни", "никак", "нельзя", "not", "no", "never", "can't", "doesn't", "didn't"])
 
 
+_AWAY_IN_HOSPITAL = re.compile(
+    r"\b(был|была|были|лежал|лежала|лежали|лежу|находил\w*|нахожусь)\s+(\w+\s+)?в\s+больниц\w*"  # not «попал»: that is news of harm
+)
+_CAUSED = re.compile(r"\b(после|из-за|из\s+за|от\s+ваш\w*|by\s+your|after\s+(your|eating))\b")
 _QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|“[^”]*”|„[^“”]*[“”]")
 _THREATENED = re.compile(
     r"\b(угрож\w*|пригрози\w*|страшн\w*|страшно|боюсь|боимся|напуга\w*|запуга\w*|"

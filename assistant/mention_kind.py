@@ -147,7 +147,12 @@ def promotes_competitor(text: str, competitors: Sequence[str]) -> bool:
     names = [*competitors, *(c.split()[-1] for c in competitors if len(c.split()) > 1)]
     pattern = brand_pattern(names)
     folded = fold(text)
-    return bool(pattern and pattern.search(folded)) and bool(_PROMO_CODE.search(text) or _GO_THERE.search(folded))
+    return bool(pattern and pattern.search(folded)) and bool(_PROMO_CODE.search(text) or _calls_to_go_there(folded))
+
+
+def _calls_to_go_there(folded: str) -> bool:
+    """A call to go elsewhere, not a question about it: «Или лучше в ЕдаСразу брать?» asks readers."""
+    return any(not re.match(r"[^.!?]*\?", folded[call.end() :]) for call in _GO_THERE.finditer(folded))
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,9 @@ def test_a_comparison_with_a_competitor_is_not_its_promotion() -> None:
     assert promotes_competitor("А в Сосне одобрили за день — оформляйте карту по моей ссылке", competitors)
     assert promotes_competitor("То ли дело «Доставкин», по промокоду DOST25 скидка", competitors)
     assert not promotes_competitor("Для сравнения, в «Банк Сосна» ставка была ниже.", competitors)
+    # a question to readers about where to order is no call to go there
+    assert not promotes_competitor("Кто пробовал новые роллы? Или лучше в «Доставкин» заказать?", competitors)
+    assert promotes_competitor("Роллы так себе. Лучше в «Доставкин» заказывайте, там быстрее.", competitors)
 
 
 def test_a_customer_asking_about_their_own_promo_code_is_answered_not_hidden(components: Components) -> None:
@@ -624,3 +627,15 @@ def test_an_order_that_is_burning_is_a_hurry_not_a_fire(components: Components) 
     result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
     assert result.classification.mention_kind is not MentionKind.crisis, result.classification
     assert result.decision.reply_mode is ReplyMode.negative, result.decision
+
+
+def test_a_stay_in_hospital_told_as_why_the_author_could_not_act_is_no_health_incident(components: Components) -> None:
+    away = (
+        "Вклад закончился и сам продлился под 10 %, а я не успела его забрать — лежала в больнице. Могли бы позвонить."
+    )
+    result = run(Mention(brand="kedr-bank", text=away, platform=Platform.banki_ru, rating=2), components)
+    assert RiskFlag.health not in result.classification.risk_flags, result.classification
+    assert result.decision.reply_mode is ReplyMode.negative, result.decision
+    harmed = "Заказали роллы, а ночью ребёнок попал в больницу. Мы в шоке."
+    result = run(Mention(brand="obed-express", text=harmed, platform=Platform.vk), components)
+    assert RiskFlag.health in result.classification.risk_flags, result.classification
