@@ -639,3 +639,11 @@ def test_a_stay_in_hospital_told_as_why_the_author_could_not_act_is_no_health_in
     harmed = "Заказали роллы, а ночью ребёнок попал в больницу. Мы в шоке."
     result = run(Mention(brand="obed-express", text=harmed, platform=Platform.vk), components)
     assert RiskFlag.health in result.classification.risk_flags, result.classification
+
+
+def test_a_review_turning_to_its_minus_with_a_vot_is_answered(components: Components) -> None:
+    """«…менеджер толковый. А вот на сделке ждали нотариуса 1,5 часа»: «А вот» turns to a minus as «но» does."""
+    text = "Кредит одобрили за день, менеджер толковая. А вот в отделении на Тверской ждали подписания 1,5 часа."
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.yandex_maps, rating=3), components)
+    assert result.classification.criticism is not None, result.classification
+    assert Action.reply in result.decision.actions and result.draft is not None, result.decision

@@ -32,9 +32,9 @@ BUT_WORDS = frozenset(["но", "однако"])
 
 
 def _but_at(lemmas: list[str]) -> int | None:
-    """Where the sentence turns to a minus: its «но», «однако», or a «Только» opening it
-    («Только соус забыли положить»; not «Только что привезли»)."""
-    if lemmas[:1] == ["только"] and lemmas[1:2] != ["что"]:
+    """Where the sentence turns to a minus: its «но», «однако», or a «Только» or «А вот» opening it
+    («Только соус забыли положить»; not «Только что привезли»; «А вот на сделке ждали 1,5 часа»)."""
+    if (lemmas[:1] == ["только"] and lemmas[1:2] != ["что"]) or lemmas[:2] == ["а", "вот"]:
         return 0
     return next((at for at, word in enumerate(lemmas) if word in BUT_WORDS), None)
 
