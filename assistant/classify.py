@@ -36,12 +36,13 @@ from assistant.models import (
 )
 from assistant.profanity import Lexicon, ProfanityHit
 from assistant.text.normalize import brand_pattern, fold, morph, normalize
-from assistant.text.phrases import plus_and_minus, scare_quoted
+from assistant.text.phrases import plus_and_minus, promise_outrun, scare_quoted
 from assistant.text.sentiment import Inputs, SentimentModel, takes_no_side
 from assistant.text.situation import (
     asked_questions,
     done_actions,
     find_details,
+    order_to_door,
     thanks_given,
     thanks_our_people,
     without_rhetoric,
@@ -60,6 +61,7 @@ HEALTH_INCIDENT = re.compile(
     re.I,
 )
 HARM_OR_LAW = frozenset([RiskFlag.health, RiskFlag.legal])
+LONG_WAIT = 90  # minutes from order to door that no one praises in earnest
 PRAISING_RATING = 4  # four stars and up praise whatever is put in quotes
 FAKE_MIN_WORDS = 12  # praise shorter than this is not suspected of being a fake by its wording alone
 
@@ -372,18 +374,30 @@ class OfflineClassifier:
 
 def _as_the_words_say(sentiment: Sentiment, text: str, rating: int | None) -> Sentiment:
     """The model's sentiment, turned where the words settle it: a quality in quotes is not meant
-    («Спасибо за «горячий» суп»), unless four or five stars say it is; thanks to our people with
+    («Спасибо за «горячий» суп»), nor is a quoted term long run out («идёт «один рабочий день» уже
+    четвёртый»), unless four or five stars say it is; nor is praise of an order
+    that took an hour and a half or more from order to door; thanks to our people with
     nothing taken back is meant («Спасибо службе заботы: ответили за 3 часа»); four or five stars
     on a review the model reads neutral and that asks nothing praise («аллергены расписаны —
     огромный плюс»)."""
     praising = (rating or 0) >= PRAISING_RATING
-    if sentiment is Sentiment.positive and scare_quoted(text) and not praising:
+    if sentiment is Sentiment.positive and (scare_quoted(text) or promise_outrun(text)) and not praising:
         return Sentiment.negative
+    if sentiment is not Sentiment.negative and not praising and _waited_long(text):
+        return Sentiment.negative  # «спасибо за экспресс-обед! Заказал в 12:05, получил в 14:30 👏»
     if sentiment is Sentiment.negative and thanks_our_people(text):
         return Sentiment.positive
     if sentiment is Sentiment.neutral and praising and "?" not in text:
         return Sentiment.positive
     return sentiment
+
+
+def _waited_long(text: str) -> bool:
+    """The author's own clock times put the order at the door LONG_WAIT minutes or more after it
+    was placed, with no «но» that would make the praise a mixed review's."""
+    waited = order_to_door(text)
+    words = {token.text.lower() for token in razdel.tokenize(text)}
+    return waited is not None and waited >= LONG_WAIT and not words & {"но", "однако", "but"}
 
 
 def _only_asks(text: str, folded: str) -> bool:

@@ -28,7 +28,7 @@ from assistant.models import (
 from assistant.pipeline import Components, case_reference, run
 from assistant.text import training
 from assistant.text.normalize import BRAND_TOKEN, URL_TOKEN, USER_TOKEN, brand_pattern, lemmas, normalize
-from assistant.text.phrases import plus_and_minus
+from assistant.text.phrases import plus_and_minus, promise_outrun
 from assistant.text.sentiment import Inputs, LinearHead, SentimentModel
 from evals.datasets import is_heldout_case, load_sample_expectations, load_slices, slice_of
 from evals.slices import SLICES, run_slices, summary_entries
@@ -647,3 +647,21 @@ def test_a_review_turning_to_its_minus_with_a_vot_is_answered(components: Compon
     result = run(Mention(brand="kedr-bank", text=text, platform=Platform.yandex_maps, rating=3), components)
     assert result.classification.criticism is not None, result.classification
     assert Action.reply in result.decision.actions and result.draft is not None, result.decision
+
+
+def test_praise_of_a_long_wait_from_order_to_door_is_sarcasm(components: Components) -> None:
+    text = "Обед Экспресс, спасибо за скорость! Заказала в 13:00, привезли в 14:50. Вот это сервис 👏"
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert result.classification.sentiment is Sentiment.negative, result.classification
+    assert result.decision.reply_mode is ReplyMode.negative, result.decision
+    quick = run(
+        Mention(brand="obed-express", text="Заказала в 13:00, привезли в 13:35. Спасибо!", platform=Platform.vk),
+        components,
+    )
+    assert quick.classification.sentiment is Sentiment.positive, quick.classification
+
+
+def test_a_term_quoted_and_long_run_out_is_found() -> None:
+    assert promise_outrun("Спасибо за перевод, который идёт «один рабочий день» уже четвёртый") == "«один рабочий день»"
+    assert promise_outrun("Обещали «30 минут», привезли за 25. Спасибо!") is None
+    assert promise_outrun("Курьер сказал «через 5 минут буду» и правда пришёл") is None

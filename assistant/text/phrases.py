@@ -20,6 +20,7 @@ from pymorphy3.analyzer import Parse
 
 from assistant import cues
 from assistant.models import Minus
+from assistant.text.durations import minutes
 from assistant.text.normalize import morph
 
 # A sentence with one of these is the author's remark, not their praise («из минусов…», «но…»);
@@ -663,6 +664,20 @@ def scare_quoted(text: str) -> str | None:
         if word.isascii() or any(tags <= _likeliest(word).tag.grammemes for tags in _QUALITY_TAGS):
             return quoted.group(0)  # 'hot' ramen: an English word in quotes is read so too
     return None
+
+
+def promise_outrun(text: str) -> str | None:
+    """A term the author quotes, as they were promised it, and then says has long run out: the
+    transfer that goes «один рабочий день» уже четвёртый, the «30 минут» that are already two hours."""
+    for quoted in _QUOTED.finditer(text):
+        after = text[quoted.end() : quoted.end() + OUTRUN_REACH]
+        if len(quoted.group(1).split()) <= 4 and minutes(quoted.group(1)) and _ALREADY.search(after):
+            return quoted.group(0)
+    return None
+
+
+OUTRUN_REACH = 30  # characters after the quote in which «уже» says the term has passed
+_ALREADY = re.compile(r"^[^.!?]*?\b(уже|already)\b", re.I)
 
 
 @lru_cache(maxsize=65_536)

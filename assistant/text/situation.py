@@ -678,6 +678,25 @@ _CAME_AT = re.compile(
     re.I,
 )
 LATE_MINUTES = (5, 300)  # a delay told by two clock times: shorter is no delay, longer is another day
+_ORDERED_AT = re.compile(
+    r"(?:заказ\w*|оформил\w*|ordered|placed (?:my|the|an) order)(?:\s+\w+){0,3}?\s+(?:в|at|around)\s+(\d{1,2})[:.](\d{2})\b",
+    re.I,
+)
+_RECEIVED_AT = re.compile(
+    r"(?:получ\w*|привез\w*|привёз\w*|приехал\w*|доставил\w*|got it|received|arrived|came)(?:\s+\w+){0,3}?"
+    r"\s+(?:в|at|around|only at)\s+(\d{1,2})[:.](\d{2})\b",
+    re.I,
+)
+
+
+def order_to_door(text: str) -> int | None:
+    """Minutes from the time the author ordered to the time the order came, by their two clock
+    times («заказал в 12:05, получил в 14:30»: 145), when no promised time is given."""
+    ordered, came = _ORDERED_AT.search(text), _RECEIVED_AT.search(text)
+    if not (ordered and came) or came.start() < ordered.start() or _PROMISED_AT.search(text):
+        return None
+    minutes = _minutes(came) - _minutes(ordered)
+    return minutes if LATE_MINUTES[0] <= minutes <= LATE_MINUTES[1] else None
 
 
 def clock_delay(text: str) -> Detail | None:
