@@ -99,6 +99,10 @@ def _actions(c: Classification, brand: Brand, platform: Platform) -> tuple[list[
                 "at most a holding reply, never ready: an operator confirms it",
             ],
         )
+    if c.mention_kind is MentionKind.media and RiskFlag.health in flags:
+        # «23 человека обратились к врачам после обеда от …»: news of harm is the crisis team's to
+        # know at once, and not answered; news that names a court or the central bank is only news
+        return [Action.escalate], None, [*_risk_reasons(flags), "news of harm: escalate, not answered"]
     if c.mention_kind in (MentionKind.media, MentionKind.chatter):
         what = "a news or media item" if c.mention_kind is MentionKind.media else "chatter naming the brand in passing"
         return [Action.no_action], None, [f"{what}: monitored and counted, not answered"]

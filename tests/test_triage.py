@@ -665,3 +665,20 @@ def test_a_term_quoted_and_long_run_out_is_found() -> None:
     assert promise_outrun("Спасибо за перевод, который идёт «один рабочий день» уже четвёртый") == "«один рабочий день»"
     assert promise_outrun("Обещали «30 минут», привезли за 25. Спасибо!") is None
     assert promise_outrun("Курьер сказал «через 5 минут буду» и правда пришёл") is None
+
+
+@pytest.mark.parametrize(
+    ("brand", "text"),
+    [
+        ("kedr-bank", "С утра всё лежит: ни приложение, ни карты не работают, в чатах то же самое по всему городу."),
+        ("kedr-bank", "Is anyone else's Kedr card not working today? Declined twice, the app just spins."),
+        ("kedr-bank", "Открыл «Кедр Онлайн», а приложение показывает чужие счета — чья-то карта с балансом 90 000."),
+        ("obed-express", "Dozens sought medical help after Obed Express lunches in one office, health officials said."),
+    ],
+)
+def test_an_outage_a_privacy_breach_and_news_of_harm_are_escalated(
+    components: Components, brand: str, text: str
+) -> None:
+    result = run(Mention(brand=brand, text=text, platform=Platform.twitter), components)
+    assert Action.escalate in result.decision.actions, (result.classification, result.decision)
+    assert result.draft is None or result.draft.status.value != "ready", result.draft
