@@ -199,9 +199,10 @@ class OfflineClassifier:
                 sentiment, confidence = told, told_confidence
         flags = self._risk_flags(text, brand)
         sentiment = _as_the_words_say(sentiment, text, mention.rating)
-        if sentiment is Sentiment.positive and HARM_OR_LAW.intersection(flags) and not thanks_given(text):
+        praised = (mention.rating or 0) >= PRAISING_RATING or thanks_given(text)
+        if sentiment is Sentiment.positive and HARM_OR_LAW.intersection(flags) and not praised:
             # «позвонили "из службы безопасности"… оформили кредит… Обращаемся в прокуратуру»:
-            # a harm or a dispute told with no word of thanks is no praise, however calm
+            # a harm or a dispute told with no word of thanks and no four or five stars is no praise
             sentiment = Sentiment.negative
         mention_kind = self._kind_as_the_words_say(mention_kind, sentiment, text)
         if takes_no_side(text):

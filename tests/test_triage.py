@@ -682,3 +682,12 @@ def test_an_outage_a_privacy_breach_and_news_of_harm_are_escalated(
     result = run(Mention(brand=brand, text=text, platform=Platform.twitter), components)
     assert Action.escalate in result.decision.actions, (result.classification, result.decision)
     assert result.draft is None or result.draft.status.value != "ready", result.draft
+
+
+def test_five_stars_for_a_dispute_settled_are_praise_though_no_thanks_is_said(components: Components) -> None:
+    """«Оспаривал списание… через 9 дней деньги вернулись. Всё чётко.» at 5★ was held as a fraud
+    once a calm legal story without a word of thanks read as no praise."""
+    text = "Оспорила покупку на 3 200 ₽, которую не делала. Заявление в приложении, через неделю деньги вернули. Всё чётко."
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.banki_ru, rating=5), components)
+    assert result.classification.sentiment is Sentiment.positive, result.classification
+    assert Action.escalate not in result.decision.actions, result.decision
