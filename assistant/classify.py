@@ -35,10 +35,11 @@ from assistant.models import (
     Sentiment,
 )
 from assistant.profanity import Lexicon, ProfanityHit
-from assistant.text.normalize import brand_pattern, fold, morph, normalize
+from assistant.text.normalize import brand_pattern, fold, mention_lemmas, morph, normalize
 from assistant.text.phrases import plus_and_minus, promise_outrun, scare_quoted
 from assistant.text.sentiment import Inputs, SentimentModel, takes_no_side
 from assistant.text.situation import (
+    STAFF,
     asked_questions,
     done_actions,
     find_details,
@@ -222,6 +223,9 @@ class OfflineClassifier:
         register = Register(models.register.predict(row)[0])
         details = cues.find_specifics(text)
         praises, criticism = plus_and_minus(text)
+        harassed = RiskFlag.threat not in flags and harassed_by_our_people(text)
+        if harassed:  # «курьер написал мне в вотсап… звонил в 2 ночи… теперь страшно открывать дверь»
+            flags = sorted({*flags, RiskFlag.threat})
         return Classification(
             sentiment=sentiment,
             mention_kind=mention_kind,
@@ -234,7 +238,7 @@ class OfflineClassifier:
             fake_signals=fake_signals if suspected else [],
             risk_flags=sorted({*flags, RiskFlag.threat}) if threatens else flags,
             threat_read_only=threatens and RiskFlag.threat not in flags,
-            threat_reported=RiskFlag.threat in flags and self._threat_reported(text),
+            threat_reported=harassed or (RiskFlag.threat in flags and self._threat_reported(text)),
             topics=self._topics(text, brand),
             language=mention.language or cues.detect_language(text),
             confidence=round(confidence, 3),
@@ -401,6 +405,14 @@ def _waited_long(text: str) -> bool:
     return waited is not None and waited >= LONG_WAIT and not words & {"но", "однако", "but"}
 
 
+def harassed_by_our_people(text: str) -> bool:
+    """One of our people got in touch with the author outside the order and the author is
+    afraid: «курьер написал мне в вотсап… ночью звонил… теперь страшно открывать дверь». No
+    threatening word needs to be said for the author to need security, not a delivery apology."""
+    folded = fold(text)
+    return bool(mention_lemmas(text) & STAFF) and bool(_CONTACTED_ME.search(folded) and _AFRAID.search(folded))
+
+
 def _only_asks(text: str, folded: str) -> bool:
     """A real question («Как так можно?» asks nothing) that reports no health incident."""
     return bool(asked_questions(text)) and not HEALTH_INCIDENT.search(folded)
@@ -432,6 +444,14 @@ _AWAY_IN_HOSPITAL = re.compile(
     r"\b(был|была|были|лежал|лежала|лежали|лежу|находил\w*|нахожусь)\s+(\w+\s+)?в\s+больниц\w*"  # not «попал»: that is news of harm
 )
 _CAUSED = re.compile(r"\b(после|из-за|из\s+за|от\s+ваш\w*|by\s+your|after\s+(your|eating))\b")
+_CONTACTED_ME = re.compile(
+    r"\b(написал\w*|пишет|писал\w*|звонил\w*|звонит|названива\w*|преследу\w*|караулил\w*|поджидал\w*)\s+(\w+\s+){0,2}?"
+    r"(мне|меня)\b|\b(мне|меня)\s+(\w+\s+)?(написал\w*|звонил\w*|названива\w*|преследу\w*)"
+)
+_AFRAID = re.compile(
+    r"\b(страшно|боюсь|боимся)\s+(\w+\s+)?(выходить|открывать|ходить|оставаться|одн\w+)|\bтеперь\s+(мне\s+)?страшно|"
+    r"\b(угрожа\w*|пригрози\w*|запуга\w*|преследу\w*)|\b(i.m|i am)\s+(scared|afraid)"
+)
 _QUOTED = re.compile(r"«[^»]*»|\"[^\"]*\"|“[^”]*”|„[^“”]*[“”]")
 _THREATENED = re.compile(
     r"\b(угрож\w*|пригрози\w*|страшн\w*|страшно|боюсь|боимся|напуга\w*|запуга\w*|"

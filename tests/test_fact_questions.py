@@ -1,5 +1,6 @@
 """A question is answered from the fact whose own questions it resembles (facts.md `Q:` lines)."""
 
+import re
 from pathlib import Path
 
 from assistant.draft import answering_facts, common_words, fact_sentences
@@ -173,7 +174,8 @@ def test_a_why_question_is_not_answered_by_a_fact_that_gives_no_reason(component
     result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
     assert result.draft is not None
     reply = result.draft.text
-    assert "9:00" not in reply and "Выясним, почему" in reply, reply
+    # the branch hours open «с 9:00»; the follow-up may well promise «до 19:00», whatever the clock says
+    assert not re.search(r"(?<!\d)9:00", reply) and "Выясним, почему" in reply, reply
     assert not result.draft.failed_checks, result.draft.failed_checks
 
 

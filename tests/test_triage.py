@@ -691,3 +691,26 @@ def test_five_stars_for_a_dispute_settled_are_praise_though_no_thanks_is_said(co
     result = run(Mention(brand="kedr-bank", text=text, platform=Platform.banki_ru, rating=5), components)
     assert result.classification.sentiment is Sentiment.positive, result.classification
     assert Action.escalate not in result.decision.actions, result.decision
+
+
+def test_a_courier_who_pursues_a_customer_is_a_safety_matter_without_a_threatening_word(components: Components) -> None:
+    text = (
+        "курьер после доставки написал мне в телеграм, звал на свидание, потом звонил ночью. "
+        "номера же скрыты? теперь страшно выходить одной"
+    )
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert result.classification.threat_reported, result.classification
+    assert Action.escalate in result.decision.actions and Action.hide_and_report not in result.decision.actions
+    assert result.draft is not None and result.draft.situation == "customer_threatened", result.draft
+
+
+def test_a_deal_that_is_burning_is_no_fire_and_a_customer_base_posted_is_a_leak(components: Components) -> None:
+    hurry = "Ипотечный менеджер не отвечает неделю, а сделка с застройщиком горит. Что делать?"
+    result = run(Mention(brand="kedr-bank", text=hurry, platform=Platform.vk), components)
+    assert result.classification.mention_kind is not MentionKind.crisis, result.classification
+    assert result.decision.reply_mode is ReplyMode.negative, result.decision
+    leak = (
+        "В телеграме выложили базу клиентов Кедр Банка с паспортами и остатками, я там есть. Вы будете это объяснять?"
+    )
+    result = run(Mention(brand="kedr-bank", text=leak, platform=Platform.telegram), components)
+    assert Action.escalate in result.decision.actions, result.decision
