@@ -199,12 +199,7 @@ class OfflineClassifier:
             if told is Sentiment.negative:
                 sentiment, confidence = told, told_confidence
         flags = self._risk_flags(text, brand)
-        sentiment = _as_the_words_say(sentiment, text, mention.rating)
-        praised = (mention.rating or 0) >= PRAISING_RATING or thanks_given(text)
-        if sentiment is Sentiment.positive and HARM_OR_LAW.intersection(flags) and not praised:
-            # «позвонили "из службы безопасности"… оформили кредит… Обращаемся в прокуратуру»:
-            # a harm or a dispute told with no word of thanks and no four or five stars is no praise
-            sentiment = Sentiment.negative
+        sentiment = _as_the_words_say(sentiment, text, mention.rating, flags)
         mention_kind = self._kind_as_the_words_say(mention_kind, sentiment, text)
         if takes_no_side(text):
             sentiment = Sentiment.neutral  # a bare «норм» or «Жесть» says nothing of the brand
@@ -377,14 +372,15 @@ class OfflineClassifier:
         return [topic for topic, count in sorted(counts.items(), key=lambda kv: -kv[1]) if count][:3]
 
 
-def _as_the_words_say(sentiment: Sentiment, text: str, rating: int | None) -> Sentiment:
+def _as_the_words_say(sentiment: Sentiment, text: str, rating: int | None, flags: list[RiskFlag]) -> Sentiment:
     """The model's sentiment, turned where the words settle it: a quality in quotes is not meant
     («Спасибо за «горячий» суп»), nor is a quoted term long run out («идёт «один рабочий день» уже
     четвёртый»), unless four or five stars say it is; nor is praise of an order
     that took an hour and a half or more from order to door; thanks to our people with
     nothing taken back is meant («Спасибо службе заботы: ответили за 3 часа»); four or five stars
     on a review the model reads neutral and that asks nothing praise («аллергены расписаны —
-    огромный плюс»)."""
+    огромный плюс»); a harm or a dispute (a health or legal flag) told with neither stars nor a
+    word of thanks is no praise («позвонили "из службы безопасности"… Обращаемся в прокуратуру»)."""
     praising = (rating or 0) >= PRAISING_RATING
     if sentiment is Sentiment.positive and (scare_quoted(text) or promise_outrun(text)) and not praising:
         return Sentiment.negative
@@ -394,6 +390,8 @@ def _as_the_words_say(sentiment: Sentiment, text: str, rating: int | None) -> Se
         return Sentiment.positive
     if sentiment is Sentiment.neutral and praising and "?" not in text:
         return Sentiment.positive
+    if sentiment is Sentiment.positive and HARM_OR_LAW.intersection(flags) and not praising and not thanks_given(text):
+        return Sentiment.negative
     return sentiment
 
 
@@ -401,16 +399,17 @@ def _waited_long(text: str) -> bool:
     """The author's own clock times put the order at the door LONG_WAIT minutes or more after it
     was placed, with no «но» that would make the praise a mixed review's."""
     waited = order_to_door(text)
-    words = {token.text.lower() for token in razdel.tokenize(text)}
-    return waited is not None and waited >= LONG_WAIT and not words & {"но", "однако", "but"}
+    if waited is None or waited < LONG_WAIT:
+        return False
+    return not {token.text.lower() for token in razdel.tokenize(text)} & {"но", "однако", "but"}
 
 
 def harassed_by_our_people(text: str) -> bool:
     """One of our people got in touch with the author outside the order and the author is
     afraid: «курьер написал мне в вотсап… ночью звонил… теперь страшно открывать дверь». No
     threatening word needs to be said for the author to need security, not a delivery apology."""
-    folded = fold(text)
-    return bool(mention_lemmas(text) & STAFF) and bool(_CONTACTED_ME.search(folded) and _AFRAID.search(folded))
+    folded = fold(text)  # the two patterns first: lemmatising every mention for a rare case is waste
+    return bool(_CONTACTED_ME.search(folded) and _AFRAID.search(folded)) and bool(mention_lemmas(text) & STAFF)
 
 
 def _only_asks(text: str, folded: str) -> bool:

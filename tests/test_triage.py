@@ -622,9 +622,20 @@ def test_a_leak_of_the_delivery_services_customer_data_gets_a_holding_reply(comp
     assert result.draft is not None and result.draft.situation == "data_leak", result.draft
 
 
-def test_an_order_that_is_burning_is_a_hurry_not_a_fire(components: Components) -> None:
-    text = "Курьер отказался подниматься на 5 этаж: сказал, что у него «следующий заказ горит», и ждал у подъезда."
-    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+@pytest.mark.parametrize(
+    ("brand", "text"),
+    [
+        (
+            "obed-express",
+            "Курьер отказался подниматься на 5 этаж: сказал, что у него «следующий заказ горит», и ждал у подъезда.",
+        ),
+        ("kedr-bank", "Ипотечный менеджер не отвечает неделю, а сделка с застройщиком горит. Что делать?"),
+    ],
+)
+def test_an_order_or_a_deal_that_is_burning_is_a_hurry_not_a_fire(
+    components: Components, brand: str, text: str
+) -> None:
+    result = run(Mention(brand=brand, text=text, platform=Platform.vk), components)
     assert result.classification.mention_kind is not MentionKind.crisis, result.classification
     assert result.decision.reply_mode is ReplyMode.negative, result.decision
 
@@ -704,11 +715,7 @@ def test_a_courier_who_pursues_a_customer_is_a_safety_matter_without_a_threateni
     assert result.draft is not None and result.draft.situation == "customer_threatened", result.draft
 
 
-def test_a_deal_that_is_burning_is_no_fire_and_a_customer_base_posted_is_a_leak(components: Components) -> None:
-    hurry = "Ипотечный менеджер не отвечает неделю, а сделка с застройщиком горит. Что делать?"
-    result = run(Mention(brand="kedr-bank", text=hurry, platform=Platform.vk), components)
-    assert result.classification.mention_kind is not MentionKind.crisis, result.classification
-    assert result.decision.reply_mode is ReplyMode.negative, result.decision
+def test_a_customer_base_posted_is_a_leak(components: Components) -> None:
     leak = (
         "В телеграме выложили базу клиентов Кедр Банка с паспортами и остатками, я там есть. Вы будете это объяснять?"
     )

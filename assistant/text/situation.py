@@ -810,19 +810,9 @@ def thanks_our_people(text: str) -> bool:
     return False
 
 
-GRATITUDE = frozenset(
-    [
-        "спасибо",
-        "благодарить",
-        "благодарность",
-        "благодарный",
-        "признательный",
-        "молодец",
-        "thank",
-        "thanks",
-        "grateful",
-    ]
-)
+GRATITUDE = frozenset([
+    "спасибо", "благодарить", "благодарность", "благодарный", "признательный", "молодец", "thank", "thanks", "grateful",
+])  # fmt: skip
 
 
 def thanks_given(text: str) -> bool:
