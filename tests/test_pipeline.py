@@ -188,7 +188,7 @@ def test_a_reply_too_long_for_the_platform_goes_to_review_not_out(components: Co
 
 
 def test_a_banki_ru_review_is_answered_by_the_banks_representative_without_contacts(components: Components) -> None:
-    text = "Перевод на 40 000 ₽ идёт третий день, в чате отвечают шаблонами. Где мои деньги?"
+    text = "Перевод на 40 000 ₽ идёт третий день, в приложении статус «в обработке». Где мои деньги?"
     mention = Mention(
         id="banki-1", brand="kedr-bank", author_name="Ирина", platform=Platform.banki_ru, text=text, rating=1
     )

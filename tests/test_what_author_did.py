@@ -305,6 +305,32 @@ def test_a_problem_told_with_an_unanswered_chat_is_answered_for_the_problem(comp
     assert only_contact.draft is not None and only_contact.draft.situation == "support_unreachable"
 
 
+def test_support_that_answered_is_no_unanswered_chat(components: Components) -> None:
+    """The author quotes what support said: they were answered, and the reply is about their problem."""
+    receipts = ran(
+        components,
+        "obed-express",
+        "Уже месяц не приходят чеки на почту, а мне они нужны для компенсации обедов от работы. Почта в профиле "
+        "правильная. Бот поддержки отвечает «проверьте папку спам». проверил. нету.",
+    )
+    assert receipts.draft is not None and receipts.draft.situation == "receipt_missing", receipts.draft
+    assert "молчать" not in receipts.draft.text and "без ответа" not in receipts.draft.text, receipts.draft.text
+    assert "пришлём их заново" in receipts.draft.text, receipts.draft.text
+    charged = ran(
+        components,
+        "obed-express",
+        "You charged me twice for order 53120, 1 340 ₽ at 19:02 and again at 19:03. Support chat said 'wait 3 days'. "
+        "It's been 6 working days and it's an actual debit. Please sort it out.",
+    )
+    assert charged.draft is not None and charged.draft.situation == "payment_charge", charged.draft
+    assert "go quiet" not in charged.draft.text, charged.draft.text
+    transfer = ran(
+        components, "kedr-bank", "Перевод на 40 000 ₽ идёт третий день, в чате отвечают шаблонами. Где мои деньги?"
+    )
+    assert transfer.draft is not None and transfer.draft.situation == "transfer_delayed", transfer.draft
+    assert "ещё раз не нужно" in transfer.draft.text, transfer.draft.text
+
+
 def test_someone_who_already_wrote_is_not_sent_back_to_the_chat(components: Components) -> None:
     text = drafted(
         components,

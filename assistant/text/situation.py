@@ -512,10 +512,11 @@ def _problem_besides_contact(
 ) -> Playbook | None:
     """What the author wrote to us about, when they tell that too: «списали дважды… Написал в
     чат — ответили шаблоном» is the double charge, and the unanswered chat is said by the
-    `contacted` phrase. The sentences that tell of the contact are left out; None when the
-    rest is no situation of its own."""
-    rest = [s for s in sentences if not (_contact_told(s) or mention_lemmas(s) & _OUR_CHANNELS)]
-    if not rest or len(rest) == len(sentences):
+    `contacted` phrase. The clauses that tell of the contact are left out («Перевод идёт третий
+    день, в чате отвечают шаблонами» is the transfer); None when the rest is no situation of its own."""
+    clauses = [clause for sentence in sentences for clause in _clauses_of(sentence) if clause.strip()]
+    rest = [c for c in clauses if not (_contact_told(c) or mention_lemmas(c) & _OUR_CHANNELS)]
+    if not rest or len(rest) == len(clauses):
         return None
     problem = choose_playbook(brand.playbooks, mode, mention_lemmas(" ".join(rest)), classification, PROBLEM_SCORE)
     return problem if problem is not None and not problem.about_contact and problem.id != GENERIC else None
@@ -1665,8 +1666,12 @@ _CONTACTED_EN = re.compile(
     r"\bI(?:'ve| have)?\s+(?:already\s+)?(?:wrote|written|called|contacted|messaged|emailed)\b", re.I
 )
 _TRIED = frozenset(["дозвониться", "достучаться"])  # «не могу дозвониться»: a try to reach us
-# «Чат поддержки ответил «проверим» и замолчал», "support chat went silent": they were written to
-_ANSWERED = frozenset(["ответить", "замолчать", "пропасть", "игнорировать", "silent", "ignore", "ignored"])
+# «Чат поддержки ответил «проверим» и замолчал», «бот отвечает «проверьте спам»», "support chat
+# said 'wait 3 days'", "support chat went silent": they were written to
+_ANSWERED = frozenset(
+    ["ответить", "отвечать", "замолчать", "пропасть", "игнорировать", "silent", "ignore", "ignored", "said",
+     "replied", "answered"]
+)  # fmt: skip
 _OUR_CHANNELS = frozenset(
     ["чат", "поддержка", "горячий", "линия", "оператор", "бот", "support", "chat", "hotline", "operator"]
 )
