@@ -232,6 +232,12 @@ def test_the_deed_told_in_a_next_sentence_without_he_or_she_is_found() -> None:
     assert employee.text == "Анна"
     assert staff_deed(employee, text=text) == "терпеливо объяснила маме все условия вклада"
     assert _deed("Спасибо курьеру Денису! Погода была ужасная.") == ""  # «погода» is its subject
+    # «забыли» is what «они» did, not the operator thanked: «как Алина забыли положить рамен» blames her
+    assert _deed("Спасибо оператору Алине! Забыли положить рамен, через 40 минут уже привезли новый.") == ""
+
+
+def test_a_thing_after_a_preposition_of_the_genitive_is_one() -> None:
+    assert review_points("Спасибо ребятам из поддержки, всё решили быстро!").praised == ["поддержку"]
 
 
 def test_thanks_for_an_employee_also_thanks_for_what_else_the_review_praised(components: Components) -> None:

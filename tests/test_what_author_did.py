@@ -6,6 +6,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from assistant.draft import _past_day, fact_excerpt
 from assistant.models import Action, Fact, Mention, Platform, ReplyMode
 from assistant.pipeline import Components, run
@@ -510,6 +512,11 @@ def test_a_swapped_dish_names_what_was_ordered_and_what_came() -> None:
     assert swapped_dish("Я заказал борщ и котлеты, а привезли только борщ") == ("", "")  # a missing dish
     assert swapped_dish("Заказала пиццу, привезли через час холодную") == ("", "")  # late and cold, not swapped
     assert swapped_dish("Опять забыли положить соус терияки.") == ("", "")
+    assert swapped_dish("Заказала пасту карбонара, а получила котлету с гречкой") == (
+        "пасту карбонара",
+        "котлету с гречкой",
+    )
+    assert swapped_dish("Заказал пиццу, а получил промокод на 300 ₽ за опоздание") == ("", "")  # no dish came
 
 
 def test_the_reply_to_a_swapped_dish_offers_to_bring_the_one_ordered(components: Components) -> None:
@@ -1033,3 +1040,26 @@ def test_a_payment_run_twice_and_a_torn_seal_are_named_by_their_own_words(compon
         draft = complaint_reply(components, brand, text).draft
         assert draft is not None and draft.situation == situation, (text, draft)
         assert wrong not in draft.text, draft.text
+
+
+@pytest.mark.parametrize(
+    ("text", "situation"),
+    [
+        ("Вклад на полгода под 17% закончился и сам продлился под 11%. Хотела снять деньги, теперь потеряю проценты.",
+         "deposit_problem"),
+        ("Без моего заявления подключили пакет «Кедр Плюс» за 399 в месяц: якобы я согласилась по телефону. Не соглашалась!",
+         "imposed_product"),
+        ("Заказала обратный звонок на 11:00 по вопросу кредита. Никто не перезвонил, заказала ещё раз — снова тишина.",
+         "support_unreachable"),
+    ],
+)  # fmt: skip
+def test_everyday_bank_complaints_follow_their_own_plan(components: Components, text: str, situation: str) -> None:
+    result = ran(components, "kedr-bank", text)
+    assert result.draft is not None and result.draft.situation == situation, result.draft
+
+
+def test_a_renewed_deposit_is_checked_not_answered_with_deposit_insurance(components: Components) -> None:
+    text = drafted(
+        components, "kedr-bank", "Мой вклад автоматически пролонгировали под 10% вместо 16%, меня никто не спросил."
+    )
+    assert "страхования вкладов" not in text and re.search(r"провер\w+(?: Ваш вклад|, как обслуживался)", text), text

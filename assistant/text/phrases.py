@@ -90,7 +90,7 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset(), liked_on
     praised: list[str] = []
     remarks: dict[bool, str | None] = {True: None, False: None}  # named as a remark, or after «но»
     for sentence in razdel.sentenize(text):
-        parses = _counted(_adjectives_read([_parse(token.text) for token in razdel.tokenize(sentence.text)]))
+        parses = _counted(_adjectives_read(_after_genitive_prepositions(sentence.text)))
         lemmas = {p.normal_form for p in parses}
         but = _but_at([p.normal_form for p in parses])
         named = bool(lemmas & REMARK_WORDS) or _star_taken(lemmas)
@@ -118,6 +118,18 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset(), liked_on
         praised=[_cased(thing, capitals) for thing in praised[:MAX_PRAISED]],
         remark=_cased(remark, capitals) if remark else remark,
     )
+
+
+# «ребятам из поддержки»: the noun after these is in the genitive, one support team, not «поддержки» many
+_GENITIVE_PREPOSITIONS = frozenset(["из", "от", "у", "для", "без", "до", "после"])
+
+
+def _after_genitive_prepositions(sentence: str) -> list[Parse]:
+    words = [token.text for token in razdel.tokenize(sentence)]
+    return [
+        _genitive(word) if i and words[i - 1].lower() in _GENITIVE_PREPOSITIONS else _parse(word)
+        for i, word in enumerate(words)
+    ]
 
 
 def service_named(text: str, keywords: list[str], brand_words: frozenset[str] = frozenset()) -> str:
@@ -239,6 +251,8 @@ def _praised_as_said(clause: list[Parse], start: int, end: int) -> str:
     lead = _object_lead(clause, start)
     if lead is not None:
         return " ".join(p.word for p in clause[lead:end])
+    if start and clause[start - 1].word.lower() in _GENITIVE_PREPOSITIONS:  # «из поддержки»: one support team
+        return _accusative(clause[start:end])
     return _accusative(_as_written(clause[start:end]))
 
 
@@ -347,6 +361,8 @@ NOT_THERE_VERBS = frozenset(["положить", "доложить", "приве
 NOT_ITEMS = frozenset([
     "пакет", "чек", "сумка", "коробка", "приложение", "чат", "фото", "фотография", "меню", "кухня", "ресторан",
     "курьер", "оплата", "состав", "список", "корзина", "история",
+    # what came instead of a reply or a dish is no dish: «заказал пиццу, а получил промокод»
+    "промокод", "балл", "скидка", "ответ", "сообщение", "уведомление", "компенсация", "извинение",
 ])  # fmt: skip
 
 
@@ -378,7 +394,9 @@ def missing_thing(text: str, brand_words: frozenset[str] = frozenset()) -> str:
 # What a swapped dish is told with: «заказывала пасту карбонара, а привезли пасту с грибами».
 MIN_NAME_LETTERS = 3
 ORDERED_VERBS = frozenset(["заказать", "заказывать", "брать", "взять"])
-CAME_VERBS = frozenset(["привезти", "привозить", "принести", "положить", "приехать", "прийти", "доставить", "прислать"])
+CAME_VERBS = frozenset(
+    ["привезти", "привозить", "принести", "положить", "приехать", "прийти", "доставить", "прислать", "получить"]
+)
 
 
 def swapped_dish(text: str, brand_words: frozenset[str] = frozenset()) -> tuple[str, str]:

@@ -678,6 +678,10 @@ _CAME_AT = re.compile(
     r"came|arrived|delivered|showed up|turned up)(?:\s+\w+){0,3}?\s+(?:в|at|around|only at)\s+(\d{1,2})[:.](\d{2})\b",
     re.I,
 )
+_PROMISED_WITHIN = re.compile(
+    r"(?:обещал\w*|показывал\w*|обещан\w*|promised|said|showed)(?:\s+\w+){0,2}?\s+(?:за\s+|in\s+)?(\d{1,3})\s*(?:мин|min)",
+    re.I,
+)
 LATE_MINUTES = (5, 300)  # a delay told by two clock times: shorter is no delay, longer is another day
 _ORDERED_AT = re.compile(
     r"(?:заказ\w*|оформил\w*|ordered|placed (?:my|the|an) order)(?:\s+\w+){0,3}?\s+(?:в|at|around)\s+(\d{1,2})[:.](\d{2})\b",
@@ -701,11 +705,19 @@ def order_to_door(text: str) -> int | None:
 
 
 def clock_delay(text: str) -> Detail | None:
-    """The delay as the author's two clock times tell it, promised and delivered."""
+    """The delay as the author's two clock times tell it, promised and delivered, or ordered,
+    promised within so many minutes and delivered («оформила в 12:10, приложение обещало 45
+    минут. Привезли в 13:55»: an hour)."""
     promised, came = _PROMISED_AT.search(text), _CAME_AT.search(text)
-    if not (promised and came) or came.start() < promised.start():
+    if promised and came and promised.start() < came.start():
+        minutes = _minutes(came) - _minutes(promised)
+    elif (ordered := _ORDERED_AT.search(text)) and (within := _PROMISED_WITHIN.search(text)) and came:
+        if not ordered.start() < within.start() < came.start():
+            return None
+        promised = ordered
+        minutes = _minutes(came) - _minutes(ordered) - int(within.group(1))
+    else:
         return None
-    minutes = _minutes(came) - _minutes(promised)
     if not LATE_MINUTES[0] <= minutes <= LATE_MINUTES[1]:
         return None
     spoken = _spoken_minutes(minutes, "en" if cues.detect_language(text) == "en" else "ru")
@@ -866,9 +878,9 @@ def _deed_after(words: list[str], at: int | None, address: Address) -> str | Non
             clauses[-1].append(word)
     for clause in (c for c in clauses[:2] if c):
         clause = clause[1:] if clause[0].lower() in _WHO else clause
-        if any(_past(w) for w in clause):
+        if verb := next((w for w in clause if _past(w)), None):
             fits = DEED_WORDS[0] <= len(clause) <= DEED_WORDS[1] and "не" not in (w.lower() for w in clause)
-            return said_to_reader(clause, address) if fits else ""
+            return said_to_reader(clause, address) if fits and _singular(verb) else ""
     return None
 
 
@@ -882,6 +894,11 @@ def _opens_with_deed(words: list[str]) -> bool:
 
 def _past(word: str) -> bool:
     return any({"VERB", "past", "indc"} <= p.tag.grammemes for p in _parses(word.lower()))
+
+
+def _singular(verb: str) -> bool:
+    """One person did it: «забыли положить рамен» after «спасибо Алине» is what «они» did."""
+    return any({"VERB", "past", "sing"} <= p.tag.grammemes for p in _parses(verb.lower()))
 
 
 @dataclass(frozen=True)
@@ -1666,12 +1683,15 @@ _CONTACTED_EN = re.compile(
     r"\bI(?:'ve| have)?\s+(?:already\s+)?(?:wrote|written|called|contacted|messaged|emailed)\b", re.I
 )
 _TRIED = frozenset(["дозвониться", "достучаться"])  # «не могу дозвониться»: a try to reach us
-# «Чат поддержки ответил «проверим» и замолчал», «бот отвечает «проверьте спам»», "support chat
-# said 'wait 3 days'", "support chat went silent": they were written to
-_ANSWERED = frozenset(
-    ["ответить", "отвечать", "замолчать", "пропасть", "игнорировать", "silent", "ignore", "ignored", "said",
-     "replied", "answered"]
-)  # fmt: skip
+# «Чат поддержки ответил «проверим» и замолчал», "support chat went silent": they were written to
+_ANSWERED = frozenset(["ответить", "замолчать", "пропасть", "игнорировать", "silent", "ignore", "ignored"])
+# «бот отвечает «проверьте спам»», «В чате отвечают шаблонами», "Support chat said 'wait 3 days'":
+# what support answered, quoted or told
+_SUPPORT_SAID = re.compile(
+    r"\b(?:чат\w*|бот\w*|поддержк\w*|оператор\w*|support|chat|operator|hotline)\b[^.!?«\"]{0,40}?"
+    r"(?<!не )\b(?:отвеча\w*|ответил\w*|сказал\w*|said|replied|told me|answered)\s*(?::\s*)?(?:[«\"“']|шаблон)",
+    re.I,
+)
 _OUR_CHANNELS = frozenset(
     ["чат", "поддержка", "горячий", "линия", "оператор", "бот", "support", "chat", "hotline", "operator"]
 )
@@ -1681,6 +1701,7 @@ def contacted_us(text: str, done: frozenset[str], found: frozenset[str] | set[st
     """The author says they wrote or called our support («написала в чат», «звонил на горячую линию»,
     «не могу дозвониться на горячую линию», «чат поддержки ответил и замолчал»), or keeps doing so («звоню уже третий раз», «снова пишу вам»)."""
     told = bool(done & _CONTACTING or _CONTACTED_EN.search(text) or set(found) & (_TRIED | _ANSWERED))
+    told = told or bool(_SUPPORT_SAID.search(text))
     return (told and bool(set(found) & _OUR_CHANNELS)) or repeated_contact(text)
 
 
