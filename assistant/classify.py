@@ -36,7 +36,7 @@ from assistant.models import (
 )
 from assistant.profanity import Lexicon, ProfanityHit
 from assistant.text.normalize import brand_pattern, fold, mention_lemmas, morph, normalize
-from assistant.text.phrases import plus_and_minus, promise_outrun, scare_quoted
+from assistant.text.phrases import missing_thing, plus_and_minus, promise_outrun, scare_quoted
 from assistant.text.sentiment import Inputs, SentimentModel, takes_no_side
 from assistant.text.situation import (
     STAFF,
@@ -325,6 +325,8 @@ class OfflineClassifier:
             return MentionKind.customer
         if kind is MentionKind.chatter and "employee" in find_details(text):
             return MentionKind.customer
+        if kind is MentionKind.chatter and sentiment is Sentiment.negative and missing_thing(text):
+            return MentionKind.customer  # «пакет привезли… без половины картошки фри 🤡»: the author's own order
         return kind
 
     def _abuse_hits(self, text: str) -> list[ProfanityHit]:

@@ -563,6 +563,16 @@ def test_a_post_naming_our_courier_is_the_authors_own_order_not_chatter(componen
     assert result.draft is not None and "Дим" in result.draft.text, result.draft
 
 
+def test_a_post_telling_what_the_order_came_without_is_a_customer_to_answer(components: Components) -> None:
+    text = (
+        "пакет привезли с надорванной наклейкой и без половины картошки фри 🤡 курьер говорит «так и было». "
+        "ну да, конечно, сама себя съела"
+    )
+    result = ran(components, "obed-express", text, Platform.telegram)
+    assert result.classification.mention_kind is MentionKind.customer, result.classification
+    assert result.decision.reply_mode is ReplyMode.negative and result.draft is not None, result.decision
+
+
 def test_a_threat_quoted_by_the_one_threatened_is_escalated_and_answered_not_hidden(components: Components) -> None:
     """The author quotes what was written to them and says they are afraid: hiding the post would
     silence the victim, and «решайте вопросы через нас» would blame them."""

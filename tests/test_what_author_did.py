@@ -331,6 +331,13 @@ def test_support_that_answered_is_no_unanswered_chat(components: Components) -> 
     )
     assert transfer.draft is not None and transfer.draft.situation == "transfer_delayed", transfer.draft
     assert "ещё раз не нужно" in transfer.draft.text, transfer.draft.text
+    # an answer quoted after «сказали, что»: support answered; no plan of the brand's fits Mir Pay, so the generic one
+    mir_pay = ran(
+        components,
+        "kedr-bank",
+        "Оплата через Mir Pay не проходит, пишет «карта не поддерживается». В чате сказали, что «технические работы».",
+    )
+    assert mir_pay.draft is not None and mir_pay.draft.situation != "support_unreachable", mir_pay.draft
 
 
 def test_someone_who_already_wrote_is_not_sent_back_to_the_chat(components: Components) -> None:

@@ -415,7 +415,11 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     playbook = choose_playbook(brand.playbooks, mode, about, classification, given=given)
     reached = contacted_us(text, done, found)
     if playbook is not None and playbook.about_contact and reached:
-        playbook = _problem_besides_contact(sentences, mode, classification, brand) or playbook
+        besides = _problem_besides_contact(sentences, mode, classification, brand)
+        if besides is None and _SUPPORT_SAID.search(text) and not found & _NO_ANSWER:
+            # support answered («в чате сказали, что «технические работы»»): no «поддержка должна отвечать»
+            besides = next((p for p in brand.playbooks if p.id == GENERIC and p.mode is mode), None)
+        playbook = besides or playbook
     # a lost star is the mixed review's, «волос в супе» the foreign object's, whatever else is asked
     if mode is ReplyMode.negative or (mode is ReplyMode.thanks and classification.criticism is not None):
         named = [p for p in brand.playbooks if p.when.words_required]
@@ -669,7 +673,7 @@ def _weighed_first(before: str) -> int:
 
 # A promised time («к 19:10», «должен был приехать в 19:10», "due at 7:10") and a later time it came
 _PROMISED_AT = re.compile(
-    r"(?:\bк|обещал\w*(?:\s+\w+){0,2}\s+(?:к|в|на)|долж\w*(?:\s+\w+){0,3}\s+(?:к|в)|ожидал\w*\s+(?:к|в)|"
+    r"(?:\bк|обещал\w*(?:\s+\w+){0,2}\s+(?:к|в|на)|(?:пред)?заказ\w*\s+на|долж\w*(?:\s+\w+){0,3}\s+(?:к|в)|ожидал\w*\s+(?:к|в)|"
     r"\b(?:due|promised|expected|supposed to (?:arrive|come|be here))(?:\s+\w+){0,2}\s+(?:at|by|for))\s+(\d{1,2})[:.](\d{2})\b",
     re.I,
 )
@@ -1689,9 +1693,14 @@ _ANSWERED = frozenset(["ответить", "замолчать", "пропаст
 # what support answered, quoted or told
 _SUPPORT_SAID = re.compile(
     r"\b(?:чат\w*|бот\w*|поддержк\w*|оператор\w*|support|chat|operator|hotline)\b[^.!?«\"]{0,40}?"
-    r"(?<!не )\b(?:отвеча\w*|ответил\w*|сказал\w*|said|replied|told me|answered)\s*(?::\s*)?(?:[«\"“']|шаблон)",
+    r"(?<!не )\b(?:отвеча\w*|ответил\w*|сказал\w*|said|replied|told me|answered)\s*(?::\s*|,?\s*что\s*)?(?:[«\"“']|шаблон)",
     re.I,
 )
+# what says support did not answer after all: «ответили «проверим» и замолчали», «оператор так и не подключается»
+_NO_ANSWER = frozenset(
+    ["замолчать", "пропасть", "игнорировать", "игнор", "тишина", "молчать", "не_отвечать", "не_ответить",
+     "не_подключаться", "не_подключиться", "silent", "ignore", "ignored", "ghosted"]
+)  # fmt: skip
 _OUR_CHANNELS = frozenset(
     ["чат", "поддержка", "горячий", "линия", "оператор", "бот", "support", "chat", "hotline", "operator"]
 )
