@@ -63,6 +63,8 @@ HEALTH_INCIDENT = re.compile(
 )
 HARM_OR_LAW = frozenset([RiskFlag.health, RiskFlag.legal])
 LONG_WAIT = 90  # minutes from order to door that no one praises in earnest
+LONG_HOLD = 30  # minutes on our line or in our chat that no one praises in earnest
+_HOLD_HINT = re.compile(r"\b(?:лини\w*|чат\w*|оператор\w*|hotline|on hold)\b", re.I)
 PRAISING_RATING = 4  # four stars and up praise whatever is put in quotes
 FAKE_MIN_WORDS = 12  # praise shorter than this is not suspected of being a fake by its wording alone
 
@@ -199,7 +201,10 @@ class OfflineClassifier:
             if told is Sentiment.negative:
                 sentiment, confidence = told, told_confidence
         flags = self._risk_flags(text, brand)
-        sentiment = _as_the_words_say(sentiment, text, mention.rating, flags)
+        said = _as_the_words_say(sentiment, text, mention.rating, flags)
+        if said is Sentiment.negative and sentiment is not said and mention_kind is MentionKind.chatter:
+            mention_kind = MentionKind.customer  # praise the words take back is a customer's sarcasm, not chatter
+        sentiment = said
         mention_kind = self._kind_as_the_words_say(mention_kind, sentiment, text)
         if takes_no_side(text):
             sentiment = Sentiment.neutral  # a bare «норм» or «Жесть» says nothing of the brand
@@ -327,6 +332,8 @@ class OfflineClassifier:
             return MentionKind.customer
         if kind is MentionKind.chatter and sentiment is Sentiment.negative and missing_thing(text):
             return MentionKind.customer  # «пакет привезли… без половины картошки фри 🤡»: the author's own order
+        if kind is MentionKind.spam and sentiment is Sentiment.negative and _CODE_REFUSED.search(text):
+            return MentionKind.customer  # «промокод STUDENT20 пишет «недействителен»»: our offer failed them, no advert
         return kind
 
     def _abuse_hits(self, text: str) -> list[ProfanityHit]:
@@ -374,6 +381,14 @@ class OfflineClassifier:
         return [topic for topic, count in sorted(counts.items(), key=lambda kv: -kv[1]) if count][:3]
 
 
+# a code or offer that did not work for the author: a complaint about it, however much it reads like an ad
+_CODE_REFUSED = re.compile(
+    r"\b(?:недействител\w*|не\s+(?:работает|сработал\w*|принима\w*|примен\w*|действует|активиру\w*)|"
+    r"invalid|(?:doesn'?t|does not|didn'?t) (?:work|apply))\b",
+    re.I,
+)
+
+
 def _as_the_words_say(sentiment: Sentiment, text: str, rating: int | None, flags: list[RiskFlag]) -> Sentiment:
     """The model's sentiment, turned where the words settle it: a quality in quotes is not meant
     («Спасибо за «горячий» суп»), nor is a quoted term long run out («идёт «один рабочий день» уже
@@ -386,7 +401,7 @@ def _as_the_words_say(sentiment: Sentiment, text: str, rating: int | None, flags
     praising = (rating or 0) >= PRAISING_RATING
     if sentiment is Sentiment.positive and (scare_quoted(text) or promise_outrun(text)) and not praising:
         return Sentiment.negative
-    if sentiment is not Sentiment.negative and not praising and _waited_long(text):
+    if sentiment is not Sentiment.negative and not praising and (_waited_long(text) or _held_long(text)):
         return Sentiment.negative  # «спасибо за экспресс-обед! Заказал в 12:05, получил в 14:30 👏»
     if sentiment is Sentiment.negative and thanks_our_people(text):
         return Sentiment.positive
@@ -402,6 +417,17 @@ def _waited_long(text: str) -> bool:
     was placed, with no «но» that would make the praise a mixed review's."""
     waited = order_to_door(text)
     if waited is None or waited < LONG_WAIT:
+        return False
+    return not {token.text.lower() for token in razdel.tokenize(text)} & {"но", "однако", "but"}
+
+
+def _held_long(text: str) -> bool:
+    """Thanks for LONG_HOLD minutes or more on our line («55 минут на горячей линии — почти
+    медитация 🧘»), with no «но» that would make the praise a mixed review's."""
+    if not _HOLD_HINT.search(text):
+        return False
+    hold = find_details(text).get("hold_time")
+    if hold is None or hold.minutes is None or hold.minutes[0] < LONG_HOLD:
         return False
     return not {token.text.lower() for token in razdel.tokenize(text)} & {"но", "однако", "but"}
 

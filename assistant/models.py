@@ -661,6 +661,9 @@ class SituationCue(Strict):
     flags: list[RiskFlag] = Field(default_factory=list)
     # only a mention with one of the words fits: a mixed review names its minus («но», «жаль»)
     words_required: bool = False
+    # told, not negated, these say the situation did not happen: «приходит смс, опять белый экран»
+    # is no code that never arrives
+    ruled_out_by: list[str] = Field(default_factory=list)
 
 
 class FigureRule(Strict):

@@ -573,6 +573,28 @@ def test_a_post_telling_what_the_order_came_without_is_a_customer_to_answer(comp
     assert result.decision.reply_mode is ReplyMode.negative and result.draft is not None, result.decision
 
 
+@pytest.mark.parametrize(
+    ("text", "sentiment"),
+    [
+        ("Спасибо Кедр Банку за заботу о нервах: 50 минут на горячей линии под Моцарта — почти медитация 🧘 "
+         "Потом оператор сбросил. Десять из десяти", Sentiment.negative),
+        ("Спасибо оператору горячей линии Анне! Ждал всего 2 минуты, всё решили.", Sentiment.positive),
+    ],
+)  # fmt: skip
+def test_thanks_for_a_long_hold_on_our_line_is_sarcasm(components: Components, text: str, sentiment: Sentiment) -> None:
+    result = ran(components, "kedr-bank", text)
+    assert result.classification.sentiment is sentiment, result.classification
+    if sentiment is Sentiment.negative:  # a customer's sarcasm, answered: no chatter left alone
+        assert result.classification.mention_kind is MentionKind.customer and result.draft is not None, result.decision
+
+
+def test_a_promo_code_that_did_not_work_is_a_complaint_not_an_advert(components: Components) -> None:
+    text = "@obedexpress промокод LUNCH15 пишет «недействителен», хотя в рассылке обещали до конца месяца. зачем тогда рассылать 🤷‍♀️"
+    result = ran(components, "obed-express", text, Platform.twitter)
+    assert result.classification.mention_kind is MentionKind.customer, result.classification
+    assert result.draft is not None and result.draft.situation == "promo_not_working", result.draft
+
+
 def test_a_threat_quoted_by_the_one_threatened_is_escalated_and_answered_not_hidden(components: Components) -> None:
     """The author quotes what was written to them and says they are afraid: hiding the post would
     silence the victim, and «решайте вопросы через нас» would blame them."""

@@ -305,39 +305,44 @@ def test_a_problem_told_with_an_unanswered_chat_is_answered_for_the_problem(comp
     assert result.draft is not None and result.draft.situation == "wrong_or_missing_item", result.draft
     only_contact = ran(components, "obed-express", "Написала в чат два часа назад — тишина. Вы вообще работаете?")
     assert only_contact.draft is not None and only_contact.draft.situation == "support_unreachable"
+    # support answered, then went silent: still the unanswered chat
+    silent = ran(
+        components, "kedr-bank", "Бот в чате отвечает «оператор скоро подключится», а оператор так и не подключается."
+    )
+    assert silent.draft is not None and silent.draft.situation == "support_unreachable", silent.draft
 
 
-def test_support_that_answered_is_no_unanswered_chat(components: Components) -> None:
+@pytest.mark.parametrize(
+    ("brand", "text", "situation", "not_said"),
+    [
+        ("obed-express",
+         "Уже месяц не приходят чеки на почту, а мне они нужны для компенсации обедов от работы. Почта в профиле "
+         "правильная. Бот поддержки отвечает «проверьте папку спам». проверил. нету.",
+         "receipt_missing", "без ответа"),
+        ("obed-express",
+         "You charged me twice for order 53120, 1 340 ₽ at 19:02 and again at 19:03. Support chat said 'wait 3 days'. "
+         "It's been 6 working days and it's an actual debit. Please sort it out.",
+         "payment_charge", "go quiet"),
+        ("kedr-bank", "Перевод на 40 000 ₽ идёт третий день, в чате отвечают шаблонами. Где мои деньги?",
+         "transfer_delayed", "без ответа"),
+        # an answer quoted after «сказали, что»; no plan of the brand's fits Mir Pay: the generic one
+        ("kedr-bank",
+         "Оплата через Mir Pay не проходит, пишет «карта не поддерживается». В чате сказали, что «технические работы».",
+         "generic_complaint", "без ответа"),
+    ],
+)  # fmt: skip
+def test_support_that_answered_is_no_unanswered_chat(
+    components: Components, brand: str, text: str, situation: str, not_said: str
+) -> None:
     """The author quotes what support said: they were answered, and the reply is about their problem."""
-    receipts = ran(
-        components,
-        "obed-express",
-        "Уже месяц не приходят чеки на почту, а мне они нужны для компенсации обедов от работы. Почта в профиле "
-        "правильная. Бот поддержки отвечает «проверьте папку спам». проверил. нету.",
-    )
-    assert receipts.draft is not None and receipts.draft.situation == "receipt_missing", receipts.draft
-    assert "молчать" not in receipts.draft.text and "без ответа" not in receipts.draft.text, receipts.draft.text
-    assert "пришлём их заново" in receipts.draft.text, receipts.draft.text
-    charged = ran(
-        components,
-        "obed-express",
-        "You charged me twice for order 53120, 1 340 ₽ at 19:02 and again at 19:03. Support chat said 'wait 3 days'. "
-        "It's been 6 working days and it's an actual debit. Please sort it out.",
-    )
-    assert charged.draft is not None and charged.draft.situation == "payment_charge", charged.draft
-    assert "go quiet" not in charged.draft.text, charged.draft.text
-    transfer = ran(
-        components, "kedr-bank", "Перевод на 40 000 ₽ идёт третий день, в чате отвечают шаблонами. Где мои деньги?"
-    )
-    assert transfer.draft is not None and transfer.draft.situation == "transfer_delayed", transfer.draft
-    assert "ещё раз не нужно" in transfer.draft.text, transfer.draft.text
-    # an answer quoted after «сказали, что»: support answered; no plan of the brand's fits Mir Pay, so the generic one
-    mir_pay = ran(
-        components,
-        "kedr-bank",
-        "Оплата через Mir Pay не проходит, пишет «карта не поддерживается». В чате сказали, что «технические работы».",
-    )
-    assert mir_pay.draft is not None and mir_pay.draft.situation != "support_unreachable", mir_pay.draft
+    result = ran(components, brand, text)
+    assert result.draft is not None and result.draft.situation == situation, result.draft
+    assert not_said not in result.draft.text and "молчать" not in result.draft.text, result.draft.text
+
+
+def test_receipts_that_never_arrive_are_found_out_and_sent_again(components: Components) -> None:
+    text = drafted(components, "obed-express", "Уже третью неделю не приходят чеки на почту, а они нужны для отчёта.")
+    assert "пришлём их заново" in text, text
 
 
 def test_someone_who_already_wrote_is_not_sent_back_to_the_chat(components: Components) -> None:
@@ -1070,3 +1075,19 @@ def test_a_renewed_deposit_is_checked_not_answered_with_deposit_insurance(compon
         components, "kedr-bank", "Мой вклад автоматически пролонгировали под 10% вместо 16%, меня никто не спросил."
     )
     assert "страхования вкладов" not in text and re.search(r"провер\w+(?: Ваш вклад|, как обслуживался)", text), text
+
+
+def test_a_code_that_arrives_is_no_code_that_never_arrives(components: Components) -> None:
+    """«приходит смс, ввожу — снова экран входа»: the code comes, the app fails; not «коды не приходят»."""
+    locked = ran(
+        components,
+        "kedr-bank",
+        "После обновления не зайти в приложение: приходит смс с кодом, ввожу — белый экран и выкидывает. Карта и телефон "
+        "верные.",
+    )
+    assert locked.draft is not None and locked.draft.situation != "sms_code_missing", locked.draft
+    assert "не приходят" not in locked.draft.text, locked.draft.text
+    missing = ran(
+        components, "kedr-bank", "Третий день не приходит смс с кодом для входа, жму «отправить ещё раз» — ничего."
+    )
+    assert missing.draft is not None and missing.draft.situation == "sms_code_missing", missing.draft

@@ -412,17 +412,18 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     missing = missing_thing(text, brand_words(brand)) if mode is ReplyMode.negative else ""
     swap = swapped_dish(text, brand_words(brand)) if mode is ReplyMode.negative and not missing else ("", "")
     given = frozenset(details) | ({"missing"} if missing else set()) | ({"ordered"} if swap[0] else set())
-    playbook = choose_playbook(brand.playbooks, mode, about, classification, given=given)
+    playbooks = [p for p in brand.playbooks if not ruled_out(p, text)]
+    playbook = choose_playbook(playbooks, mode, about, classification, given=given)
     reached = contacted_us(text, done, found)
     if playbook is not None and playbook.about_contact and reached:
         besides = _problem_besides_contact(sentences, mode, classification, brand)
-        if besides is None and _SUPPORT_SAID.search(text) and not found & _NO_ANSWER:
+        if besides is None and _SUPPORT_SAID.search(text) and not _NO_ANSWER & set(lemmas(fold(text))):
             # support answered («в чате сказали, что «технические работы»»): no «поддержка должна отвечать»
             besides = next((p for p in brand.playbooks if p.id == GENERIC and p.mode is mode), None)
         playbook = besides or playbook
     # a lost star is the mixed review's, «волос в супе» the foreign object's, whatever else is asked
     if mode is ReplyMode.negative or (mode is ReplyMode.thanks and classification.criticism is not None):
-        named = [p for p in brand.playbooks if p.when.words_required]
+        named = [p for p in playbooks if p.when.words_required]
         playbook = choose_playbook(named, mode, about, classification) or playbook
     if mode is ReplyMode.thanks and "employee" in details and playbook and not playbook.speaks_of("{employee}"):
         thanking = [p for p in brand.playbooks if p.speaks_of("{employee}")]  # «менеджер Алина помогает»: thank Алина
@@ -485,6 +486,22 @@ def _praises_beyond(
         return False
     others = {t for p in brand.playbooks if p.mode is ReplyMode.thanks and p is not playbook for t in p.when.topics}
     return bool((set(classification.topics) - set(playbook.when.topics)) & others)
+
+
+_NEGATIONS = frozenset(["не", "ни", "not", "never", "no"])
+
+
+def ruled_out(playbook: Playbook, text: str) -> bool:
+    """The mention tells, not negated, one of the playbook's `ruled_out_by` phrases."""
+    if not playbook.when.ruled_out_by:
+        return False
+    words = [token.text.lower().replace("ё", "е") for token in razdel.tokenize(text)]
+    for phrase in playbook.when.ruled_out_by:
+        told = phrase.lower().replace("ё", "е").split()
+        for at in range(len(words) - len(told) + 1):
+            if words[at : at + len(told)] == told and not (at and words[at - 1] in _NEGATIONS):
+                return True
+    return False
 
 
 def _problem_units(sentences: list[str]) -> list[tuple[str, str]]:
