@@ -36,7 +36,7 @@ from assistant.models import (
 )
 from assistant.profanity import Lexicon, ProfanityHit
 from assistant.text.normalize import brand_pattern, fold, mention_lemmas, morph, normalize
-from assistant.text.phrases import missing_thing, plus_and_minus, promise_outrun, scare_quoted
+from assistant.text.phrases import BUT_WORDS, missing_thing, plus_and_minus, promise_outrun, scare_quoted
 from assistant.text.sentiment import Inputs, SentimentModel, takes_no_side
 from assistant.text.situation import (
     STAFF,
@@ -412,13 +412,18 @@ def _as_the_words_say(sentiment: Sentiment, text: str, rating: int | None, flags
     return sentiment
 
 
+def _has_but(text: str) -> bool:
+    """«но» (phrases.BUT_WORDS) or "but": praise it qualifies is a mixed review's, not sarcasm."""
+    return bool({token.text.lower() for token in razdel.tokenize(text)} & (BUT_WORDS | {"but"}))
+
+
 def _waited_long(text: str) -> bool:
     """The author's own clock times put the order at the door LONG_WAIT minutes or more after it
     was placed, with no «но» that would make the praise a mixed review's."""
     waited = order_to_door(text)
     if waited is None or waited < LONG_WAIT:
         return False
-    return not {token.text.lower() for token in razdel.tokenize(text)} & {"но", "однако", "but"}
+    return not _has_but(text)
 
 
 def _held_long(text: str) -> bool:
@@ -429,7 +434,7 @@ def _held_long(text: str) -> bool:
     hold = find_details(text).get("hold_time")
     if hold is None or hold.minutes is None or hold.minutes[0] < LONG_HOLD:
         return False
-    return not {token.text.lower() for token in razdel.tokenize(text)} & {"но", "однако", "but"}
+    return not _has_but(text)
 
 
 def harassed_by_our_people(text: str) -> bool:

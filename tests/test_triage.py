@@ -595,13 +595,22 @@ def test_a_promo_code_that_did_not_work_is_a_complaint_not_an_advert(components:
     assert result.draft is not None and result.draft.situation == "promo_not_working", result.draft
 
 
-def test_a_threat_quoted_by_the_one_threatened_is_escalated_and_answered_not_hidden(components: Components) -> None:
-    """The author quotes what was written to them and says they are afraid: hiding the post would
-    silence the victim, and «решайте вопросы через нас» would blame them."""
-    text = (
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the author quotes what was written to them and says they are afraid
         "Оставила отзыв про холодный суп, а вечером мне пишут с чужого номера: «удалишь отзыв или найду тебя». "
-        "Заказ 61230. Мне страшно, номер ведь был только у вас."
-    )
+        "Заказ 61230. Мне страшно, номер ведь был только у вас.",
+        # a courier who pursues a customer: a safety matter without a threatening word
+        "курьер после доставки написал мне в телеграм, звал на свидание, потом звонил ночью. "
+        "номера же скрыты? теперь страшно выходить одной",
+    ],
+)
+def test_a_threat_reported_by_the_one_threatened_is_escalated_and_answered_not_hidden(
+    components: Components, text: str
+) -> None:
+    """Hiding the post would silence the victim, and «решайте вопросы через нас» would blame them;
+    the one who threatens is hidden."""
     result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
     assert result.classification.threat_reported, result.classification
     assert Action.escalate in result.decision.actions and Action.hide_and_report not in result.decision.actions
@@ -734,17 +743,6 @@ def test_five_stars_for_a_dispute_settled_are_praise_though_no_thanks_is_said(co
     result = run(Mention(brand="kedr-bank", text=text, platform=Platform.banki_ru, rating=5), components)
     assert result.classification.sentiment is Sentiment.positive, result.classification
     assert Action.escalate not in result.decision.actions, result.decision
-
-
-def test_a_courier_who_pursues_a_customer_is_a_safety_matter_without_a_threatening_word(components: Components) -> None:
-    text = (
-        "курьер после доставки написал мне в телеграм, звал на свидание, потом звонил ночью. "
-        "номера же скрыты? теперь страшно выходить одной"
-    )
-    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
-    assert result.classification.threat_reported, result.classification
-    assert Action.escalate in result.decision.actions and Action.hide_and_report not in result.decision.actions
-    assert result.draft is not None and result.draft.situation == "customer_threatened", result.draft
 
 
 def test_a_customer_base_posted_is_a_leak(components: Components) -> None:

@@ -495,13 +495,19 @@ def ruled_out(playbook: Playbook, text: str) -> bool:
     """The mention tells, not negated, one of the playbook's `ruled_out_by` phrases."""
     if not playbook.when.ruled_out_by:
         return False
-    words = [token.text.lower().replace("ё", "е") for token in razdel.tokenize(text)]
+    words = _folded_words(text)
     for phrase in playbook.when.ruled_out_by:
         told = phrase.lower().replace("ё", "е").split()
         for at in range(len(words) - len(told) + 1):
-            if words[at : at + len(told)] == told and not (at and words[at - 1] in _NEGATIONS):
+            if list(words[at : at + len(told)]) == told and not (at and words[at - 1] in _NEGATIONS):
                 return True
     return False
+
+
+@lru_cache(maxsize=256)
+def _folded_words(text: str) -> tuple[str, ...]:
+    """The mention's words, folded; once per mention however many playbooks ask."""
+    return tuple(fold(token.text) for token in razdel.tokenize(text))
 
 
 def _problem_units(sentences: list[str]) -> list[tuple[str, str]]:
