@@ -30,6 +30,7 @@ from assistant.models import (
     Mention,
     MentionKind,
     NegativeKind,
+    Platform,
     Register,
     RiskFlag,
     Sentiment,
@@ -66,6 +67,7 @@ LONG_WAIT = 90  # minutes from order to door that no one praises in earnest
 LONG_HOLD = 30  # minutes on our line or in our chat that no one praises in earnest
 _HOLD_HINT = re.compile(r"\b(?:лини\w*|чат\w*|оператор\w*|hotline|on hold)\b", re.I)
 PRAISING_RATING = 4  # four stars and up praise whatever is put in quotes
+APP_STORES = frozenset([Platform.app_store, Platform.google_play])
 FAKE_MIN_WORDS = 12  # praise shorter than this is not suspected of being a fake by its wording alone
 
 
@@ -217,7 +219,7 @@ class OfflineClassifier:
             # и на 300?» asks: neither blames
             sentiment = Sentiment.neutral
         kind = self._kind(models, row, text, abuse) if sentiment is Sentiment.negative else None
-        fake_signals = self._fake_signals(models, row, text, brand, mention.rating, duplicates, sentiment)
+        fake_signals = self._fake_signals(models, row, mention, brand, duplicates, sentiment)
         # a fake praises or smears: a neutral «норм» that two people wrote is no fake review
         suspected = len(fake_signals) >= 3 and kind is not NegativeKind.abusive and sentiment is not Sentiment.neutral
         register = Register(models.register.predict(row)[0])
@@ -274,13 +276,13 @@ class OfflineClassifier:
     def _fake_signals(
         models: FittedModels,
         row: np.ndarray,
-        text: str,
+        mention: Mention,
         brand: Brand | None,
-        rating: int | None,
         duplicates: Sequence[str],
         sentiment: Sentiment,
     ) -> list[str]:
         """Several signals must come together: one alone never makes a review a fake."""
+        text, rating = mention.text, mention.rating
         signals = []
         fake_probability = _probability(models.fake, row, "True")
         if fake_probability >= 0.5:
@@ -297,10 +299,14 @@ class OfflineClassifier:
             signals.append(f"extreme rating ({rating}★) with superlatives")
         if duplicates:
             signals.append("near-duplicate of other people's mentions: " + ", ".join(duplicates[:3]))
-        # what the author did; pymorphy3: Russian only. «быть» counts only with «я» or «мы»: «банк, где я
+        # what the author did or is doing; pymorphy3: Russian only. «быть» counts only with «я» or «мы»: «банк, где я
         # был» tells a customer, «худшее, что со мной было» nothing
         idle = set() if _WAS_THERE.search(text) else {"быть"}
-        lived = done_actions(text, lived=True) - idle if cues.detect_language(text) == "ru" else None
+        lived: frozenset[str] | None = None
+        if mention.platform in APP_STORES:  # a store takes reviews only from those who installed the app
+            lived = frozenset(["установить"])
+        elif cues.detect_language(text) == "ru":
+            lived = done_actions(text, lived=True) - idle | doing_now(text)
         if lived == frozenset():
             signals.append("no trace of a customer: tells nothing the author did")
         if named or duplicates:
@@ -463,12 +469,29 @@ def plain_question(text: str) -> bool:
     return not words & _NEGATIONS and not done_actions(text)
 
 
+def doing_now(text: str) -> frozenset[str]:
+    """What the author says they are doing, in the present: «код ввожу», «жду третий день», «не могу
+    войти» — a customer using the service now. Verbs of opinion, advice and writing are left out:
+    «не советую», «обожаю», «пишу, чтобы предупредить» are what a made-up review says too."""
+    found = set()
+    for token in razdel.tokenize(text):
+        parse = morph().parse(token.text.lower())[0]
+        if {"VERB", "1per", "sing", "pres"} <= parse.tag.grammemes and parse.normal_form not in _OPINION_VERBS:
+            found.add(parse.normal_form)
+    return frozenset(found)
+
+
 _WAS_THERE = re.compile(r"\b(?:я|мы)\s+(?:\w+\s+)?(?:был|была|были)\b", re.I)
 _ASKING_START = re.compile(
     r"^\W*(?:а\s+|и\s+|скажите,?\s+|подскажите,?\s+)?(?:можно|есть\s+ли|где|когда|сколько|какой|какая|какие|как\s+(?!так\b)|"
     r"во\s+сколько|до\s+скольки|принимаете|работаете|доставляете|can|is|are|do|how|where|when)\b",
     re.I,
 )
+_OPINION_VERBS = frozenset(["рекомендовать", "советовать", "хотеть", "заклинать", "копировать", "обожать", "любить",
+                            "ненавидеть", "писать", "знать", "думать", "считать", "понимать", "видеть", "требовать",
+                            "просить", "предупреждать", "ставить", "говорить", "призывать", "умолять", "верить",
+                            "сомневаться", "надеяться", "шутить", "аплодировать", "поздравлять", "номинировать",
+                            "ценить", "благодарить"])  # fmt: skip
 _NEGATIONS = frozenset(["не", "нет", "ни", "никак", "нельзя", "not", "no", "never", "can't", "doesn't", "didn't"])
 
 

@@ -560,7 +560,9 @@ class _Composer:
             if self.situation.rule_applies and (ruled := [f for f in found if self._rule_decided(f, question)]):
                 found = ruled  # «опоздал на 40 минут — положен промокод?»: the rule applied answers it whole
             unanswered += [] if found else [question]
-            ranked.append(sorted(found, key=lambda f: f.topic not in topics))
+            # of facts that share its words equally, the one on what it asks about («забрать карту, если
+            # перевыпуск заказывала в Москве?»: the reissue, not the branch list the city put level with it)
+            ranked.append(sorted(found, key=lambda f, q=question: (not self._of_subject(q, f), f.topic not in topics)))
         answers: dict[str, tuple[Fact, str]] = {}
         for _ in range(MAX_FACTS):
             for question, found in zip(questions, ranked, strict=True):
@@ -1112,18 +1114,22 @@ def answering_facts(
     brand's facts use («заказ», «карта») do not count."""
     usual = {word[:STEM] for word in common}
     asked = _stems(question, usual)
+    named = asked & _named_stems(question)
     needed = max(2, round(len(asked) * ANSWER_COVERAGE))
-    scored = []
+    scored, naming = [], []
     for fact in facts:
         said = _stems(fact_text(fact, language), usual, stating=True)
         shared = max([len(asked & said), *(_shared_with_question(asked, q, usual) for q in fact.questions)])
         shared += fact.id in preferred  # the situation's own facts need one word less
         if shared >= needed:
             scored.append((shared, fact))
+        elif named & said:
+            naming.append(fact)
     top = max((score for score, _ in scored), default=0)
     if scored:
         return [fact for score, fact in scored if score == top][:MAX_FACTS]  # two that answer it equally well
-    return _closest_by_questions(question, facts)
+    # too short to share two words («И в Коммунарку возите?»): the one fact that names the place asked about
+    return naming if len(naming) == 1 and len(asked) <= 2 else _closest_by_questions(question, facts)
 
 
 @lru_cache(maxsize=8192)
@@ -1138,6 +1144,14 @@ def _stems(text: str, usual: set[str], stating: bool = False) -> set[str]:
     stems = {word[:STEM] for word in _content_lemmas(text)} - usual
     hour = CLOCK_TIME.search(text) if stating else ASKS_HOUR.search(text) or ASKS_AT_HOUR.search(text)
     return stems | {HOUR} if hour else stems
+
+
+def _named_stems(text: str) -> set[str]:
+    """The stems of the names in a text: capitalised words not opening a sentence («Коммунарку»)."""
+    return {word[:STEM] for word in _content_lemmas(" ".join(_NAME.findall(text)))}
+
+
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁ][a-zа-яё]{3,}")
 
 
 def _shared_with_question(asked: set[str], question: str, usual: set[str]) -> int:

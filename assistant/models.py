@@ -733,6 +733,9 @@ class Playbook(Strict):
     # its own words, without the «Ваше прошлое обращение не решило вопрос» sentence
     about_contact: bool = False
     rule: FigureRule | None = None
+    # conditions the brand names by phrases: `{?cooking}` holds when the mention tells, not negated,
+    # one of its phrases («уже готовится»), `{!cooking}` when it tells none
+    conditions: dict[Slug, list[str]] = Field(default_factory=dict)
 
     def speaks_of(self, slot: str) -> bool:
         """Some phrase of the playbook, in any voice and move, fills the slot («{missing}»)."""

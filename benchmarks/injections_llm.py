@@ -80,7 +80,9 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--limit", type=int, default=None, help="at most this many mentions of each technique")
     parser.add_argument("--out", type=Path, default=None, help="write one JSON line per mention")
     parser.add_argument("--offline", action="store_true", help="the offline default, no server")
-    parser.add_argument("--offline-classifier", action="store_true", help="the model drafts; the offline classifier decides")
+    parser.add_argument(
+        "--offline-classifier", action="store_true", help="the model drafts; the offline classifier decides"
+    )
     return parser.parse_args()
 
 

@@ -59,6 +59,8 @@ def test_a_minus_told_as_a_story_is_a_problem_and_a_passing_one_a_remark() -> No
     )
     assert plus_and_minus(story) == (True, Minus.problem)
     assert plus_and_minus("Роллы вкусные, но курьер опоздал и не извинился.") == (True, Minus.remark)
+    habit = "Роллы вкусные, курьеры вежливые. Минус один — вечером везут долго, минут 80, поэтому заказываю заранее к 19:00."
+    assert plus_and_minus(habit)[1] is Minus.remark  # how it usually goes, lived with: no case to open
     assert plus_and_minus("Приложение быстрое, вклад открыл за минуту. Не хватает тёмной темы.")[1] is Minus.remark
 
 
@@ -330,3 +332,13 @@ def test_praise_of_how_it_went_is_thanked_for_the_service_it_names(components: C
         mention = Mention(brand="kedr-bank", text=text, platform=Platform.google_maps, rating=5)
         reply = run(mention, components).draft.text
         assert named in reply and "этим направлением" not in reply, reply
+
+
+def test_a_four_star_rave_with_a_minus_it_lives_with_is_thanked_not_apologised_to(components: Components) -> None:
+    text = (
+        "Борщ как дома, порции честные, курьеры вежливые. Минус один — вечером везут долго, минут 80, поэтому "
+        "заказываю заранее к 19:00. В целом рекомендую."
+    )
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.irecommend, rating=4), components)
+    assert result.draft is not None and result.draft.situation != "late_delivery", result.draft
+    assert "Спасибо" in result.draft.text and "промокод" not in result.draft.text, result.draft.text

@@ -253,3 +253,27 @@ def test_a_place_the_facts_list_leaves_out_is_answered_no_not_deferred(component
 def test_two_questions_joined_by_otkuda_are_each_answered(components):
     reply = drafted(components, "obed-express", "Сколько у вас кухонь в Питере и откуда едет заказ в Кудрово?")
     assert "5 в Петербурге" in reply, reply
+
+
+def test_an_until_what_time_question_is_answered_by_the_hours_not_deferred(components):
+    asked = "Подскажите, до скольки вечером можно сделать заказ? И в Коммунарку вы возите или только внутри МКАД?"
+    text = drafted(components, "obed-express", asked)  # fresh set 29, reviewed: development data
+    assert "23:00" in text and "Коммунарку" in text and "Уточним" not in text, text
+    short = drafted(
+        components, "obed-express", "Скажите, до скольки вечером можно сделать заказ? И в Коммунарку возите?"
+    )
+    assert "Коммунарку" in short and "Уточним" not in short, short  # a name and a verb: the fact naming the place
+
+
+def test_an_insured_sum_question_is_answered_by_the_insurance_limit_not_deferred(components):
+    text = drafted(components, "kedr-bank", "Вклады застрахованы? Если положить 3 млн, вся сумма под страховкой?")
+    assert "1,4 млн" in text and "уточним" not in text.lower(), text
+
+
+def test_of_two_facts_level_on_words_the_one_on_what_is_asked_answers(components):
+    text = drafted(
+        components,
+        "kedr-bank",
+        "Отделение на Невском в субботу работает? И можно там забрать карту, если перевыпуск заказывал в Новосибирске?",
+    )
+    assert "перевыпуск" in text.lower() and "Ленинский проспект" not in text, text

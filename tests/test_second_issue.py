@@ -3,6 +3,7 @@
 from assistant.models import Mention, Platform
 from assistant.pipeline import Components, run
 from assistant.text.phrases import complained_things
+from tests.drafts import ran
 
 
 def _reply(components: Components, brand: str, text: str) -> tuple[str | None, str]:
@@ -88,3 +89,13 @@ def test_a_silent_chat_does_not_crowd_out_the_cold_food(components: Components) 
     )  # fmt: skip
     assert situation == "late_delivery", situation
     assert "плов" in text.lower(), text
+
+
+def test_a_wait_on_our_line_is_a_contact_and_the_problem_told_besides_it_is_answered(components: Components) -> None:
+    result = ran(
+        components,
+        "kedr-bank",
+        "В отпуске в Ереване банк третий раз блокирует карту при оплате гостиницы. Подтверждаю в приложении — через "
+        "час снова блок. На горячей линии 35 минут ожидания.",
+    )
+    assert result.draft is not None and result.draft.situation == "card_blocked", result.draft

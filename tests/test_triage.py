@@ -435,6 +435,20 @@ def test_an_angry_customer_who_says_where_they_were_is_not_suspected_of_a_fake(c
     assert suspected.classification.suspected_fake  # no trace of a customer at all
 
 
+def test_a_customer_locked_out_of_the_app_now_is_answered_not_reported_as_a_fake(components: Components) -> None:
+    text = (
+        "Кедр Онлайн после обновления не пускает: отпечаток не работает, пин ввожу — «ошибка 503». Второй день без "
+        "доступа к счёту, а мне кредит платить."
+    )
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.google_play, rating=1), components)
+    assert not result.classification.suspected_fake, result.classification.fake_signals
+    assert Action.request_removal not in result.decision.actions
+    assert result.draft is not None and "чат в приложении" not in result.draft.text  # the app he cannot open
+    advice = "Не советую этот банк никому, хочу предупредить: обманывают на каждом шагу."
+    suspected = run(Mention(brand="kedr-bank", text=advice, platform=Platform.otzovik, rating=1), components)
+    assert suspected.classification.suspected_fake  # advice in the present is no use of the service
+
+
 def test_a_charge_the_author_says_they_never_made_goes_to_the_banks_fraud_desk(components: Components) -> None:
     text = "С карты ушло 4 800 ₽ в интернет-магазине техники, я там ничего не покупала. Что делать?"
     result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
@@ -751,3 +765,24 @@ def test_a_customer_base_posted_is_a_leak(components: Components) -> None:
     )
     result = run(Mention(brand="kedr-bank", text=leak, platform=Platform.telegram), components)
     assert Action.escalate in result.decision.actions, result.decision
+
+
+def test_an_outage_at_the_till_gets_a_holding_reply_not_fraud_advice(components: Components) -> None:
+    text = (
+        "у кедра всё упало: приложение не открывается, карта на кассе не проходит, банкомат пишет «операция "
+        "невозможна». стою в магазине с полной корзиной. #сбой"
+    )
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.twitter), components)
+    assert Action.escalate in result.decision.actions, result.decision
+    assert result.draft is not None and result.draft.situation == "service_outage", result.draft
+    assert "заблокируйте карту" not in result.draft.text, result.draft.text
+
+
+def test_a_sarcastic_app_store_review_is_a_users_not_a_suspected_fake(components: Components) -> None:
+    text = (
+        "Обожаю приложение Кедр Онлайн! Каждый платёж — лотерея: пройдёт или выкинет на экран входа. Лучше любых "
+        "американских горок 🎢 Спасибо разработчикам за незабываемые эмоции"
+    )
+    store = run(Mention(brand="kedr-bank", text=text, platform=Platform.google_play, rating=1), components)
+    assert store.classification.sentiment is Sentiment.negative
+    assert not store.classification.suspected_fake, store.classification.fake_signals  # the store asks for an install

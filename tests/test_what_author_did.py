@@ -554,6 +554,9 @@ def test_someone_the_app_does_not_let_in_is_told() -> None:
     assert not locked_out_of_app(["В приложении не отображается кэшбэк за ноябрь."])
     assert not locked_out_of_app(["Приложение удобное, но медленно грузится."])
     assert not locked_out_of_app(["Не могу дозвониться на горячую линию."])
+    named = ["Кедр Онлайн после обновления не пускает: пин ввожу — «ошибка 503»."]
+    assert locked_out_of_app(named, about_app=True) and not locked_out_of_app(named)
+    assert not locked_out_of_app(["Вылетает ровно на экране оплаты."], about_app=True)  # it opens: a crash, not a lock
 
 
 def test_someone_the_app_does_not_let_in_is_not_sent_to_its_chat(components: Components) -> None:
@@ -1091,3 +1094,41 @@ def test_a_code_that_arrives_is_no_code_that_never_arrives(components: Component
         components, "kedr-bank", "Третий день не приходит смс с кодом для входа, жму «отправить ещё раз» — ничего."
     )
     assert missing.draft is not None and missing.draft.situation == "sms_code_missing", missing.draft
+
+
+def test_a_cancellation_is_answered_by_the_status_the_author_gives(components: Components) -> None:
+    """While «Принят» the order is cancelled free now; once «Готовится» support decides, and we chase it."""
+    early = ran(
+        components, "obed-express", "Передумала через пару минут после оплаты, статус ещё «Принят». Как отменить?"
+    )
+    assert early.draft is not None and early.draft.situation == "order_cancelled_by_customer", early.draft
+    assert "без списания" in early.draft.text and "поторопим" not in early.draft.text, early.draft.text
+    late = ran(
+        components,
+        "obed-express",
+        "Отменила заказ через две минуты, а статус уже был «Готовится», списали 1 150 ₽. Отмену рассматривают третий день.",
+    )
+    assert late.draft is not None and late.draft.situation == "order_cancelled_by_customer", late.draft
+    assert "поддержка" in late.draft.text and "прямо сейчас" not in late.draft.text, late.draft.text
+    assert "приехал так поздно" not in late.draft.text
+
+
+def test_points_that_ran_out_their_term_are_explained_not_hunted_as_a_glitch(components: Components) -> None:
+    expired = drafted(
+        components,
+        "obed-express",
+        "Копил баллы полгода, было 380, сегодня смотрю — ноль, сгорели. Никто не предупредил.",
+    )
+    assert "180 дней" in expired and "сбо" not in expired and "не должны" not in expired, expired
+    vanished = drafted(components, "obed-express", "Пропали все баллы после обновления приложения, было 520. Где они?")
+    assert "сбо" in vanished, vanished  # points gone after an update are looked for
+
+
+def test_a_brands_own_condition_is_told_by_its_phrase_quotes_and_all() -> None:
+    from assistant.text.situation import tells_phrase
+
+    assert tells_phrase("статус пока «Принят», передумала", ["статус пока «принят»"])
+    assert not tells_phrase("статус не принят", ["принят"])
+    assert not tells_phrase("статус «Готовится»", ["статус «принят»"])
+    assert tells_phrase("Смотрю — ноль. Оказывается, сгорели.", ["сгорели"])
+    assert not tells_phrase("Было 612, стало 240 — пишут «сгорели». Как?", ["сгорели"])  # support's word, disputed

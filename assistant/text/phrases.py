@@ -310,7 +310,7 @@ def plus_and_minus(text: str) -> tuple[bool, Minus | None]:
         return bool(points.praised), None
     minus = minus_text(text)
     told = {specific.kind for specific in cues.find_specifics(minus)}
-    problem = told & PROBLEM_DETAILS or _narrated(minus)
+    problem = (told & PROBLEM_DETAILS and not _habitual(minus)) or _narrated(minus)
     return bool(points.praised), Minus.problem if problem else Minus.remark
 
 
@@ -323,6 +323,15 @@ def _narrated(minus: str) -> bool:
     («не хватает тёмной темы») or a passing remark («но курьер опоздал»)."""
     past = [t for t in razdel.tokenize(minus) if {"VERB", "past"} <= _parse(t.text).tag.grammemes]
     return len(past) >= NARRATED_VERBS
+
+
+def _habitual(minus: str) -> bool:
+    """The minus tells how things usually go, in the present, and nothing that happened: «в обед
+    везут долго, минут 70, поэтому заказываю заранее» is a remark the author has learnt to live
+    with; «ждала 1 000 ₽, пришло 280 ₽» is a case to look into."""
+    tags = [_parse(t.text).tag for t in razdel.tokenize(minus)]
+    verbs = [tag for tag in tags if "VERB" in tag.grammemes]
+    return any("pres" in tag.grammemes for tag in verbs) and not any("past" in tag.grammemes for tag in verbs)
 
 
 def minus_text(text: str) -> str:

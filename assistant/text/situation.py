@@ -305,6 +305,9 @@ class Situation:
             values |= {role: values[role].removeprefix("№ ") for role in ("order", "earlier_case") if role in values}
         if self.praise:
             values["praise"] = "yes"  # a condition only: {?praise}, {!praise}
+        if self.playbook:  # the brand's own conditions, by phrase: {?cooking} for «уже готовится»
+            conditions = self.playbook.conditions.items()
+            values |= {name: "yes" for name, phrases in conditions if tells_phrase(self.text, phrases)}
         if self.harmed and language == "ru":
             person, plural, author_too = self.harmed
             values["harmed"] = yours(person, address, "datv", plural=plural)
@@ -415,7 +418,8 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     playbooks = [p for p in brand.playbooks if not ruled_out(p, text)]
     playbook = choose_playbook(playbooks, mode, about, classification, given=given)
     reached = contacted_us(text, done, found)
-    if playbook is not None and playbook.about_contact and reached:
+    # «на линии 40 минут ожидания»: a call, though no verb tells it; the problem it was about is answered
+    if playbook is not None and playbook.about_contact and (reached or _held_on_line(details)):
         besides = _problem_besides_contact(sentences, mode, classification, brand)
         if besides is None and _SUPPORT_SAID.search(text) and not _NO_ANSWER & set(lemmas(fold(text))):
             # support answered («в чате сказали, что «технические работы»»): no «поддержка должна отвечать»
@@ -467,7 +471,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
         praise=classification.sentiment is Sentiment.positive,
         again=happened_before(text),
         contacted=contacted,
-        locked_out=locked_out_of_app(sentences),
+        locked_out=locked_out_of_app(sentences, about_app="app" in classification.topics),
         disputed=bool(found & _DISPUTE) and filed_dispute(sentences),  # read per sentence only when it can hold
         praised_beyond=mode is ReplyMode.thanks and _praises_beyond(playbook, points, classification, brand),
     )
@@ -493,21 +497,40 @@ _NEGATIONS = frozenset(["не", "ни", "not", "never", "no"])
 
 def ruled_out(playbook: Playbook, text: str) -> bool:
     """The mention tells, not negated, one of the playbook's `ruled_out_by` phrases."""
-    if not playbook.when.ruled_out_by:
+    return tells_phrase(text, playbook.when.ruled_out_by)
+
+
+def tells_phrase(text: str, phrases: list[str]) -> bool:
+    """The mention tells one of the phrases, word for word (folded, punctuation aside) and not after
+    a negation. Quotes count: «статус «принят»» is a status as the app shows it, while a bare
+    «сгорели» is not met by support's words the author quotes back («пишут «сгорели»»)."""
+    if not phrases:
         return False
     words = _folded_words(text)
-    for phrase in playbook.when.ruled_out_by:
-        told = phrase.lower().replace("ё", "е").split()
+    for phrase in phrases:
+        told = _folded_words(phrase)
         for at in range(len(words) - len(told) + 1):
-            if list(words[at : at + len(told)]) == told and not (at and words[at - 1] in _NEGATIONS):
-                return True
+            if words[at : at + len(told)] != told or (at and words[at - 1] in _NEGATIONS):
+                continue
+            before, after = words[at - 1] if at else "", words[at + len(told)] if at + len(told) < len(words) else ""
+            if told[0] != QUOTE and QUOTE in (before, after) and told[-1] != QUOTE:
+                continue  # a bare phrase quoted in the mention is someone else's words
+            return True
     return False
+
+
+QUOTE = '"'
 
 
 @lru_cache(maxsize=256)
 def _folded_words(text: str) -> tuple[str, ...]:
-    """The mention's words, folded; once per mention however many playbooks ask."""
-    return tuple(fold(token.text) for token in razdel.tokenize(text))
+    """The text's words, folded, with its quotes as one mark and other punctuation left out
+    («Оказывается, сгорели» is «оказывается сгорели»); once per mention however many playbooks ask."""
+    tokens = (token.text for token in razdel.tokenize(text))
+    return tuple(QUOTE if t in _QUOTES else fold(t) for t in tokens if t in _QUOTES or any(c.isalnum() for c in t))
+
+
+_QUOTES = frozenset('«»„“”"')
 
 
 def _problem_units(sentences: list[str]) -> list[tuple[str, str]]:
@@ -534,6 +557,14 @@ _WH_QUESTION = re.compile(
 PROBLEM_SCORE = 3.0  # the rest must name its situation plainly: «заказ приехал, когда меня не было дома» does not
 
 
+def _held_on_line(details: dict[str, Detail]) -> bool:
+    """«На горячей линии 40 минут ожидания»: the author called us, though no verb says so (whether
+    they got through it does not tell). A hold is minutes or hours: «раз в два-три дня» near «горячей
+    линии» is no time on the line."""
+    hold = details.get("hold_time")
+    return hold is not None and hold.minutes is not None and hold.minutes[0] < DAY_MINUTES
+
+
 def _problem_besides_contact(
     sentences: list[str], mode: ReplyMode | None, classification: Classification, brand: Brand
 ) -> Playbook | None:
@@ -552,17 +583,21 @@ def _problem_besides_contact(
 _APP = frozenset(["приложение", "приложуха", "прила"])
 _LOCKED = frozenset(["не_открываться", "не_открыться", "не_запускаться", "не_загружаться", "не_грузиться",
                      "не_пускать", "не_войти", "не_зайти", "вылетать", "вылететь", "крашиться"])  # fmt: skip
+_SHUT_OUT = _LOCKED - {"вылетать", "вылететь", "крашиться"}
 _CANNOT_GET_IN = frozenset(["войти", "зайти", "открыть", "запустить"])  # «не могу войти»
 _LOCKED_EN = re.compile(r"\bapp\b.*\b(?:won'?t open|doesn'?t open|crash\w*|can'?t (?:log|sign) in)", re.IGNORECASE)
 
 
-def locked_out_of_app(sentences: list[str]) -> bool:
+def locked_out_of_app(sentences: list[str], about_app: bool = False) -> bool:
     """The author says the app will not open or let them in («приложение не открывается»,
-    «не могу войти в приложение», «после обновления вылетает»)."""
+    «не могу войти в приложение», «после обновления вылетает»); `about_app`: the mention is about
+    the app by the brand's own words for it («Кедр Онлайн после обновления не пускает»)."""
     for sentence in sentences:
         words = set(lemmas(sentence.lower().replace("ё", "е")))
         cannot = "не_мочь" in words and bool(words & _CANNOT_GET_IN)
-        if (words & _APP and (words & _LOCKED or cannot)) or _LOCKED_EN.search(sentence):
+        named = words & _APP and (words & _LOCKED or cannot)
+        shut_out = about_app and (words & _SHUT_OUT or cannot)  # «Кедр Онлайн не пускает», not «вылетает на оплате»
+        if named or shut_out or _LOCKED_EN.search(sentence):
             return True
     return False
 
@@ -1222,6 +1257,9 @@ TIME_WORDS = frozenset(
 )
 
 
+_ASKS_CLOCK = re.compile(r"\b(?:до|во|со?|к)\s+скольк\w*|\bwhat time\b|\buntil when\b", re.IGNORECASE)
+
+
 def reply_words(texts: tuple[str, ...]) -> set[str]:
     return {w.lower() for text in texts for w in re.findall(r"[A-Za-zА-Яа-яЁё]{4,}", text)}
 
@@ -1270,7 +1308,10 @@ _WHAT_TO_DO = re.compile(
 
 
 # a noun and a verb of one root that the first letters do not tell: «возврат денег» answers «вернёте деньги?»
-_SAME_ROOT = (("возвра", "вернуть"), ("вернуть", "возврат"), ("refund", "return"), ("return", "refund"))
+_SAME_ROOT = (
+    ("возвра", "вернуть"), ("вернуть", "возврат"), ("refund", "return"), ("return", "refund"),
+    ("застрах", "страховка"), ("страхов", "застраховать"),
+)  # fmt: skip
 WEEKDAYS = frozenset(
     ["понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье", "выходной", "будни",
      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend"]
@@ -1360,8 +1401,8 @@ def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[st
     and «заказ»); a name it asks about («Kudrovo», «Невском») must be there."""
     asked = {w[:4] for w in content_words(mention_lemmas(question))}
     said = {w[:4] for w in reply}
-    if asked & TIME_WORDS and any(_CLOCK.search(text) for text in reply_texts):
-        return True  # «Вы работаете круглосуточно?» is answered by the hours
+    if (asked & TIME_WORDS or _ASKS_CLOCK.search(question)) and any(_CLOCK.search(text) for text in reply_texts):
+        return True  # «Вы работаете круглосуточно?», «до скольки можно заказать?» are answered by the hours
     if asks_how_long(question) and any(states_term(text) for text in reply_texts):
         return True  # «…и сколько ждать?» is answered by «в срок до 30 календарных дней»
     if _CLOCK.search(question) and any(_CLOCK.search(text) for text in reply_texts):
