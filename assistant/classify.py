@@ -30,7 +30,6 @@ from assistant.models import (
     Mention,
     MentionKind,
     NegativeKind,
-    Platform,
     Register,
     RiskFlag,
     Sentiment,
@@ -67,7 +66,6 @@ LONG_WAIT = 90  # minutes from order to door that no one praises in earnest
 LONG_HOLD = 30  # minutes on our line or in our chat that no one praises in earnest
 _HOLD_HINT = re.compile(r"\b(?:лини\w*|чат\w*|оператор\w*|hotline|on hold)\b", re.I)
 PRAISING_RATING = 4  # four stars and up praise whatever is put in quotes
-APP_STORES = frozenset([Platform.app_store, Platform.google_play])
 FAKE_MIN_WORDS = 12  # praise shorter than this is not suspected of being a fake by its wording alone
 
 
@@ -302,11 +300,7 @@ class OfflineClassifier:
         # what the author did or is doing; pymorphy3: Russian only. «быть» counts only with «я» or «мы»: «банк, где я
         # был» tells a customer, «худшее, что со мной было» nothing
         idle = set() if _WAS_THERE.search(text) else {"быть"}
-        lived: frozenset[str] | None = None
-        if mention.platform in APP_STORES:  # a store takes reviews only from those who installed the app
-            lived = frozenset(["установить"])
-        elif cues.detect_language(text) == "ru":
-            lived = done_actions(text, lived=True) - idle | doing_now(text)
+        lived = done_actions(text, lived=True) - idle | doing_now(text) if cues.detect_language(text) == "ru" else None
         if lived == frozenset():
             signals.append("no trace of a customer: tells nothing the author did")
         if named or duplicates:

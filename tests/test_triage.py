@@ -776,13 +776,3 @@ def test_an_outage_at_the_till_gets_a_holding_reply_not_fraud_advice(components:
     assert Action.escalate in result.decision.actions, result.decision
     assert result.draft is not None and result.draft.situation == "service_outage", result.draft
     assert "заблокируйте карту" not in result.draft.text, result.draft.text
-
-
-def test_a_sarcastic_app_store_review_is_a_users_not_a_suspected_fake(components: Components) -> None:
-    text = (
-        "Обожаю приложение Кедр Онлайн! Каждый платёж — лотерея: пройдёт или выкинет на экран входа. Лучше любых "
-        "американских горок 🎢 Спасибо разработчикам за незабываемые эмоции"
-    )
-    store = run(Mention(brand="kedr-bank", text=text, platform=Platform.google_play, rating=1), components)
-    assert store.classification.sentiment is Sentiment.negative
-    assert not store.classification.suspected_fake, store.classification.fake_signals  # the store asks for an install

@@ -1132,3 +1132,13 @@ def test_a_brands_own_condition_is_told_by_its_phrase_quotes_and_all() -> None:
     assert not tells_phrase("статус «Готовится»", ["статус «принят»"])
     assert tells_phrase("Смотрю — ноль. Оказывается, сгорели.", ["сгорели"])
     assert not tells_phrase("Было 612, стало 240 — пишут «сгорели». Как?", ["сгорели"])  # support's word, disputed
+
+
+def test_a_promo_code_the_author_says_never_came_is_not_promised_if_it_does_not_come(components: Components) -> None:
+    text = drafted(
+        components,
+        "obed-express",
+        "Заказ 48810 оформил в 18:05, обещали к 19:00, привезли в 20:10. Промокод за опоздание, который якобы приходит "
+        "сам, так и не пришёл.",
+    )
+    assert "не придёт" not in text and "так и не пришёл" in text, text
