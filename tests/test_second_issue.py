@@ -99,3 +99,13 @@ def test_a_wait_on_our_line_is_a_contact_and_the_problem_told_besides_it_is_answ
         "час снова блок. На горячей линии 35 минут ожидания.",
     )
     assert result.draft is not None and result.draft.situation == "card_blocked", result.draft
+
+
+def test_a_courier_the_author_clears_is_no_second_problem(components: Components) -> None:
+    result = ran(
+        components,
+        "obed-express",
+        "Суп разлился по всему пакету и залил пасту и десерт. Крышка была просто прижата, не защёлкнута. Курьер не "
+        "виноват, он сам расстроился.",
+    )
+    assert result.draft is not None and "курьер" not in result.draft.text.lower(), result.draft.text

@@ -1142,3 +1142,13 @@ def test_a_promo_code_the_author_says_never_came_is_not_promised_if_it_does_not_
         "сам, так и не пришёл.",
     )
     assert "не придёт" not in text and "так и не пришёл" in text, text
+
+
+def test_an_address_the_app_puts_outside_the_zone_is_checked_not_taken_for_an_app_crash(components: Components) -> None:
+    result = ran(
+        components,
+        "obed-express",
+        "Живу в Кудрово, новостройка. Приложение пишет «вне зоны доставки», а в соседний дом вы возите каждый день.",
+    )
+    assert result.draft is not None and result.draft.situation == "address_out_of_zone", result.draft
+    assert "входят в нашу зону доставки" in result.draft.text and "разработчик" not in result.draft.text

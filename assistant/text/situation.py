@@ -639,7 +639,17 @@ def _problem_told(sentence: str) -> frozenset[str]:
     («курьер, надо отдать должное, был вежлив») tells none; a praise word played down
     («суп еле тёплый», «не горячий») is no praise."""
     lemmas = frozenset(mention_lemmas(sentence))
-    return frozenset() if "?" in sentence or _praises(sentence) else lemmas
+    return frozenset() if "?" in sentence or _praises(sentence) or _absolves(sentence) else lemmas
+
+
+def _absolves(sentence: str) -> bool:
+    """«Курьер не виноват, он сам расстроился», «к курьеру претензий нет»: whoever it names is
+    cleared, so no second problem («грубость курьера») is read into it."""
+    words = lemmas(fold(sentence))
+    return bool(_CLEARED & set(words)) or ("претензия" in words and bool({"нет", "никакой", "без"} & set(words)))
+
+
+_CLEARED = frozenset(["не_виноватый", "не_виновный", "не_при"])
 
 
 _PLAYED_DOWN = frozenset(["не", "еле", "чуть", "едва", "ни", "недостаточно", "слегка"])
