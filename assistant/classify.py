@@ -43,6 +43,7 @@ from assistant.text.situation import (
     asked_questions,
     done_actions,
     find_details,
+    minutes_on_line,
     order_to_door,
     thanks_given,
     thanks_our_people,
@@ -300,7 +301,9 @@ class OfflineClassifier:
         # what the author did or is doing; pymorphy3: Russian only. «быть» counts only with «я» or «мы»: «банк, где я
         # был» tells a customer, «худшее, что со мной было» nothing
         idle = set() if _WAS_THERE.search(text) else {"быть"}
-        lived = done_actions(text, lived=True) - idle | doing_now(text) if cues.detect_language(text) == "ru" else None
+        lived = (
+            (done_actions(text, lived=True) - idle or doing_now(text)) if cues.detect_language(text) == "ru" else None
+        )
         if lived == frozenset():
             signals.append("no trace of a customer: tells nothing the author did")
         if named or duplicates:
@@ -429,12 +432,10 @@ def _waited_long(text: str) -> bool:
 def _held_long(text: str) -> bool:
     """Thanks for LONG_HOLD minutes or more on our line («55 минут на горячей линии — почти
     медитация 🧘»), with no «но» that would make the praise a mixed review's."""
-    if not _HOLD_HINT.search(text):
+    if not _HOLD_HINT.search(text):  # the pattern first: reading every mention's details is waste
         return False
-    hold = find_details(text).get("hold_time")
-    if hold is None or hold.minutes is None or hold.minutes[0] < LONG_HOLD:
-        return False
-    return not _has_but(text)
+    held = minutes_on_line(find_details(text))
+    return held is not None and held >= LONG_HOLD and not _has_but(text)
 
 
 def harassed_by_our_people(text: str) -> bool:

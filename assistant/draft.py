@@ -62,6 +62,7 @@ from assistant.text.situation import (
     given_items,
     imperative_lemmas,
     instructed,
+    names_in,
     offered_ways,
     open_questions,
     requested_items,
@@ -1114,7 +1115,7 @@ def answering_facts(
     brand's facts use («заказ», «карта») do not count."""
     usual = {word[:STEM] for word in common}
     asked = _stems(question, usual)
-    named = asked & _named_stems(question)
+    named = asked & {word[:STEM] for word in _content_lemmas(" ".join(names_in(question)))}
     needed = max(2, round(len(asked) * ANSWER_COVERAGE))
     scored, naming = [], []
     for fact in facts:
@@ -1144,14 +1145,6 @@ def _stems(text: str, usual: set[str], stating: bool = False) -> set[str]:
     stems = {word[:STEM] for word in _content_lemmas(text)} - usual
     hour = CLOCK_TIME.search(text) if stating else ASKS_HOUR.search(text) or ASKS_AT_HOUR.search(text)
     return stems | {HOUR} if hour else stems
-
-
-def _named_stems(text: str) -> set[str]:
-    """The stems of the names in a text: capitalised words not opening a sentence («Коммунарку»)."""
-    return {word[:STEM] for word in _content_lemmas(" ".join(_NAME.findall(text)))}
-
-
-_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁ][a-zа-яё]{3,}")
 
 
 def _shared_with_question(asked: set[str], question: str, usual: set[str]) -> int:

@@ -418,9 +418,10 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     playbooks = [p for p in brand.playbooks if not ruled_out(p, text)]
     playbook = choose_playbook(playbooks, mode, about, classification, given=given)
     reached = contacted_us(text, done, found)
-    # «на линии 40 минут ожидания»: a call, though no verb tells it; the problem it was about is answered
-    if playbook is not None and playbook.about_contact and (reached or _held_on_line(details)):
-        besides = _problem_besides_contact(sentences, mode, classification, brand)
+    # «на линии 40 минут ожидания»: a call, though no verb tells it (nor whether they got through);
+    # the problem it was about is answered
+    if playbook is not None and playbook.about_contact and (reached or minutes_on_line(details) is not None):
+        besides = _problem_besides_contact(sentences, mode, classification, playbooks)
         if besides is None and _SUPPORT_SAID.search(text) and not _NO_ANSWER & set(lemmas(fold(text))):
             # support answered («в чате сказали, что «технические работы»»): no «поддержка должна отвечать»
             besides = next((p for p in brand.playbooks if p.id == GENERIC and p.mode is mode), None)
@@ -522,7 +523,7 @@ def tells_phrase(text: str, phrases: list[str]) -> bool:
 QUOTE = '"'
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=2048)  # the playbooks' phrases as well as the mentions
 def _folded_words(text: str) -> tuple[str, ...]:
     """The text's words, folded, with its quotes as one mark and other punctuation left out
     («Оказывается, сгорели» is «оказывается сгорели»); once per mention however many playbooks ask."""
@@ -557,26 +558,28 @@ _WH_QUESTION = re.compile(
 PROBLEM_SCORE = 3.0  # the rest must name its situation plainly: «заказ приехал, когда меня не было дома» does not
 
 
-def _held_on_line(details: dict[str, Detail]) -> bool:
-    """«На горячей линии 40 минут ожидания»: the author called us, though no verb says so (whether
-    they got through it does not tell). A hold is minutes or hours: «раз в два-три дня» near «горячей
-    линии» is no time on the line."""
+def minutes_on_line(details: dict[str, Detail]) -> float | None:
+    """How long the author says they held on our line («на горячей линии 40 минут ожидания»), or
+    None. A hold is minutes or hours: «раз в два-три дня» near «горячей линии» is no time on the line."""
     hold = details.get("hold_time")
-    return hold is not None and hold.minutes is not None and hold.minutes[0] < DAY_MINUTES
+    if hold is None or hold.minutes is None or hold.minutes[0] >= DAY_MINUTES:
+        return None
+    return hold.minutes[0]
 
 
 def _problem_besides_contact(
-    sentences: list[str], mode: ReplyMode | None, classification: Classification, brand: Brand
+    sentences: list[str], mode: ReplyMode | None, classification: Classification, playbooks: list[Playbook]
 ) -> Playbook | None:
     """What the author wrote to us about, when they tell that too: «списали дважды… Написал в
     чат — ответили шаблоном» is the double charge, and the unanswered chat is said by the
     `contacted` phrase. The clauses that tell of the contact are left out («Перевод идёт третий
-    день, в чате отвечают шаблонами» is the transfer); None when the rest is no situation of its own."""
+    день, в чате отвечают шаблонами» is the transfer); None when the rest is no situation of its own.
+    `playbooks`: the brand's, less those the mention rules out."""
     clauses = [clause for sentence in sentences for clause in _clauses_of(sentence) if clause.strip()]
     rest = [c for c in clauses if not (_contact_told(c) or mention_lemmas(c) & _OUR_CHANNELS)]
     if not rest or len(rest) == len(clauses):
         return None
-    problem = choose_playbook(brand.playbooks, mode, mention_lemmas(" ".join(rest)), classification, PROBLEM_SCORE)
+    problem = choose_playbook(playbooks, mode, mention_lemmas(" ".join(rest)), classification, PROBLEM_SCORE)
     return problem if problem is not None and not problem.about_contact and problem.id != GENERIC else None
 
 
@@ -1270,6 +1273,14 @@ TIME_WORDS = frozenset(
 _ASKS_CLOCK = re.compile(r"\b(?:до|во|со?|к)\s+скольк\w*|\bwhat time\b|\buntil when\b", re.IGNORECASE)
 
 
+def names_in(text: str) -> list[str]:
+    """The names a text gives: capitalised words not opening a sentence («Коммунарку», «Kudrovo»)."""
+    return _NAME.findall(text)
+
+
+_NAME = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁ][a-zа-яё]{3,}")
+
+
 def reply_words(texts: tuple[str, ...]) -> set[str]:
     return {w.lower() for text in texts for w in re.findall(r"[A-Za-zА-Яа-яЁё]{4,}", text)}
 
@@ -1417,7 +1428,7 @@ def answers_question(question: str, reply: frozenset[str], reply_texts: tuple[st
         return True  # «…и сколько ждать?» is answered by «в срок до 30 календарных дней»
     if _CLOCK.search(question) and any(_CLOCK.search(text) for text in reply_texts):
         return True  # «я с работы в 22:40, успею заказать?» is answered by the hours
-    names = {w[:4].lower() for w in re.findall(r"(?<!^)(?<![.!?]\s)\b[A-ZА-ЯЁ][a-zа-яё]{3,}", question)}
+    names = {w[:4].lower() for w in names_in(question)}
     if names - {w[:4] for w in reply_words(reply_texts)}:
         return False  # «Do you deliver to Kudrovo?» is not answered without Kudrovo
     if (subject := _subject(question)) and not subject & said:
