@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import dropwhile
 from pathlib import Path
 from typing import Protocol
 
@@ -240,6 +241,7 @@ class OfflineClassifier:
             risk_flags=sorted({*flags, RiskFlag.threat}) if threatens else flags,
             threat_read_only=threatens and RiskFlag.threat not in flags,
             threat_reported=harassed or (RiskFlag.threat in flags and self._threat_reported(text)),
+            abused_by_staff=abused_by_our_people(text),
             topics=self._topics(text, brand),
             language=mention.language or cues.detect_language(text),
             confidence=round(confidence, 3),
@@ -304,6 +306,9 @@ class OfflineClassifier:
         lived = (
             (done_actions(text, lived=True) - idle or doing_now(text)) if cues.detect_language(text) == "ru" else None
         )
+        if lived == frozenset() and _APP_SCREENS.search(fold(text)):
+            # «кнопка «Перевести» теперь спрятана за тремя меню»: only someone who uses the app sees its screens
+            lived = frozenset({"пользоваться"})
         if lived == frozenset():
             signals.append("no trace of a customer: tells nothing the author did")
         if named or duplicates:
@@ -446,6 +451,23 @@ def harassed_by_our_people(text: str) -> bool:
     return bool(_CONTACTED_ME.search(folded) and _AFRAID.search(folded)) and bool(mention_lemmas(text) & STAFF)
 
 
+def abused_by_our_people(text: str) -> bool:
+    """One of our people abused the author, as told in one sentence in the past: «курьер швырнул
+    пакет мне под ноги и послал матом», «оператор наорал». A threat back is still escalated, but
+    the report of our own people's misconduct is not hidden with it. «Если курьер ещё раз нахамит,
+    ноги переломаю» tells what may happen: the threat alone."""
+    if not _ABUSE_HINT.search(fold(text)):  # the pattern first: lemmatising every mention for a rare case is waste
+        return False
+    for sentence in razdel.sentenize(text):
+        parses = [morph().parse(token.text.lower())[0] for token in razdel.tokenize(sentence.text)]
+        done = {p.normal_form for p in parses if {"VERB", "past"} <= p.tag.grammemes}
+        words = {p.normal_form for p in parses}
+        abused = done & _ABUSE_VERBS or ("послать" in done and "мат" in words)
+        if abused and words & STAFF:
+            return True
+    return False
+
+
 def _only_asks(text: str, folded: str) -> bool:
     """A real question («Как так можно?» asks nothing) that reports no health incident."""
     return bool(asked_questions(text)) and not HEALTH_INCIDENT.search(folded)
@@ -458,10 +480,21 @@ def plain_question(text: str) -> bool:
     sentences = [s.text for s in razdel.sentenize(text)]
     if not sentences or "!" in text:
         return False
-    if not all(asked_questions(s) and _ASKING_START.match(s) for s in sentences):
+    # «У меня промокод на 300 ₽ и 420 баллов. Получится потратить и то и другое?»: what they have, then the question
+    asking = list(dropwhile(_verbless, sentences))
+    if not asking or not all(asked_questions(s) and _ASKING_START.match(s) for s in asking):
         return False
     words = {token.text.lower() for token in razdel.tokenize(text)}
     return not words & _NEGATIONS and not done_actions(text)
+
+
+def _verbless(sentence: str) -> bool:
+    """A statement of what the author has, with no verb and no quality: «У меня промокод на 300 ₽»
+    (not «У меня холодный суп»)."""
+    if "?" in sentence or not _HAVING.match(sentence):
+        return False
+    parses = [morph().parse(token.text.lower())[0].tag for token in razdel.tokenize(sentence)]
+    return not any(tag.POS in ("VERB", "INFN", "PRTS", "GRND", "ADJF", "ADJS") for tag in parses)
 
 
 def doing_now(text: str) -> frozenset[str]:
@@ -476,9 +509,14 @@ def doing_now(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+_APP_SCREENS = re.compile(
+    r"\b(кнопк\w*|вкладк\w*|экран\w*|раздел\w*|меню|пуш\w*|уведомлени\w*|истори\w+ операци\w*|версии|версия|"
+    r"button|screen|tab|menu|notification\w*)\b"
+)
 _WAS_THERE = re.compile(r"\b(?:я|мы)\s+(?:\w+\s+)?(?:был|была|были)\b", re.I)
+_HAVING = re.compile(r"^\W*(?:а\s+)?(?:у\s+(?:меня|нас)|i\s+have|we\s+have)\b", re.I)
 _ASKING_START = re.compile(
-    r"^\W*(?:а\s+|и\s+|скажите,?\s+|подскажите,?\s+)?(?:можно|есть\s+ли|где|когда|сколько|какой|какая|какие|как\s+(?!так\b)|"
+    r"^\W*(?:а\s+|и\s+|скажите,?\s+|подскажите,?\s+)?(?:можно|получится|есть\s+ли|где|когда|сколько|какой|какая|какие|как\s+(?!так\b)|"
     r"во\s+сколько|до\s+скольки|принимаете|работаете|доставляете|can|is|are|do|how|where|when)\b",
     re.I,
 )
@@ -507,6 +545,9 @@ _THREATENED = re.compile(
     r"\b(угрож\w*|пригрози\w*|страшн\w*|страшно|боюсь|боимся|напуга\w*|запуга\w*|"
     r"threat\w*|scared|afraid|frightened)"
 )
+_ABUSE_HINT = re.compile(r"\b(на|об|за)?(хам|груб|ор|матер|оскорб|обозв|швыр|толкн|удар|посла)\w*|\bматом\b")
+_ABUSE_VERBS = frozenset(["нахамить", "хамить", "нагрубить", "грубить", "наорать", "орать", "обматерить", "материть",
+                          "оскорбить", "оскорблять", "обозвать", "швырнуть", "швырять", "толкнуть", "ударить"])  # fmt: skip
 _LIKE = frozenset(["как", "словно", "будто", "точно"])
 _SELF_WORDS = frozenset(["я", "себя", "меня", "мне", "мной", "нас"])  # «со мной как с дурой», «нас за дураков держат»
 

@@ -84,6 +84,12 @@ def _actions(c: Classification, brand: Brand, platform: Platform) -> tuple[list[
         return [Action.escalate, *(a for a in actions if a is not Action.no_action)], mode, [THREAT_READ_ONLY, *reasons]
     if RiskFlag.threat in flags and c.threat_reported:
         return _holding(flags, "the author reports a threat made to them: escalate to security, never hide")
+    if RiskFlag.threat in flags and c.abused_by_staff:
+        return _holding(
+            flags,
+            "the author tells of our people's abuse and threatens back: escalate to security; "
+            "the report of our misconduct is not hidden; a holding reply for an operator to confirm",
+        )
     if RiskFlag.threat in flags and RiskFlag.health not in flags:
         return [Action.escalate, Action.hide_and_report], None, ["a threat: escalate to security, hide"]
     if RiskFlag.threat in flags:  # «отец в больнице… я этого так не оставлю»: a report of harm is never hidden

@@ -767,9 +767,12 @@ class _Composer:
         return not (asked & self.given or self._repeats_done(sentence))
 
     def _told_already(self, sentence: str) -> bool:
-        """The author stated it themselves, figure and all: «После пяти неверных попыток вход
-        блокируется на 30 минут» to one who writes «после пяти попыток заблокировали на 30 минут»."""
-        if not cues.numbers_in(sentence) & cues.numbers_in(self.request.mention.text):
+        """The author stated it themselves, figures and all: «После пяти неверных попыток вход
+        блокируется на 30 минут» to one who writes «после пяти попыток заблокировали на 30 минут».
+        A figure they did not give is news to them: «Доставка стоит 149 ₽, а от 1000 ₽ не
+        оплачивается» to one who writes «накинули 149» tells the threshold."""
+        figures = cues.numbers_in(sentence)
+        if not figures or not figures <= cues.numbers_in(self.request.mention.text):
             return False
         own = _stems(sentence, set())
         return len(own & self.mention_stems) >= TOLD_SHARE * len(own)
@@ -1029,7 +1032,7 @@ def fact_excerpt(
     if not sentences:
         return ""
     words = content_words(wanted)
-    distinctive = {word[:STEM] for word in words - common}
+    distinctive = {word[:STEM] for word in words} - {word[:STEM] for word in common}  # «заказал» is «заказ»
     chosen = _bearing(sentences, distinctive, most) or _bearing(sentences, {w[:STEM] for w in words}, most) or [0]
     chosen = _with_antecedents(chosen, sentences, most)
     quoted = [sentences[i] for i in chosen]

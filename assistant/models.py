@@ -232,6 +232,9 @@ class Classification(BaseModel):
     # the threatening words are quoted by the one threatened («пришло сообщение: «я знаю, где ты
     # живёшь». Мне страшно»): escalated to security and answered, never hidden
     threat_reported: bool = False
+    # the author tells of our own people's abuse («курьер… послал матом»): a threat back is
+    # escalated, but the report of our misconduct is answered by a holding reply, not hidden
+    abused_by_staff: bool = False
     topics: list[str] = Field(default_factory=list)
     language: Language = "ru"
     confidence: float = Field(default=0.5, ge=0.0, le=1.0)

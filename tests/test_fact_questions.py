@@ -4,13 +4,13 @@ import re
 from pathlib import Path
 
 from assistant.draft import answering_facts, common_words, fact_sentences
-from assistant.models import Fact, Mention, Platform
+from assistant.models import Fact, Mention, Platform, Sentiment
 from assistant.pipeline import run
 from assistant.retrieve import question_answers
 from assistant.text.phrases import asked_about
 from assistant.text.situation import _asks_us, asked_questions, subject_nouns
 from knowledge.brands import load_brand, parse_facts
-from tests.drafts import drafted
+from tests.drafts import drafted, ran
 
 BRANDS = Path(__file__).resolve().parents[1] / "knowledge" / "brands"
 
@@ -277,3 +277,45 @@ def test_of_two_facts_level_on_words_the_one_on_what_is_asked_answers(components
         "Отделение на Невском в субботу работает? И можно там забрать карту, если перевыпуск заказывал в Новосибирске?",
     )
     assert "перевыпуск" in text.lower() and "Ленинский проспект" not in text, text
+
+
+def test_a_fee_the_author_half_told_is_stated_whole_and_since_when_is_no_question(components):
+    """«накинули 149» gives the fee, not the 1000 ₽ above which there is none: the fact is news to
+    them; «С каких пор доставка платная?» is indignation, met by the terms, not by «уточним»."""
+    text = drafted(
+        components, "obed-express",
+        "С каких пор доставка платная? Всегда было бесплатно, сегодня заказал на 860 и мне накинули 149. "
+        "Тихо поменяли условия и никому не сказали",
+    )  # fmt: skip
+    assert "от 1000 ₽" in text and "Уточним" not in text, text
+
+
+def test_a_fee_for_reissuing_a_broken_card_is_met_by_the_free_reissue_not_by_where_the_card_is(components):
+    text = drafted(
+        components, "kedr-bank",
+        "Чип на карте перестал читаться, заказала перевыпуск в приложении — и с меня списали 300 рублей. За что?",
+    )  # fmt: skip
+    assert "бесплатн" in text and "на каком этапе" not in text and "Заказать перевыпуск можно" not in text, text
+
+
+def test_a_fee_on_a_transfer_is_a_fee_complaint_answered_by_the_transfer_fee(components):
+    """The transfer arrived; the fee is the complaint: no «где сейчас Ваши деньги»."""
+    text = drafted(
+        components, "kedr-bank",
+        "Перевёл брату 150 000 по номеру телефона, а с меня сняли 250 рублей комиссии. Почему никто не предупредил? "
+        "В Сосне такого нет",
+    )  # fmt: skip
+    assert "100 000 рублей в календарный месяц" in text and "на каком этапе" not in text, text
+
+
+def test_what_the_author_has_then_a_question_about_both_is_a_question_answered_whole(components):
+    """«У меня промокод … и баллы» tells no complaint, whatever the promo code was for, and «и то
+    и другое» is both things the sentence before named: answered, with no «уточним»."""
+    result = ran(
+        components, "obed-express",
+        "У меня промокод на 300 ₽ за опоздавший заказ и 420 баллов. Получится потратить и то и другое в одном заказе?",
+    )  # fmt: skip
+    assert result.classification.sentiment is Sentiment.neutral, result.classification
+    assert result.draft is not None and "баллами" in result.draft.text and "уточним" not in result.draft.text.lower()
+    complaint = ran(components, "obed-express", "У меня холодный суп. Можно вернуть деньги?")
+    assert complaint.classification.sentiment is Sentiment.negative, complaint.classification

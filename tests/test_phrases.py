@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from assistant.models import Platform, VoiceOverride
-from assistant.text.phrases import review_points
+from assistant.text.phrases import plus_and_minus, review_points
 from knowledge.brands import load_brand
 
 BRANDS = Path(__file__).resolve().parents[1] / "knowledge" / "brands"
@@ -38,6 +38,18 @@ def test_a_remark_named_as_one_wins_over_a_but():
     )
     assert points.praised == ["тыквенный крем-суп"]
     assert points.remark == "блюда без глютена"
+
+
+def test_only_the_only_minus_is_a_remark_and_a_remark_is_about_no_time_or_trifle():
+    """«единственная доставка, которая сюда возит» praises; «единственное, что…» remarks. «В обеденный
+    пик приложение тупит, но это мелочи»: neither the rush hour nor the trifle is the remark's thing."""
+    praise = "Живу в Мурино, и это единственная доставка, которая сюда нормально возит. Рекомендую."
+    assert plus_and_minus(praise)[1] is None and review_points(praise).remark is None
+    assert plus_and_minus("Суп вкусный. Единственное, что огорчило — курьер опоздал.")[1] is not None
+    remark = review_points("Супы вкусные. Из минусов — в обеденный пик приложение иногда тупит, но это мелочи.").remark
+    assert remark is not None and "пик" not in remark and "мелоч" not in remark, remark
+    starred = review_points("Приложение удобное. Минус звезда за тёмную тему, она до сих пор кривая.")
+    assert starred.remark == "тёмную тему"  # what the star is taken for; «до сих пор» names no thing
 
 
 def test_an_adjective_agrees_with_its_noun_after_inflection():

@@ -3,6 +3,7 @@ whether to react at all, the bundled samples against their expected outcome, the
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -449,6 +450,29 @@ def test_a_customer_locked_out_of_the_app_now_is_answered_not_reported_as_a_fake
     assert suspected.classification.suspected_fake  # advice in the present is no use of the service
 
 
+@pytest.mark.parametrize(
+    ("brand", "text"),
+    [
+        (
+            "kedr-bank",
+            "Новое обновление Кедр Онлайн прекрасно: кнопка «Перевести» теперь спрятана за тремя меню, а история "
+            "операций грузится ровно столько, чтобы успеть заварить чай. Разработчикам премию за квест.",
+        ),
+        ("obed-express", "После обновления кнопку повтора заказа спрятали куда-то вниз, ищу её каждый раз. Зачем?"),
+    ],
+)
+def test_a_user_who_describes_the_apps_screens_is_answered_about_the_update_not_reported_as_a_fake(
+    components: Components, brand: str, text: str
+) -> None:
+    """Only someone who uses the app knows where its buttons went; a redesign they dislike is no
+    «сбой» to apologise for: it goes to the app team, with help finding things meanwhile."""
+    result = ran(components, brand, text, Platform.app_store, rating=1)
+    assert not result.classification.suspected_fake, result.classification.fake_signals
+    assert result.draft is not None and result.draft.situation == "app_redesign", result.draft
+    passed_on = re.search(r"команд\w+ (?:приложения|, которая разрабатывает)", result.draft.text)
+    assert "сбо" not in result.draft.text and passed_on, result.draft.text
+
+
 def test_a_charge_the_author_says_they_never_made_goes_to_the_banks_fraud_desk(components: Components) -> None:
     text = "С карты ушло 4 800 ₽ в интернет-магазине техники, я там ничего не покупала. Что делать?"
     result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
@@ -636,6 +660,25 @@ def test_a_threat_reported_by_the_one_threatened_is_escalated_and_answered_not_h
         components,
     )
     assert threatening.decision.actions == [Action.escalate, Action.hide_and_report], threatening.decision
+
+
+def test_a_threat_back_at_a_courier_who_abused_the_author_is_escalated_and_answered_not_hidden(
+    components: Components,
+) -> None:
+    """Hiding the post would hide our own courier's misconduct with the threat; the holding reply
+    says the courier was wrong, and asks that it be settled through us."""
+    text = (
+        "курьер швырнул пакет мне под ноги и послал матом когда я сказал что суп разлит. заказ 44918. "
+        "если вы его не уберёте я найду этого курьера сам, район маленький"
+    )
+    result = ran(components, "obed-express", text)
+    assert result.decision.actions == [Action.escalate, Action.reply], result.decision
+    assert result.draft is not None and result.decision.reply_mode is ReplyMode.holding, result.decision
+    assert "курьеры не должны" in result.draft.text and "через нас" in result.draft.text, result.draft.text
+    alone = ran(
+        components, "obed-express", "Курьер опоздал на час. Ещё раз так будет — найду его сам, район маленький."
+    )
+    assert alone.decision.actions == [Action.escalate, Action.hide_and_report], alone.decision
 
 
 def test_a_fraud_told_calmly_with_a_complaint_to_the_authorities_is_held_not_thanked(components: Components) -> None:

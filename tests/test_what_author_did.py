@@ -809,6 +809,7 @@ def test_what_the_author_tried_counts_as_done_and_is_not_offered_again(component
     assert "не_" + action_key("звонить") in done_actions("Не пытался звонить.")
     assert offered_ways("Доступ можно восстановить через «Забыли код?».") == {action_key("восстановить")}
     assert offered_ways("Специалист расскажет, когда можно подать новую заявку.") == frozenset()
+    assert offered_ways("Заказать перевыпуск можно в приложении.") == {action_key("заказать")}  # the infinitive first
     text = drafted(
         components, "kedr-bank",
         "С новой версией приложения не могу войти: после ввода кода пустой экран. Пробовала восстановить вход — "
@@ -941,11 +942,13 @@ def test_an_english_author_s_deeds_are_read_and_not_supposed_back() -> None:
 
 
 def test_two_situations_read_equally_weakly_get_the_generic_plan_not_a_wrong_one(components: Components) -> None:
-    """«верните старый дизайн» reads a little like a retained card and a little like a failing app:
-    a reply about the ATM would be thrown away; the generic plan says nothing wrong."""
-    result = ran(components, "kedr-bank", "верните старый дизайн приложения")
-    assert result.draft is not None and result.draft.situation is None, result.draft
-    assert "банкомат" not in result.draft.text.lower(), result.draft.text
+    """«Курьер звонит с чужого номера» reads a little like a courier who cannot find the address and
+    a little like an order marked delivered: a reply that names either would be thrown away; the
+    generic plan says nothing wrong. («верните старый дизайн приложения», once such a case, now has
+    the app-redesign plan of its own.)"""
+    redesign = ran(components, "kedr-bank", "верните старый дизайн приложения")
+    assert redesign.draft is not None and redesign.draft.situation == "app_redesign", redesign.draft
+    assert "банкомат" not in redesign.draft.text.lower(), redesign.draft.text
     courier = drafted(
         components, "obed-express",
         "Почему курьер звонит не со своего номера, а с какого-то странного? Я трубку с незнакомых не беру)",

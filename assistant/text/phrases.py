@@ -26,10 +26,20 @@ from assistant.text.normalize import morph
 # A sentence with one of these is the author's remark, not their praise («из минусов…», «но…»);
 # a remark named as one («из пожеланий — …») wins over a «но» («опоздали, но сами прислали промокод»).
 REMARK_WORDS = frozenset([
-    "минус", "жаль", "хотеться", "единственный", "недостаток", "маловато", "мало", "пожелание",
+    "минус", "жаль", "хотеться", "недостаток", "маловато", "мало", "пожелание",
     "добавить", "пожелать", "хватать",  # «не хватает тёмной темы»
 ])  # fmt: skip
 BUT_WORDS = frozenset(["но", "однако"])
+# «Единственное, что…», «единственное — хотелось бы…», «единственный минус»: not «единственная доставка, которая сюда возит»
+_ONLY_REMARK_NEXT = frozenset([",", "—", "–", "-", ":", "что", "минус", "недостаток", "замечание", "пожелание"])
+
+
+def names_a_remark(lemmas: list[str]) -> bool:
+    """The sentence (its lemmas in order) names a remark: «из минусов…», «не хватает…»,
+    «единственное, что…»."""
+    if set(lemmas) & REMARK_WORDS:
+        return True
+    return any(word == "единственный" and following in _ONLY_REMARK_NEXT for word, following in pairwise(lemmas))
 
 
 def _but_at(lemmas: list[str]) -> int | None:
@@ -93,11 +103,11 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset(), liked_on
         parses = _counted(_adjectives_read(_after_genitive_prepositions(sentence.text)))
         lemmas = {p.normal_form for p in parses}
         but = _but_at([p.normal_form for p in parses])
-        named = bool(lemmas & REMARK_WORDS) or _star_taken(lemmas)
+        named = names_a_remark([p.normal_form for p in parses]) or _star_taken(lemmas)
         if named or but is not None:
             after = parses if named or but is None else parses[but + 1 :]  # «роллы свежие, но курьер опоздал»
             found = next(
-                (_accusative(p) for p in noun_phrases(after, brand_words) if _likely_noun(p)), ""
+                (_accusative(after[a:b]) for a, b in _phrase_spans(after, brand_words) if _remarked(after, a, b)), ""
             )  # «но курьер опоздал»: no thing; «но потом…» is no «пот»
             remarks[named] = remarks[named] or found
             if named or but is None:
@@ -118,6 +128,21 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset(), liked_on
         praised=[_cased(thing, capitals) for thing in praised[:MAX_PRAISED]],
         remark=_cased(remark, capitals) if remark else remark,
     )
+
+
+def _remarked(parses: list[Parse], start: int, end: int) -> bool:
+    """The phrase can be what a remark is about: a likely noun, not one after a preposition
+    («в обеденный пик приложение тупит» is about the app, not the rush hour)."""
+    when = start > 0 and parses[start - 1].word in _WHEN_OR_WHERE
+    return _likely_noun(parses[start:end]) and not when and parses[end - 1].normal_form not in _NO_THING
+
+
+# «в обеденный пик», «на главной», «по вечерам»: when or where the minus shows, not what it is about
+# («минус звезда за тёмную тему» is about the theme)
+_WHEN_OR_WHERE = frozenset(
+    ["в", "во", "на", "по", "при", "через", "к", "ко", "до", "после", "in", "at", "on", "during"]
+)
+_NO_THING = frozenset(["мелочь", "мелочи", "ерунда", "пустяк", "пора"])  # «но это мелочи», «до сих пор»
 
 
 # «ребятам из поддержки»: the noun after these is in the genitive, one support team, not «поддержки» many
@@ -341,7 +366,7 @@ def minus_text(text: str) -> str:
         words = [token.text for token in razdel.tokenize(sentence)]
         lemmas = [_parse(word).normal_form for word in words]
         but = _but_at(lemmas)
-        if but is not None or set(lemmas) & REMARK_WORDS:
+        if but is not None or names_a_remark(lemmas):
             start = " ".join(words[but + 1 :]) if but is not None else sentence
             return " ".join([start, *sentences[i + 1 :]])
     return ""

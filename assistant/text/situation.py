@@ -28,13 +28,13 @@ from assistant.text.normalize import content_words, english_stem, fold, lemma, l
 from assistant.text.phrases import (
     BUT_WORDS,
     PRAISE_WORDS,
-    REMARK_WORDS,
     ReviewPoints,
     asked_about,
     complained_things,
     listing,
     minus_text,
     missing_thing,
+    names_a_remark,
     review_points,
     scare_quoted,
     service_named,
@@ -138,6 +138,8 @@ _RHETORICAL = re.compile(
     r"\b(вам|тебе)\s+не\s+стыдно\b|\bкуда\s+смотр\w+|\bкто\s+так\s+работает\b|"
     # «…и почему никто не предупреждает?», "why did no one tell us?": a reproach the apology answers
     r"\bпочему\s+(?:же\s+|вообще\s+)?никто\s+(?:из\s+\w+\s+)?не\b|\bwhy\s+(?:did|does|has)\s+no\s?(?:one|body)\b|"
+    # «С каких пор доставка платная?», "since when…?": indignation at a change, answered by the terms as they are
+    r"\bс\s+каких\s+(?:это\s+)?пор\b|\bsince\s+when\b|"
     # «Зачем тогда писать 45 минут?», «Может, сразу уберёте напитки из меню?»: a reproach, a sarcastic advice
     r"\b(?:зачем|тогда\s+зачем)\s+(?:же\s+)?(?:тогда|вообще)\b|^\W*(?:а\s+|так\s+)?может\s*,?\s+(?:вообще|сразу|уж\s+сразу)\b|"
     # «…два дня прошло. Что происходит?»: the complaint asks to be looked into, no fact answers it
@@ -940,7 +942,8 @@ def _deed_after(words: list[str], at: int | None, address: Address) -> str | Non
     the one that does cannot be said back."""
     if at is None:
         return None
-    if {lemma(w.lower()) for w in words} & (BUT_WORDS | REMARK_WORDS):
+    lemmas = [lemma(w.lower()) for w in words]
+    if set(lemmas) & BUT_WORDS or names_a_remark(lemmas):
         return ""  # «опоздал на час, но извинился» is no deed to thank for
     clauses: list[list[str]] = [[]]
     for word in words[at + 1 :]:
@@ -1183,8 +1186,9 @@ def _with_context(parts: list[str], index: int, joined: bool = False, first_half
     the first of two joined questions; either half is about the sentence before when it names no thing."""
     question = _asked_part(parts[index])
     words = [w.lower() for w in re.findall(r"\w+", question)]
-    pointing = _POINTS_BACK & set(words) and (
-        joined or len(words) <= ANAPHORIC_WORDS or len(content_words(set(words))) <= POINTING_CONTENT
+    pointing = bool(_BOTH.search(question)) or bool(
+        _POINTS_BACK & set(words)
+        and (joined or len(words) <= ANAPHORIC_WORDS or len(content_words(set(words))) <= POINTING_CONTENT)
     )
     # «…на кредит. Сколько обычно рассматривают и где посмотреть статус?»: a half naming no thing
     thingless = (first_half or joined) and len(words) <= ANAPHORIC_WORDS and not _names_a_thing(question)
@@ -1198,6 +1202,8 @@ def _with_context(parts: list[str], index: int, joined: bool = False, first_half
 
 
 CONTEXT_SENTENCES = 2  # a question that points back takes at most this many sentences before it
+# «Получится потратить и то и другое в одном заказе?»: «both» is what the sentence before named, however long
+_BOTH = re.compile(r"\bи\s+то,?\s+и\s+другое\b|\bоба\b|\bобе\b|\bboth\b", re.I)
 
 
 def _names_a_thing(question: str) -> bool:
@@ -1707,16 +1713,17 @@ _ANEW = frozenset(["новую", "новый", "новое", "новая", "new"
 
 
 def offered_ways(sentence: str) -> frozenset[str]:
-    """The actions a reply sentence offers as a way out: infinitives after «можно» («доступ можно
-    восстановить через «Забыли код?»»), by action_key; offered to one who tried them, it repeats.
-    One offered anew («когда можно подать новую заявку», «повторно») repeats nothing."""
+    """The actions a reply sentence offers as a way out: infinitives near «можно» («доступ можно
+    восстановить через «Забыли код?»», «Заказать перевыпуск можно в приложении»), by action_key;
+    offered to one who tried them, it repeats. One offered anew («когда можно подать новую
+    заявку», «повторно») repeats nothing."""
     words = [token.text.lower() for token in razdel.tokenize(sentence)]
     if _ANEW & set(words) or _AGAIN & set(words):
         return frozenset()
     return frozenset(
         action_key(parse.normal_form)
         for i, word in enumerate(words)
-        if "можно" in words[max(0, i - 3) : i] and "INFN" in (parse := _parses(word)[0]).tag
+        if "можно" in words[max(0, i - 3) : i + 3] and "INFN" in (parse := _parses(word)[0]).tag
     )
 
 
