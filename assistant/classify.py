@@ -37,7 +37,14 @@ from assistant.models import (
 )
 from assistant.profanity import Lexicon, ProfanityHit
 from assistant.text.normalize import brand_pattern, fold, mention_lemmas, morph, normalize
-from assistant.text.phrases import BUT_WORDS, missing_thing, plus_and_minus, promise_outrun, scare_quoted
+from assistant.text.phrases import (
+    BUT_WORDS,
+    missing_thing,
+    plus_and_minus,
+    promise_outrun,
+    scare_quoted,
+    thanked_for_a_defect,
+)
 from assistant.text.sentiment import Inputs, SentimentModel, takes_no_side
 from assistant.text.situation import (
     STAFF,
@@ -204,6 +211,7 @@ class OfflineClassifier:
                 sentiment, confidence = told, told_confidence
         flags = self._risk_flags(text, brand)
         said = _as_the_words_say(sentiment, text, mention.rating, flags)
+        sarcastic = sentiment is Sentiment.positive and said is Sentiment.negative  # its praise is not meant
         if said is Sentiment.negative and sentiment is not said and mention_kind is MentionKind.chatter:
             mention_kind = MentionKind.customer  # praise the words take back is a customer's sarcasm, not chatter
         sentiment = said
@@ -225,6 +233,7 @@ class OfflineClassifier:
         register = Register(models.register.predict(row)[0])
         details = cues.find_specifics(text)
         praises, criticism = plus_and_minus(text)
+        praises = praises and not (sarcastic or mocks(text))  # «спасибо за новое блюдо: ледяной борщ» is no praise
         harassed = RiskFlag.threat not in flags and harassed_by_our_people(text)
         if harassed:  # «курьер написал мне в вотсап… звонил в 2 ночи… теперь страшно открывать дверь»
             flags = sorted({*flags, RiskFlag.threat})
@@ -400,14 +409,15 @@ _CODE_REFUSED = re.compile(
 def _as_the_words_say(sentiment: Sentiment, text: str, rating: int | None, flags: list[RiskFlag]) -> Sentiment:
     """The model's sentiment, turned where the words settle it: a quality in quotes is not meant
     («Спасибо за «горячий» суп»), nor is a quoted term long run out («идёт «один рабочий день» уже
-    четвёртый»), unless four or five stars say it is; nor is praise of an order
+    четвёртый»), nor thanks for a defect («спасибо за ледяной борщ»), unless four or five stars
+    say it is; nor is praise of an order
     that took an hour and a half or more from order to door; thanks to our people with
     nothing taken back is meant («Спасибо службе заботы: ответили за 3 часа»); four or five stars
     on a review the model reads neutral and that asks nothing praise («аллергены расписаны —
     огромный плюс»); a harm or a dispute (a health or legal flag) told with neither stars nor a
     word of thanks is no praise («позвонили "из службы безопасности"… Обращаемся в прокуратуру»)."""
     praising = (rating or 0) >= PRAISING_RATING
-    if sentiment is Sentiment.positive and (scare_quoted(text) or promise_outrun(text)) and not praising:
+    if sentiment is Sentiment.positive and not praising and (mocks(text) or promise_outrun(text)):
         return Sentiment.negative
     if sentiment is not Sentiment.negative and not praising and (_waited_long(text) or _held_long(text)):
         return Sentiment.negative  # «спасибо за экспресс-обед! Заказал в 12:05, получил в 14:30 👏»
@@ -418,6 +428,12 @@ def _as_the_words_say(sentiment: Sentiment, text: str, rating: int | None, flags
     if sentiment is Sentiment.positive and HARM_OR_LAW.intersection(flags) and not praising and not thanks_given(text):
         return Sentiment.negative
     return sentiment
+
+
+def mocks(text: str) -> bool:
+    """Praise the words take back: a quality in quotes («Спасибо за «горячий» суп»), thanks for a
+    defect («спасибо за новое блюдо: ледяной борщ»)."""
+    return bool(scare_quoted(text) or thanked_for_a_defect(text))
 
 
 def _has_but(text: str) -> bool:

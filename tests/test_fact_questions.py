@@ -319,3 +319,12 @@ def test_what_the_author_has_then_a_question_about_both_is_a_question_answered_w
     assert result.draft is not None and "баллами" in result.draft.text and "уточним" not in result.draft.text.lower()
     complaint = ran(components, "obed-express", "У меня холодный суп. Можно вернуть деньги?")
     assert complaint.classification.sentiment is Sentiment.negative, complaint.classification
+
+
+def test_a_sum_spent_needs_no_currency_to_settle_the_service_fee_rule(components):
+    """«потратил 9 870, а не 10 000»: the sum after «потратил» is what was spent, comma and all."""
+    text = drafted(
+        components, "kedr-bank",
+        "Списали 149 ₽ за обслуживание, потому что в марте я потратил 9 870, а не 10 000. Спасибо за заботу",
+    )  # fmt: skip
+    assert "9 870 ₽ меньше 10 000 ₽" in text, text

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from assistant.models import Platform, VoiceOverride
-from assistant.text.phrases import plus_and_minus, review_points
+from assistant.text.phrases import plus_and_minus, review_points, thanked_for_a_defect
 from knowledge.brands import load_brand
 
 BRANDS = Path(__file__).resolve().parents[1] / "knowledge" / "brands"
@@ -130,3 +130,10 @@ def test_things_joined_after_a_praise_verb_are_all_praised():
     assert review_points("Понравились роллы и суп.").praised == ["роллы", "суп"]
     # the praise is the second clause's: the first only lists what was ordered
     assert review_points("Заказал роллы и суп, роллы вкусные.").praised == ["роллы"]
+
+
+def test_thanks_for_a_defect_is_sarcasm_and_thanks_in_cold_weather_or_with_a_but_is_not():
+    assert thanked_for_a_defect("Спасибо за новое блюдо в меню: ледяной борщ 👏") == "ледяной"
+    assert thanked_for_a_defect("thanks for the cold soup lol") == "cold"
+    assert thanked_for_a_defect("Спасибо курьеру за доставку в холодную погоду!") is None
+    assert thanked_for_a_defect("Спасибо за суп, но он был холодный") is None  # a mixed review

@@ -626,6 +626,14 @@ def test_thanks_for_a_long_hold_on_our_line_is_sarcasm(components: Components, t
         assert result.classification.mention_kind is MentionKind.customer and result.draft is not None, result.decision
 
 
+def test_thanks_for_a_cold_dish_is_sarcasm_answered_as_a_complaint_with_no_praise_owned(components: Components) -> None:
+    text = "Спасибо @obedexpress за новое блюдо в меню: ледяной суп. Заказывал горячий, но так даже интереснее 👏"
+    result = ran(components, "obed-express", text, Platform.twitter)
+    assert result.classification.sentiment is Sentiment.negative and not result.classification.praises
+    assert result.draft is not None and result.decision.reply_mode is ReplyMode.negative, result.decision
+    assert "спасибо" not in result.draft.text.lower() and "приятно" not in result.draft.text.lower(), result.draft.text
+
+
 def test_a_promo_code_that_did_not_work_is_a_complaint_not_an_advert(components: Components) -> None:
     text = "@obedexpress промокод LUNCH15 пишет «недействителен», хотя в рассылке обещали до конца месяца. зачем тогда рассылать 🤷‍♀️"
     result = ran(components, "obed-express", text, Platform.twitter)

@@ -728,6 +728,32 @@ def promise_outrun(text: str) -> str | None:
     return None
 
 
+def thanked_for_a_defect(text: str) -> str | None:
+    """Thanks whose object is a defect, as only sarcasm thanks: «Спасибо за новое блюдо в меню:
+    ледяной борщ», «спасибо за сырую курицу», «thanks for the cold soup». The defect word comes
+    after the thanks' «за» / "for" in its sentence, before any «но»: «спасибо за суп, но он был
+    холодный» is a mixed review, not sarcasm."""
+    for sentence in razdel.sentenize(text):
+        words = [token.text.lower() for token in razdel.tokenize(sentence.text)]
+        lemmas = [_likeliest(word).normal_form for word in words]
+        thanks = next((i for i, word in enumerate(lemmas) if word in _THANKS_WORDS), None)
+        if thanks is None or not {"за", "for"} & set(words[thanks + 1 : thanks + 4]):
+            continue
+        for at in range(thanks + 1, len(lemmas)):
+            if lemmas[at] in BUT_WORDS or lemmas[at] == "but":
+                break
+            # «в холодную погоду», "on a cold day": when, not what was thanked for
+            if lemmas[at] in _DEFECTS and words[at - 1] not in _WHEN_OR_WHERE:
+                return lemmas[at]
+    return None
+
+
+_THANKS_WORDS = frozenset(["спасибо", "благодарить", "благодарность", "thanks", "thank"])
+_DEFECTS = frozenset([
+    "ледяной", "холодный", "остывший", "сырой", "недоваренный", "недожаренный", "пересоленный", "подгоревший",
+    "горелый", "несвежий", "прокисший", "испорченный", "чужой", "разлитый", "раздавленный", "опоздание",
+    "cold", "raw", "stale", "burnt", "soggy",
+])  # fmt: skip
 OUTRUN_REACH = 30  # characters after the quote in which «уже» says the term has passed
 _ALREADY = re.compile(r"^[^.!?]*?\b(уже|already)\b", re.I)
 
