@@ -1,10 +1,12 @@
 """Choosing the playbook: cue words plus the closeness of the brand's example mentions."""
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
+from assistant.check import RULES
 from assistant.errors import BrandFileError
 from assistant.models import Classification, Language, ReplyMode, Sentiment
 from assistant.text.normalize import mention_lemmas
@@ -63,3 +65,20 @@ def test_examples_for_an_unknown_situation_are_an_error_naming_it(tmp_path):
     (folder / "situation_examples.yaml").write_text('no_such_situation:\n  - "пример"\n', encoding="utf-8")
     with pytest.raises(BrandFileError, match="no_such_situation"):
         load_brand(folder)
+
+
+@pytest.mark.parametrize("brand_id", ["obed-express", "kedr-bank"])
+def test_every_acknowledgement_a_complaint_plan_offers_is_one_the_checker_reads_as_such(brand_id: str) -> None:
+    """The acknowledge move is rule 2 of the five; a variant the checker does not read as one
+    («Понимаем: неожиданная плата неприятна») fails a draft that is otherwise right."""
+    brand = load_brand(BRANDS / brand_id)
+    acknowledging = [re.compile(pattern, re.I) for pattern in RULES["rule2_acknowledge"]]
+    silent = [
+        f"{playbook.id} {voice}: {variant}"
+        for playbook in brand.playbooks
+        if playbook.mode is ReplyMode.negative
+        for voice, moves in playbook.phrases.items()
+        for variant in moves.get("acknowledge", [])
+        if not any(pattern.search(re.sub(r"{[!?]\w+}", "", variant)) for pattern in acknowledging)
+    ]
+    assert not silent, silent
