@@ -497,14 +497,14 @@ def plain_question(text: str) -> bool:
     if not sentences or "!" in text:
         return False
     # «У меня промокод на 300 ₽ и 420 баллов. Получится потратить и то и другое?»: what they have, then the question
-    asking = list(dropwhile(_verbless, sentences))
+    asking = list(dropwhile(_what_they_have, sentences))
     if not asking or not all(asked_questions(s) and _ASKING_START.match(s) for s in asking):
         return False
     words = {token.text.lower() for token in razdel.tokenize(text)}
     return not words & _NEGATIONS and not done_actions(text)
 
 
-def _verbless(sentence: str) -> bool:
+def _what_they_have(sentence: str) -> bool:
     """A statement of what the author has, with no verb and no quality: «У меня промокод на 300 ₽»
     (not «У меня холодный суп»)."""
     if "?" in sentence or not _HAVING.match(sentence):
@@ -525,9 +525,10 @@ def doing_now(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+# the app's own parts; not «меню» or «раздел», which a restaurant's menu has too
 _APP_SCREENS = re.compile(
-    r"\b(кнопк\w*|вкладк\w*|экран\w*|раздел\w*|меню|пуш\w*|уведомлени\w*|истори\w+ операци\w*|версии|версия|"
-    r"button|screen|tab|menu|notification\w*)\b"
+    r"\b(кнопк\w*|вкладк\w*|экран\w*|пуш\w*|уведомлени\w*|истори\w+ операци\w*|версии|версия|"
+    r"button|screen|tab|notification\w*)\b"
 )
 _WAS_THERE = re.compile(r"\b(?:я|мы)\s+(?:\w+\s+)?(?:был|была|были)\b", re.I)
 _HAVING = re.compile(r"^\W*(?:а\s+)?(?:у\s+(?:меня|нас)|i\s+have|we\s+have)\b", re.I)

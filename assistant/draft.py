@@ -769,8 +769,8 @@ class _Composer:
     def _told_already(self, sentence: str) -> bool:
         """The author stated it themselves, figures and all: «После пяти неверных попыток вход
         блокируется на 30 минут» to one who writes «после пяти попыток заблокировали на 30 минут».
-        A figure they did not give is news to them: «Доставка стоит 149 ₽, а от 1000 ₽ не
-        оплачивается» to one who writes «накинули 149» tells the threshold."""
+        A figure they did not give is news to them: «Доставка платная, 149 ₽; заказы от 1000 ₽
+        доставляем бесплатно» to one who writes «накинули 149» tells the threshold."""
         figures = cues.numbers_in(sentence)
         if not figures or not figures <= cues.numbers_in(self.request.mention.text):
             return False

@@ -131,8 +131,8 @@ def review_points(text: str, brand_words: frozenset[str] = frozenset(), liked_on
 
 
 def _remarked(parses: list[Parse], start: int, end: int) -> bool:
-    """The phrase can be what a remark is about: a likely noun, not one after a preposition
-    («в обеденный пик приложение тупит» is about the app, not the rush hour)."""
+    """The phrase can be what a remark is about: a likely noun, not one telling when or where
+    («в обеденный пик приложение тупит» is about the app, not the rush hour), nor a trifle."""
     when = start > 0 and parses[start - 1].word in _WHEN_OR_WHERE
     return _likely_noun(parses[start:end]) and not when and parses[end - 1].normal_form not in _NO_THING
 
