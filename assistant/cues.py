@@ -187,6 +187,15 @@ def numbers_in(text: str) -> set[str]:
     return {re.sub(r"\D", "", match) for match in _NUMBER.findall(text)}
 
 
+def sums_in(text: str) -> set[str]:
+    """Every sum of roubles a text states, as digits: «минус 149 ₽», «149 рублей» → "149";
+    not «30 дней», «1%»."""
+    return {re.sub(r"\D", "", match) for match in _SUM.findall(text)}
+
+
+_SUM = re.compile(r"(?<![\d,.])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)\s?(?:₽|руб\w*|р\.|roubles?|rubles?)", re.I)
+
+
 def unsupported_numbers(text: str, support: str) -> list[str]:
     """Numbers of text that support does not state, compared whole: "2:00" is not supported
     by "2 дня" and "00"; "3 000" is not supported by "3" and "000"."""

@@ -18,7 +18,7 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from enum import IntEnum
@@ -56,6 +56,7 @@ from assistant.text.situation import (
     Situation,
     asking_part,
     asks_how_long,
+    asks_how_much,
     asks_what_to_do,
     asks_why,
     brand_words,
@@ -358,7 +359,7 @@ class _Composer:
         self.everyday = everyday_words(request.brand, language)  # as the unanswered-question check counts them
         self.vocabulary = frozenset().union(*(fact_lemmas(f, language) for f in self.facts))
         self.brand_stems = {word[:STEM] for word in brand_words(request.brand)}
-        self.answers, self.unanswered = self._find_answers()
+        self.answers, self.unanswered, self.also_asked = self._find_answers()
         self.warnings: list[str] = []
         self.used: set[str] = set()  # sentences already in the reply
         self.words: set[str] = set()  # their distinctive words, by stem: a second «долго» reads as a template
@@ -474,9 +475,12 @@ class _Composer:
     def _move(self, move: PlaybookMove) -> list[Sentence]:
         if move == "fact":
             facts = [f for f in self._bearing_facts if not self._rule_decided(f)]
-            # a fact the author's question reads like is the answer to it: it stays when space is short
+            # a fact the author's question reads like is the answer to it, one stating the sum they were
+            # charged explains it («минус 149 ₽»): either stays when space is short
             return [
-                self._fact_sentence(f, 1 if f.id in self._asked_by_meaning else _OPTIONAL_MOVES["fact"])
+                self._fact_sentence(
+                    f, 1 if f.id in self._asked_by_meaning or self._their_figures(f) else _OPTIONAL_MOVES["fact"]
+                )
                 for f in facts[:1]
             ]
         if move == "answer":
@@ -494,7 +498,7 @@ class _Composer:
 
     @cached_property
     def _bearing_facts(self) -> list[Fact]:
-        """The playbook's facts that share at least two distinctive words with the mention, or
+        """The playbook's facts that share at least two distinctive words or sums with the mention, or
         whose customers' questions the author's question reads like («спросили код из смс… это
         правда были вы?» and «Звонят из банка и просят код из СМС — это вы?»), closest first."""
         playbook = self.situation.playbook
@@ -504,8 +508,19 @@ class _Composer:
         listed = [f for f in self.facts if f.id in playbook.facts]
         listed += self._public_facts(set(playbook.facts) & asked - {f.id for f in listed})  # retrieval left it out
         wanted = self.situation.lemmas - self.common
-        scored = [(overlap(wanted, fact_lemmas(f, self.language)) + 2 * (f.id in asked), f) for f in listed]
+        scored = [
+            (
+                overlap(wanted, fact_lemmas(f, self.language)) + len(self._their_figures(f)) + 2 * (f.id in asked),
+                f,
+            )
+            for f in listed
+        ]
         return [f for score, f in sorted(scored, key=lambda pair: -pair[0]) if score >= 2]
+
+    def _their_figures(self, fact: Fact) -> set[str]:
+        """The sums the author names that the fact states: «минус 149 ₽» and «149 рублей в месяц»
+        (not «30 дней» or «1 %», which many facts state for other things)."""
+        return cues.sums_in(self.request.mention.text) & cues.sums_in(fact_text(fact, self.language))
 
     def _rule_decided(self, fact: Fact, question: str = "") -> bool:
         """The fact states the playbook's figure rule and the author's figure settles it: the
@@ -524,9 +539,11 @@ class _Composer:
     def _applies_rule(self) -> bool:
         return bool(self.situation.rule_applies) and any(self._rule_decided(f, q) for f, q in self.answers)
 
-    def _find_answers(self) -> tuple[list[tuple[Fact, str]], list[str]]:
-        """The facts that answer the questions (each with its question), and the questions none
-        answers. Of facts that share the question's words equally, the one its meaning is closest
+    def _find_answers(self) -> tuple[list[tuple[Fact, str]], list[str], dict[str, list[str]]]:
+        """The facts that answer the questions (each with its question), the questions none
+        answers, and the later questions a fact another question took answers best, by the fact's
+        id («…новую надо заказывать? и номер поменяется?»: one reissue fact, both of its sentences).
+        Of facts that share the question's words equally, the one its meaning is closest
         to («Почему отказали?»: the refusal, not the decision time), else those on the mention's
         topics first; every question gets its best fact before any gets a second («…и где
         оспорить списание?» is not crowded out by two facts on the first question's cashback)."""
@@ -547,6 +564,8 @@ class _Composer:
             agreed = [f for f in found if f in by_meaning]  # of two, the one the meaning agrees on
             if not found and (self.mode is ReplyMode.negative or self._asks_beyond_facts(question)):
                 by_meaning = [f for f in by_meaning if self._shares_a_word(question, f)]
+            if not found:  # near in meaning only: it must speak of what is asked («детское меню», not any «меню»)
+                by_meaning = [f for f in by_meaning if self._speaks_of_what_is_asked(question, f)]
             if found and all(f in taken for f in found):  # «Какая ставка и можно ли открыть его в приложении?»
                 # the rates fact is the first question's: the next by meaning, else by words
                 others = [f for f in self.facts if f not in taken]
@@ -570,7 +589,11 @@ class _Composer:
                 if fresh := next((f for f in found if f.id not in answers), None):  # not one another question took
                     answers[fresh.id] = (fresh, question)
         room = max(MAX_FACTS, sum(bool(found) for found in ranked))
-        return list(answers.values())[:room] + terms, unanswered
+        also_asked: dict[str, list[str]] = {}
+        for question, found in zip(questions, ranked, strict=True):
+            if found and found[0].id in answers and answers[found[0].id][1] != question:
+                also_asked.setdefault(found[0].id, []).append(question)
+        return list(answers.values())[:room] + terms, unanswered, also_asked
 
     def _names_its_subject(self, fact: Fact) -> bool:
         """A complaint names what the fact is about: a noun most of the fact's own questions use, or
@@ -609,6 +632,17 @@ class _Composer:
         asked = _stems(question, usual)
         told = [fact_text(fact, self.language), *fact.questions]
         return any(asked & _stems(text, usual, stating=i == 0) for i, text in enumerate(told))
+
+    def _speaks_of_what_is_asked(self, question: str, fact: Fact) -> bool:
+        """What the question asks about, when it names a thing with a quality («детское меню»), has
+        that quality in the fact or its customers' questions: «убирают блюда из меню» is no answer
+        to «детское меню у вас есть?»."""
+        wanted = _content_lemmas(asked_about(question))
+        qualities = {word[:STEM] for word in wanted if _is_adjective(word)}
+        if not qualities or len(wanted) < 2:  # a bare noun may well be the fact's in other words
+            return True
+        told = " ".join([fact_text(fact, self.language), *fact.questions])
+        return qualities <= {word[:STEM] for word in _content_lemmas(told)}
 
     def _asks_beyond_facts(self, question: str) -> bool:
         """The question's subject is a word none of the brand's facts uses («будет ли сдача с
@@ -651,7 +685,15 @@ class _Composer:
             sentences.append(replace(self._answer_sentence(fact, question, 1 + (i > 0)), answers=question))
             sentences += self._left_out(fact, question)
         asked = self.situation.questions or self.mode is ReplyMode.answer
-        still_open = [q for q in self.unanswered or self._open_questions(sentences) if q not in self.applied_to]
+        # a question no fact was found for may still be met by another's sentences («…круглосуточно…»
+        # to «а в воскресенье можно?»): «уточним» after the answer reads as a contradiction
+        open_now = self._open_questions(sentences)
+        asked_in_words = set(self.situation.questions)  # else the mention itself stands for its question
+        still_open = [
+            q
+            for q in self.unanswered or open_now
+            if (q in open_now or q not in asked_in_words) and q not in self.applied_to
+        ]
         if asked and (still_open or not self.answers):
             # who will answer, and when, naming what («про сдачу уточним…»): never silence
             self.values |= self._what_is_deferred(still_open[0] if still_open else "")
@@ -722,7 +764,10 @@ class _Composer:
 
         # a complaint's reply quotes the one sentence that bears on it, even to its question; a question may need two
         most = 1 if self.mode is ReplyMode.negative else 2
-        excerpt = fact_excerpt(fact, self.language, wanted, most=most, keep=keep, common=self.common)
+        also = [_content_lemmas(q) for q in self.also_asked.get(fact.id, [])] if about else []
+        excerpt = fact_excerpt(
+            fact, self.language, wanted, most, keep, self.common, also, figures_first=asks_how_much(about)
+        )
         # «клиент пишет в чат» → «пишите в чат»; "the customer writes in the chat" → "you write…"
         excerpt = for_reader(excerpt, self.voice.address) if self.language == "ru" else for_english_reader(excerpt)
         self.words |= self._distinct_words(excerpt)
@@ -1022,19 +1067,25 @@ def fact_excerpt(
     most: int = 2,
     keep: Callable[[str], bool] = lambda _: True,
     common: frozenset[str] = frozenset(),
+    also: Sequence[frozenset[str]] = (),
+    figures_first: bool = False,
 ) -> str:
     """The fact's sentences that bear on what the author wrote (at most two, in their order);
     its first sentence when none does: a reply quotes what answers, not the whole paragraph.
     A sentence bears by a word of the mention that is not one of the brand's everyday `common`
-    ones (a second sentence sharing only «карта» is padding); by any word when none does."""
+    ones (a second sentence sharing only «карта» is padding); by any word when none does.
+    `also`: the words of further questions this fact answers, each given its own sentence
+    («…сама придёт? и номер поменяется?»: the reissue, and «Номер карты сохраняется»).
+    `figures_first`: the question asks how much, so of two sentences bearing alike the one with
+    figures answers («Минимальная сумма вклада — 10 000 рублей», not where to open one)."""
     every = fact_sentences(fact_text(fact, language))
     sentences = [s for s in every if keep(s)]
     if not sentences:
         return ""
-    words = content_words(wanted)
-    distinctive = {word[:STEM] for word in words} - {word[:STEM] for word in common}  # «заказал» is «заказ»
-    chosen = _bearing(sentences, distinctive, most) or _bearing(sentences, {w[:STEM] for w in words}, most) or [0]
-    chosen = _with_antecedents(chosen, sentences, most)
+    chosen = _bearing_by_words(sentences, wanted, most, common, figures_first) or [0]
+    for words in also:
+        chosen = sorted({*chosen, *_bearing_by_words(sentences, words, 1, common)})
+    chosen = _with_antecedents(chosen, sentences, most + len(also))
     quoted = [sentences[i] for i in chosen]
     quoted = [s for s in quoted if not _orphaned(s, every, quoted)]
     return " ".join(_standing_alone(s, every, quoted) for s in quoted)
@@ -1088,17 +1139,37 @@ _FIGURE = re.compile(r"\d+(?:[\s,.]\d+)*")
 _CONDITION = re.compile(r"^(?:Если|If)\s+([^,—:]+)[,—:]|^При\s+([^\s,]+)")
 
 
-def _bearing(sentences: list[str], stems: set[str], most: int) -> list[int]:
+def _bearing_by_words(
+    sentences: list[str], wanted: frozenset[str], most: int, common: frozenset[str], figures_first: bool = False
+) -> list[int]:
+    """The sentences bearing on the words, by those not `common` first («заказал» is «заказ»)."""
+    words = content_words(wanted)
+    distinctive = {word[:STEM] for word in words} - {word[:STEM] for word in common}
+    all_stems = {w[:STEM] for w in words}
+    return _bearing(sentences, distinctive, most, figures_first) or _bearing(sentences, all_stems, most, figures_first)
+
+
+def _bearing(sentences: list[str], stems: set[str], most: int, figures_first: bool = False) -> list[int]:
     """The sentences sharing the most stems, in their order; a second one only when it shares
     more than half as many as the best («кэшбэк» alone after «категории кэшбэка выбираете в
     начале месяца»; «ипотечный менеджер» after «одобрение действует 90 дней»). Of two sharing as
     many, the one quoting fewer figures: «перевод … обычно поступает получателю в течение
-    нескольких секунд» to a stuck transfer, not the fee table beside it."""
+    нескольких секунд» to a stuck transfer, not the fee table beside it; the one quoting more when
+    the question asks how much (`figures_first`), where a figure also counts as a shared word."""
     shared = [len({w[:STEM] for w in _content_lemmas(s)} & stems) for s in sentences]
-    scored = [(score, -len(_FIGURE.findall(s)), i) for i, (s, score) in enumerate(zip(sentences, shared, strict=True))]
+    if figures_first:  # the figure is the answer: it counts as a word shared
+        shared = [score + (score > 0 and bool(_FIGURE.search(s))) for s, score in zip(sentences, shared, strict=True)]
+    sign = 1 if figures_first else -1
+    scored = [
+        (score, sign * len(_FIGURE.findall(s)), i) for i, (s, score) in enumerate(zip(sentences, shared, strict=True))
+    ]
     best = max((score for score, _, _ in scored), default=0)
     ranked = sorted(scored, key=lambda p: (-p[0], -p[1]))[:most]
     return sorted(i for score, _, i in ranked if score > 0 and 2 * score > best)
+
+
+def _is_adjective(word: str) -> bool:
+    return "ADJF" in morph().parse(word)[0].tag
 
 
 def _is_noun(word: str) -> bool:

@@ -5,7 +5,7 @@ from assistant.models import Address, Mention, Minus, Platform
 from assistant.pipeline import Components, run
 from assistant.text.phrases import ReviewPoints, plus_and_minus, review_points
 from assistant.text.situation import find_details, happened_before, staff_deed, wants_call
-from tests.drafts import drafted
+from tests.drafts import drafted, ran
 
 
 def test_a_request_to_be_called_is_told_from_a_story_of_calling() -> None:
@@ -342,3 +342,12 @@ def test_a_four_star_rave_with_a_minus_it_lives_with_is_thanked_not_apologised_t
     result = run(Mention(brand="obed-express", text=text, platform=Platform.irecommend, rating=4), components)
     assert result.draft is not None and result.draft.situation != "late_delivery", result.draft
     assert "Спасибо" in result.draft.text and "промокод" not in result.draft.text, result.draft.text
+
+
+def test_a_courier_who_wished_a_good_meal_made_no_remark(components: Components) -> None:
+    """«пожелал приятного аппетита» is the courier's kindness; «пожелаю добавить…» would be a wish for us."""
+    text = "Курьер Тимур — золото. Поднялся на 5 этаж без лифта и ещё пожелал приятного аппетита ☺️ Спасибо ему"
+    assert plus_and_minus(text)[1] is None
+    assert plus_and_minus("Всё вкусно. Пожелаю только добавить больше супов.")[1] is not None
+    result = ran(components, "obed-express", text)
+    assert result.draft is not None and result.draft.situation == "praise_courier", result.draft

@@ -328,3 +328,42 @@ def test_a_sum_spent_needs_no_currency_to_settle_the_service_fee_rule(components
         "Списали 149 ₽ за обслуживание, потому что в марте я потратил 9 870, а не 10 000. Спасибо за заботу",
     )  # fmt: skip
     assert "9 870 ₽ меньше 10 000 ₽" in text, text
+
+
+def test_a_second_question_one_fact_answers_gets_that_facts_own_sentence(components) -> None:
+    """«…сама придёт? и номер поменяется?»: the reissue fact answers both, each by its sentence,
+    and nothing is left «уточним»."""
+    text = drafted(
+        components,
+        "kedr-bank",
+        "Срок карты истекает в марте. Новую надо заказывать или сама придёт? И номер поменяется?",
+    )
+    assert "автоматически" in text and "Номер карты сохраняется" in text, text
+    assert "уточним" not in text.lower(), text
+
+
+def test_a_how_much_question_is_answered_by_the_figure(components) -> None:
+    text = drafted(
+        components, "kedr-bank", "С какой суммы открывается вклад? И в субботу через приложение можно открыть?"
+    )
+    assert "10 000" in text, text
+    assert "уточним" not in text.lower(), text  # «круглосуточно» answers the Saturday
+
+
+def test_english_glue_words_match_no_fact(components) -> None:
+    """ "also is there a vegan menu?" once took the hours fact for its "You can also pre-order"."""
+    text = drafted(
+        components, "obed-express", "hey, do you deliver to Balashikha? also is there a proper vegan menu or just salads?",
+        Platform.twitter,
+    )  # fmt: skip
+    assert "pre-order" not in text, text
+
+
+def test_a_fact_near_in_meaning_only_must_speak_of_what_is_asked(components) -> None:
+    """«детское меню у вас есть вообще?» once got the chef's weekly reading of reviews, which
+    «убирают блюда из меню»; no fact speaks of a children's menu, so it is honestly left to support."""
+    text = drafted(
+        components, "obed-express", "а ваши контейнеры можно в микроволновку? и детское меню у вас есть вообще?"
+    )
+    assert "микроволнов" in text and "шеф-повар" not in text, text
+    assert "детско" in text, text

@@ -11,6 +11,7 @@ from assistant.errors import BrandFileError
 from assistant.models import Draft, FigureRule, Mention, Platform
 from assistant.pipeline import Components, run
 from assistant.text.durations import minutes, over
+from assistant.text.reader import points_back
 from assistant.text.situation import find_details, roubles, shortfall
 from knowledge.brands import load_brand
 
@@ -258,3 +259,20 @@ def test_a_sum_after_a_verb_of_paying_needs_no_currency(components: Components) 
     text = "Какой лимит по СБП без комиссии и сколько возьмут, если переведу 150 000?"
     result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
     assert result.draft is not None and "250 ₽" in result.draft.text, result.draft  # 0.5 % of the 50 000 ₽ over
+
+
+def test_a_fee_the_author_names_brings_the_fact_that_states_it_with_its_condition(components: Components) -> None:
+    """«минус 149 ₽» shares no word with the fee fact but its figure: the fact is quoted, and its
+    «В остальных случаях… 149 рублей» only after the sentence that says when the card is free."""
+    text = "Не потратил с карты и 10к за месяц — держи минус 149 ₽ за то, что карта лежала в кошельке. Спасибо, очень щедро."
+    result = run(Mention(brand="kedr-bank", text=text, platform=Platform.vk), components)
+    assert result.draft is not None and result.draft.situation == "unexpected_fee", result.draft
+    draft = result.draft.text
+    assert "от 10 000 рублей" in draft, draft
+    assert draft.index("от 10 000 рублей") < draft.index("В остальных случаях"), draft
+
+
+def test_a_sentence_for_the_other_cases_goes_on_from_the_one_before() -> None:
+    assert points_back("В остальных случаях плата за обслуживание — 149 рублей в месяц.")
+    assert points_back("Otherwise the service charge is 149 roubles a month.")
+    assert not points_back("Минимальная сумма вклада — 10 000 рублей.")

@@ -6,6 +6,7 @@ from assistant.draft import first_name, signs_with_patronymic
 from assistant.models import Mention, Platform
 from assistant.pipeline import Components, run
 from assistant.text.situation import find_details, named_device
+from tests.drafts import ran
 
 
 def test_a_name_a_few_words_after_a_staff_word_is_the_employee():
@@ -147,3 +148,29 @@ def test_an_author_who_signs_with_a_patronymic_is_addressed_formally(components:
     assert formal.draft.text.startswith("Здравствуйте, Елена Викторовна!"), formal.draft.text
     assert not re.search(r"\b(ты|тебе|тебя|твой|твоя|твоё|твои)\b", formal.draft.text.lower()), formal.draft.text
     assert plain.draft.text.startswith("Привет, Лена!"), plain.draft.text
+
+
+def test_a_queue_told_without_a_figure_is_passed_to_the_branch_manager(components: Components) -> None:
+    """No «Мы внимательно прочитали, как прошёл Ваш визит в отделение»: the feedback goes to the
+    branch's manager (the bank's own rule), and «визит в отделение» is said once at most."""
+    result = ran(components, "kedr-bank", "Отделение на Ленинском: одно окно из пяти, народу толпа, ушла ни с чем.")
+    assert result.draft is not None and result.draft.situation == "branch_queue", result.draft
+    assert "руководителю отделения" in result.draft.text, result.draft.text
+    assert result.draft.text.count("визит") <= 1, result.draft.text
+
+
+def test_hours_sat_in_a_branch_are_a_wait() -> None:
+    assert find_details("В отделении просидела час сорок ради одной справки.")["wait"].minutes == (100, 100)
+
+
+def test_a_courier_who_left_the_order_is_named_as_the_author_named_him(components: Components) -> None:
+    for seed in range(4):
+        result = run(
+            Mention(
+                id=f"m-{seed}", brand="obed-express", platform=Platform.vk,
+                text="Курьер (в приложении Тимур) оставил пакет у двери подъезда и уехал, хотя я просила поднять на 5 этаж.",
+            ),
+            components,
+        )  # fmt: skip
+        assert result.draft is not None and result.draft.situation == "courier_left_at_door", result.draft
+        assert "Тимур" in result.draft.text, result.draft.text

@@ -109,3 +109,12 @@ def test_a_courier_the_author_clears_is_no_second_problem(components: Components
         "виноват, он сам расстроился.",
     )
     assert result.draft is not None and "курьер" not in result.draft.text.lower(), result.draft.text
+
+
+def test_trips_made_twice_are_no_double_charge(components: Components) -> None:
+    result = ran(
+        components, "kedr-bank",
+        "Заказал перевыпуск карты 3 недели назад. В отделении на Тверской говорят, что карта «не поступала». "
+        "Уже дважды ездил через весь город.",
+    )  # fmt: skip
+    assert result.draft is not None and "списани" not in result.draft.text, result.draft.text

@@ -789,6 +789,10 @@ def test_a_term_quoted_and_long_run_out_is_found() -> None:
     [
         ("kedr-bank", "С утра всё лежит: ни приложение, ни карты не работают, в чатах то же самое по всему городу."),
         ("kedr-bank", "Is anyone else's Kedr card not working today? Declined twice, the app just spins."),
+        (
+            "kedr-bank",
+            "Кедр Онлайн лежит с 9 утра, карта не проходит ни в магазине, ни в автобусе. У коллег то же самое.",
+        ),
         ("kedr-bank", "Открыл «Кедр Онлайн», а приложение показывает чужие счета — чья-то карта с балансом 90 000."),
         ("obed-express", "Dozens sought medical help after Obed Express lunches in one office, health officials said."),
     ],

@@ -1155,3 +1155,61 @@ def test_an_address_the_app_puts_outside_the_zone_is_checked_not_taken_for_an_ap
     )
     assert result.draft is not None and result.draft.situation == "address_out_of_zone", result.draft
     assert "входят в нашу зону доставки" in result.draft.text and "разработчик" not in result.draft.text
+
+
+def test_an_allergen_served_despite_the_note_is_escalated_though_a_fear_ends_in_a_question(
+    components: Components,
+) -> None:
+    """«…а если бы нет?» imagines the harm; it asks nothing, so the allergen report is a health matter."""
+    text = (
+        "В комментарии написала: без кунжута, у дочки аллергия. В роллах кунжут. Хорошо что я всё проверяю, "
+        "а если бы нет? Заказ 40117."
+    )
+    assert asked_questions(text) == []
+    result = ran(components, "obed-express", text)
+    assert Action.escalate in result.decision.actions, result.decision
+    assert result.draft is not None and result.draft.situation == "allergy_reaction", result.draft
+    assert "врач" not in result.draft.text and "вовремя" in result.draft.text, result.draft.text
+
+
+def test_what_was_left_out_leads_when_the_chat_about_it_went_quiet(components: Components) -> None:
+    """A clock time («в 19:40») is one clause; the missing dish is what the author still waits for."""
+    result = complaint_reply(
+        components, "obed-express",
+        "Заказ 51102. Не положили пиццу и сок. Написала в чат в 18:20, ответили «передали на кухню» и тишина. "
+        "Уже 19:30, я всё ещё жду.",
+    )  # fmt: skip
+    assert result.draft is not None and result.draft.situation == "wrong_or_missing_item", result.draft
+
+
+def test_an_order_the_author_already_cancelled_is_not_to_be_cancelled_again(components: Components) -> None:
+    result = complaint_reply(
+        components, "obed-express",
+        "Отменила заказ сразу, статус ещё «принят» был. 1 240 ₽ так и висят заблокированными на карте пятый день.",
+    )  # fmt: skip
+    text = result.draft.text if result.draft else ""
+    assert result.draft is not None and result.draft.situation == "order_cancelled_by_customer", result.draft
+    assert "отменить" not in text and "отменим" not in text and "3 рабочих дней" in text, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "После последнего обновления приложение вылетает при оплате. Удалил и поставил заново — то же самое.",
+        "The app crashes at checkout since the latest update, reinstalled it twice.",
+    ],
+)
+def test_one_who_updated_the_app_is_not_told_to_update_it(components: Components, text: str) -> None:
+    for seed in range(8):  # the variant is picked by the mention's id: several ids meet every next step
+        result = run(Mention(id=f"m-{seed}", brand="obed-express", text=text, platform=Platform.vk), components)
+        assert result.draft is not None and result.draft.situation == "app_failure", result.draft
+        told = result.draft.text
+        assert "обнови" not in told.lower() and "update the app" not in told, told
+
+
+def test_an_order_that_showed_up_late_is_not_asked_about_as_still_on_its_way(components: Components) -> None:
+    text = "Ordered at 7pm, the app said 40 min, it showed up at 9:15. Rice was cold. Not impressed."
+    for seed in range(6):
+        result = run(Mention(id=f"m-{seed}", brand="obed-express", text=text, platform=Platform.twitter), components)
+        assert result.draft is not None, result.decision
+        assert "still on its way" not in result.draft.text, result.draft.text

@@ -31,13 +31,17 @@ REMARK_WORDS = frozenset([
 ])  # fmt: skip
 BUT_WORDS = frozenset(["но", "однако"])
 # «Единственное, что…», «единственное — хотелось бы…», «единственный минус»: not «единственная доставка, которая сюда возит»
+_GOOD_WISHES = frozenset(["приятный", "хороший", "удача", "успех", "здоровье", "всего", "добрый"])
 _ONLY_REMARK_NEXT = frozenset([",", "—", "–", "-", ":", "что", "минус", "недостаток", "замечание", "пожелание"])
 
 
 def names_a_remark(lemmas: list[str]) -> bool:
     """The sentence (its lemmas in order) names a remark: «из минусов…», «не хватает…»,
     «единственное, что…»."""
-    if set(lemmas) & REMARK_WORDS:
+    if set(lemmas) & (REMARK_WORDS - {"пожелать"}):
+        return True
+    # «пожелаю добавить тёмную тему» is a wish for us; «пожелал приятного аппетита» the courier's kindness
+    if any(word == "пожелать" and following not in _GOOD_WISHES for word, following in pairwise([*lemmas, ""])):
         return True
     return any(word == "единственный" and following in _ONLY_REMARK_NEXT for word, following in pairwise(lemmas))
 

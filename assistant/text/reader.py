@@ -276,8 +276,13 @@ _POINTING_EN = frozenset(["it", "they", "them", "this", "these"])
 def points_back(sentence: str) -> bool:
     """The sentence names a thing by a third-person pronoun in its first words («Если звонящий
     просит их назвать…», "If a caller asks for them…"): it goes on from the sentence before."""
+    if _OTHERWISE.match(sentence):  # «В остальных случаях плата — 149 рублей» is the case the one before leaves
+        return True
     words = [t.text.lower() for t in razdel.tokenize(sentence) if t.text.isalpha()][:POINTING_REACH]
     return any(w in _POINTING_EN or ({"NPRO", "3per"} <= _parse(w).tag.grammemes) for w in words)
+
+
+_OTHERWISE = re.compile(r"^\W*(?:в\s+(?:остальных|других|иных)\s+случаях|иначе|otherwise|in\s+other\s+cases)\b", re.I)
 
 
 # English facts speak of "a customer" too ("If a customer disagrees with a card charge, they

@@ -56,7 +56,7 @@ ROLE_WORDS: dict[str, dict[str, frozenset[str]]] = {
         "ordering": frozenset(["оформить", "оформление", "корзина", "checkout", "place"]),
         "delivery_time": frozenset(["доставка", "доставить", "привезти", "ехать", "delivery", "deliver"]),
         "delay": frozenset(["опоздать", "опоздание", "задержка", "задержать", "задержаться", "позже", "поздно", "поздний", "дольше", "late", "delay", "later"]),
-        "wait": frozenset(["ждать", "ожидать", "ожидание", "прождать", "подождать", "wait", "waited", "waiting"]),
+        "wait": frozenset(["ждать", "ожидать", "ожидание", "прождать", "подождать", "просидеть", "wait", "waited", "waiting"]),
         "tenure": frozenset(["пользоваться", "клиент", "заказывать", "customer"]),
         "elapsed": frozenset(["пройти", "спустя", "been", "passed", "ago"]),
     },
@@ -142,6 +142,8 @@ _RHETORICAL = re.compile(
     r"\bс\s+каких\s+(?:это\s+)?пор\b|\bsince\s+when\b|"
     # «Зачем тогда писать 45 минут?», «Может, сразу уберёте напитки из меню?»: a reproach, a sarcastic advice
     r"\b(?:зачем|тогда\s+зачем)\s+(?:же\s+)?(?:тогда|вообще)\b|^\W*(?:а\s+|так\s+)?может\s*,?\s+(?:вообще|сразу|уж\s+сразу)\b|"
+    # «Хорошо, что я всё проверяю… а если бы нет?»: a fear imagined, not a question to answer
+    r"(?:^\W*|\b[аи]\s+)(?:что\s+(?:было\s+бы\s*,?\s*)?)?если\s+бы\b|"
     # «…два дня прошло. Что происходит?»: the complaint asks to be looked into, no fact answers it
     r"^\W*(?:и\s+|а\s+|так\s+)?(?:что\s+(?:вообще\s+|у\s+вас\s+)?(?:происходит|случилось)|в\s+ч[её]м\s+(?:дело|проблема))\W*$",
     re.I,
@@ -353,7 +355,7 @@ class Situation:
             values["call"] = "yes"  # a condition only: the author asks to be called
         if self.locked_out:
             values["locked"] = "yes"  # a condition only: «приложение не открывается» is not sent to the app's chat
-        if lived & _DELIVERED:
+        if lived & _DELIVERED or _DELIVERED_EN.search(self.text):
             values["delivered"] = "yes"  # a condition only: «привезли в 15:05» is no order «ещё в пути»
         if has_footage(self.text):
             values["filmed"] = "yes"  # a condition only: «я снял всё на видео» is not asked «если у Вас есть видео»
@@ -404,7 +406,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     sentences = [s.text for s in razdel.sentenize(text)] or [text]
     found = mention_lemmas(text)
     details = find_details(text, sentences)
-    done = done_actions(text)
+    done = done_actions(text) | _updated_by_now(text)
     crisis = mode is ReplyMode.holding or classification.mention_kind.value == "crisis"
     about = found  # a calm review answered for its minus is about its minus, not its praise
     calm_minus = (
@@ -423,7 +425,7 @@ def understand(text: str, classification: Classification, mode: ReplyMode | None
     # «на линии 40 минут ожидания»: a call, though no verb tells it (nor whether they got through);
     # the problem it was about is answered
     if playbook is not None and playbook.about_contact and (reached or minutes_on_line(details) is not None):
-        besides = _problem_besides_contact(sentences, mode, classification, playbooks)
+        besides = _problem_besides_contact(sentences, mode, classification, playbooks, given)
         if besides is None and _SUPPORT_SAID.search(text) and not _NO_ANSWER & set(lemmas(fold(text))):
             # support answered («в чате сказали, что «технические работы»»): no «поддержка должна отвечать»
             besides = next((p for p in brand.playbooks if p.id == GENERIC and p.mode is mode), None)
@@ -569,19 +571,38 @@ def minutes_on_line(details: dict[str, Detail]) -> float | None:
     return hold.minutes[0]
 
 
+def _updated_by_now(text: str) -> frozenset[str]:
+    """«После последнего обновления вылетает», «удалял и ставил заново»: the app the author runs is
+    the latest, as if they had updated it (no «обновите приложение»)."""
+    return frozenset([action_key("обновить")]) if _UPDATED.search(text) else frozenset()
+
+
+_UPDATED = re.compile(
+    r"\bпосле\s+(?:последнего\s+|свежего\s+|нового\s+)?(?:обновлени|апдейт)\w*|\bпереустан\w+|"
+    r"\b(?:удалял|удалила?|снес|снесла)\w*\s+и\s+(?:заново\s+)?(?:поставил|ставил|установил)\w*(?:\s+заново)?|"
+    r"\b(?:since|after)\s+the\s+(?:latest\s+|last\s+|new\s+)?update\b|\breinstall\w*",
+    re.I,
+)
+
+
 def _problem_besides_contact(
-    sentences: list[str], mode: ReplyMode | None, classification: Classification, playbooks: list[Playbook]
+    sentences: list[str],
+    mode: ReplyMode | None,
+    classification: Classification,
+    playbooks: list[Playbook],
+    given: frozenset[str] = frozenset(),
 ) -> Playbook | None:
     """What the author wrote to us about, when they tell that too: «списали дважды… Написал в
     чат — ответили шаблоном» is the double charge, and the unanswered chat is said by the
     `contacted` phrase. The clauses that tell of the contact are left out («Перевод идёт третий
     день, в чате отвечают шаблонами» is the transfer); None when the rest is no situation of its own.
-    `playbooks`: the brand's, less those the mention rules out."""
+    `playbooks`: the brand's, less those the mention rules out; `given`: the roles of the author's
+    details, as `choose_playbook` takes them («не положили вок и морс» gives what was missing)."""
     clauses = [clause for sentence in sentences for clause in _clauses_of(sentence) if clause.strip()]
     rest = [c for c in clauses if not (_contact_told(c) or mention_lemmas(c) & _OUR_CHANNELS)]
     if not rest or len(rest) == len(clauses):
         return None
-    problem = choose_playbook(playbooks, mode, mention_lemmas(" ".join(rest)), classification, PROBLEM_SCORE)
+    problem = choose_playbook(playbooks, mode, mention_lemmas(" ".join(rest)), classification, PROBLEM_SCORE, given)
     return problem if problem is not None and not problem.about_contact and problem.id != GENERIC else None
 
 
@@ -1338,12 +1359,17 @@ _WHAT_TO_DO = re.compile(
 _SAME_ROOT = (
     ("возвра", "вернуть"), ("вернуть", "возврат"), ("refund", "return"), ("return", "refund"),
     ("застрах", "страховка"), ("страхов", "застраховать"),
+    # «карта кончается в мае, сама придёт?» is met by «с истекающим сроком… новая карта поступает»
+    ("оконч", "кончаться"), ("истека", "кончаться"), ("истеч", "кончаться"), ("поступ", "прийти"),
 )  # fmt: skip
 WEEKDAYS = frozenset(
     ["понедельник", "вторник", "среда", "четверг", "пятница", "суббота", "воскресенье", "выходной", "будни",
      "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend"]
 )  # fmt: skip
-_EVERY_DAY = re.compile(r"\b(?:ежедневно|каждый день|без выходных|daily|every day|seven days a week)\b", re.I)
+_EVERY_DAY = re.compile(
+    r"\b(?:ежедневно|каждый день|без выходных|круглосуточно|daily|every day|seven days a week|24/7|around the clock)\b",
+    re.I,
+)
 
 
 # «Сколько ждать?», «в какой срок вернут?», "how long does it take?": asked for a term
@@ -1364,6 +1390,18 @@ _TERM = re.compile(
 
 def asks_how_long(question: str) -> bool:
     return bool(_HOW_LONG.search(question))
+
+
+_HOW_MUCH = re.compile(
+    r"\b(?:сколько\s+(?:стоит|стоят|будет\s+стоить|берёте|берете)|с\s+какой\s+суммы|как(?:ая|ой)\s+"
+    r"(?:минимальн\w+\s+)?(?:сумма|взнос|лимит|процент|ставка)|how\s+much|minimum\s+(?:amount|deposit|order))\b",
+    re.I,
+)
+
+
+def asks_how_much(question: str) -> bool:
+    """«С какой суммы можно открыть вклад?»: a figure answers it, not where to open one."""
+    return bool(_HOW_MUCH.search(question))
 
 
 _WHY = re.compile(r"\b(?:почему|зачем|отчего|с\s+какой\s+стати|why|how\s+come)\b", re.I)
@@ -1641,7 +1679,8 @@ def _clauses_about_contact(text: str) -> list[tuple[str, bool]]:
 
 
 def _clauses_of(text: str) -> list[str]:
-    return re.split(r"[,;:.!?—–]", text)
+    """Cut at punctuation, but not inside a number: «в 19:40», «1,5 часа» stay one clause."""
+    return re.split(r"(?<!\d)[,.:]|[,.:](?!\d)|[;!?—–]", text)
 
 
 def _contact_told(clause: str) -> bool:
@@ -1764,12 +1803,16 @@ _TELLING = frozenset(["называть", "назвать", "сообщать", 
 
 _CONTACTING = frozenset(action_key(verb) for verb in ("писать", "звонить", "обращаться"))
 _DELIVERED = frozenset(action_key(verb) for verb in ("привезти", "довезти", "доставить", "приехать"))
+_DELIVERED_EN = re.compile(
+    r"\b(?:showed up|turned up|arrived|was delivered|got delivered|delivered at|came (?:at|cold|late|after))\b", re.I
+)
 DAY_MINUTES = 24 * 60
 DETAILED_WORDS = 30  # words in a mention that a reply may call detailed («подробно описали»)
 _UNHARMED = re.compile(
-    # «до того, как сын начал есть»: who ate may stand between; «хорошо, что я открыла контейнер первой»
+    # «до того, как сын начал есть»: who ate may stand between; «хорошо, что я открыла контейнер первой»,
+    # «хорошо что я всё проверяю перед тем как дать ребёнку»
     r"до\s+того,?\s+как\s+(?:\w+\s+){0,2}?(?:съел\w*|попробовал\w*|ел[аи]?|начал\w*\s+есть)|"
-    r"не\s+(?:успел\w*|стал\w*)\s+(?:есть|съесть|пробовать)|хорошо,?\s+что\s+(?:я\s+)?(?:заметил|увидел|открыл|проверил)\w*|"
+    r"не\s+(?:успел\w*|стал\w*)\s+(?:есть|съесть|пробовать)|хорошо,?\s+что\s+(?:я\s+)?(?:вс[её]\s+)?(?:заметил|увидел|открыл|провер(?:ил|яю))\w*|"
     r"заметил\w*\s+(?:вовремя|сразу)|didn'?t\s+eat|before\s+(?:eating|I\s+ate)|caught\s+it\s+in\s+time",
     re.I,
 )
