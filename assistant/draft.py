@@ -479,7 +479,7 @@ class _Composer:
             # charged explains it («минус 149 ₽»): either stays when space is short
             return [
                 self._fact_sentence(
-                    f, 1 if f.id in self._asked_by_meaning or self._their_figures(f) else _OPTIONAL_MOVES["fact"]
+                    f, 1 if f.id in self._asked_by_meaning or self._their_sums(f) else _OPTIONAL_MOVES["fact"]
                 )
                 for f in facts[:1]
             ]
@@ -510,14 +510,14 @@ class _Composer:
         wanted = self.situation.lemmas - self.common
         scored = [
             (
-                overlap(wanted, fact_lemmas(f, self.language)) + len(self._their_figures(f)) + 2 * (f.id in asked),
+                overlap(wanted, fact_lemmas(f, self.language)) + len(self._their_sums(f)) + 2 * (f.id in asked),
                 f,
             )
             for f in listed
         ]
         return [f for score, f in sorted(scored, key=lambda pair: -pair[0]) if score >= 2]
 
-    def _their_figures(self, fact: Fact) -> set[str]:
+    def _their_sums(self, fact: Fact) -> set[str]:
         """The sums the author names that the fact states: «минус 149 ₽» and «149 рублей в месяц»
         (not «30 дней» or «1 %», which many facts state for other things)."""
         return cues.sums_in(self.request.mention.text) & cues.sums_in(fact_text(fact, self.language))

@@ -5,7 +5,7 @@ import pytest
 from assistant.models import Address, Mention, Platform
 from assistant.pipeline import Components, run
 from assistant.text.reader import yours
-from assistant.text.situation import close_person
+from assistant.text.situation import close_person, other_close_person
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,15 @@ def test_an_allergen_caught_before_the_child_ate_gets_no_advice_to_see_a_doctor(
     result = run(Mention(brand="obed-express", platform=Platform.vk, text=text), components)
     assert result.draft is not None and "врач" not in result.draft.text, result.draft
     assert "заметить вовремя" in result.draft.text, result.draft.text
+
+
+def test_two_close_people_harmed_together_are_both_named(components: Components) -> None:
+    """«у мужа и у дочки рвота… ребёнка забрали в больницу»: the reply wishes both well, not the husband alone."""
+    assert other_close_person("Ночью у мужа и у дочки рвота, у дочки температура.", "муж") == "дочка"
+    assert other_close_person("Через четыре часа у мужа и у меня рвота.", "муж") is None
+    text = (
+        "Заказали шаурму на семью (заказ 47719). Ночью у мужа и у дочки рвота, дочку забрали в больницу "
+        "с подозрением на отравление."
+    )
+    result = run(Mention(brand="obed-express", text=text, platform=Platform.vk), components)
+    assert result.draft is not None and "мужу и дочке" in result.draft.text, result.draft.text

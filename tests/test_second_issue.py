@@ -3,6 +3,7 @@
 from assistant.models import Mention, Platform
 from assistant.pipeline import Components, run
 from assistant.text.phrases import complained_things
+from assistant.text.situation import _problem_units
 from tests.drafts import ran
 
 
@@ -118,3 +119,16 @@ def test_trips_made_twice_are_no_double_charge(components: Components) -> None:
         "Уже дважды ездил через весь город.",
     )  # fmt: skip
     assert result.draft is not None and "списани" not in result.draft.text, result.draft.text
+
+
+def test_where_a_card_was_to_come_is_no_queue_in_the_branch(components: Components) -> None:
+    """«…5 рабочих дней, в отделение на Красном проспекте» says where, in a clause of its own: no
+    second problem («долгое ожидание в отделении») for one who only phoned the branch."""
+    sentence = "Говорили 5 рабочих дней, в отделение на Красном проспекте."
+    assert [unit for unit, _ in _problem_units([sentence])] == [sentence]  # the clause is no unit of its own
+    result = ran(
+        components, "kedr-bank",
+        "Перевыпуск карты заказала 12 дней назад, потому что не читался чип. Говорили 5 рабочих дней, в отделение на "
+        "Красном проспекте. Никаких смс, никаких пушей. Позвонила в отделение — карты нет, где она, никто не знает.",
+    )  # fmt: skip
+    assert result.draft is not None and "ожидани" not in result.draft.text, result.draft.text

@@ -1213,3 +1213,15 @@ def test_an_order_that_showed_up_late_is_not_asked_about_as_still_on_its_way(com
         result = run(Mention(id=f"m-{seed}", brand="obed-express", text=text, platform=Platform.twitter), components)
         assert result.draft is not None, result.decision
         assert "still on its way" not in result.draft.text, result.draft.text
+
+
+def test_photos_sent_to_support_are_a_contact_not_an_unanswered_chat(components: Components) -> None:
+    """Support answered with an offer («предложили 50 баллов»): the author wrote to us, and no
+    second problem says support kept silent."""
+    text = (
+        "Взвесила салат — 180 грамм вместо 250 в карточке. Фото отправила в поддержку, предложили 50 баллов. "
+        "Пятьдесят. Баллов."
+    )
+    assert contacted_us(text, done_actions(text), mention_lemmas(text))
+    result = complaint_reply(components, "obed-express", text)
+    assert result.draft is not None and "не отвечал" not in result.draft.text, result.draft.text

@@ -118,9 +118,18 @@ def _noun_in_context(words: list[str], i: int) -> Parse:
 
 def yours(noun: str, address: Address, case: str, plural: bool = False) -> str:
     """The reader's own person in a case, with «Ваш» or «твой» agreeing: «Вашей дочери», «твоему сыну»."""
-    parse = next((p for p in morph().parse(noun) if "NOUN" in p.tag), morph().parse(noun)[0])
-    form = parse.inflect({case, "plur" if plural else "sing"}) or parse
+    form = _noun_in_case(noun, case, plural)
     return f"{_possessive(form, address, False)} {form.word}"
+
+
+def noun_in_case(noun: str, case: str, plural: bool = False) -> str:
+    """The noun alone in a case: «дочке» after «Вашему мужу и»."""
+    return _noun_in_case(noun, case, plural).word
+
+
+def _noun_in_case(noun: str, case: str, plural: bool) -> Parse:
+    parse = next((p for p in morph().parse(noun) if "NOUN" in p.tag), morph().parse(noun)[0])
+    return parse.inflect({case, "plur" if plural else "sing"}) or parse
 
 
 def _possessive(noun: Parse, address: Address, first: bool) -> str:

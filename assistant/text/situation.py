@@ -42,7 +42,7 @@ from assistant.text.phrases import (
     swapped_dish,
 )
 from assistant.text.playbook_choice import GENERIC, choose_playbook, second_issue
-from assistant.text.reader import PRONOUN, said_to_reader, yours
+from assistant.text.reader import PRONOUN, noun_in_case, said_to_reader, yours
 
 # The roles a sentence gives a duration, an amount or a date: the role whose word stands
 # nearest to the detail in its sentence («40 минут в очереди ради операции на 5 минут»).
@@ -315,6 +315,8 @@ class Situation:
         if self.harmed and language == "ru":
             person, plural, author_too = self.harmed
             values["harmed"] = yours(person, address, "datv", plural=plural)
+            if other := other_close_person(self.text, person):  # «у мужа и у дочки рвота»: both
+                values["harmed"] += f" и {noun_in_case(other, 'datv')}"
             if author_too:  # «Вам и Вашему мужу»
                 values["harmed"] = f"{PRONOUN[address]['datv']} и {values['harmed']}"
         if TREATED.search(self.text):
@@ -547,9 +549,17 @@ def _problem_units(sentences: list[str]) -> list[tuple[str, str]]:
     sentences = [s for s in sentences if not (s.rstrip().endswith("?") and _WH_QUESTION.match(s))]
     units = [(sentence, sentence) for sentence in sentences]
     for sentence in sentences:
-        clauses = [c.strip() for c in _clauses_of(sentence) if len(c.split()) >= 2]
+        clauses = [c.strip() for c in _clauses_of(sentence) if len(c.split()) >= 2 and not _circumstance(c)]
         units += [(clause, sentence) for clause in clauses] if len(clauses) > 1 else []
     return units
+
+
+def _circumstance(clause: str) -> bool:
+    """«…5 рабочих дней, в отделение на Красном проспекте»: a clause that opens with a preposition
+    and has no verb says where or when of the clause before it, no problem of its own."""
+    tags = [_parses(token.text.lower())[0].tag for token in razdel.tokenize(clause) if token.text.isalpha()]
+    verbs = {"VERB", "INFN", "PRTF", "PRTS", "GRND", "PRED"}
+    return bool(tags) and "PREP" in tags[0] and not any(verbs & tag.grammemes for tag in tags)
 
 
 _WH_QUESTION = re.compile(
@@ -653,6 +663,23 @@ def close_person(text: str) -> tuple[str, bool, bool] | None:
             if people:
                 plural = all(p.tag.number == "plur" for p in people)
                 return people[0].normal_form, plural, bool(_AUTHOR & set(words))
+    return None
+
+
+def other_close_person(text: str, first: str) -> str | None:
+    """A second close person told with the first by «и» («у мужа и у дочки 7 лет рвота»): its
+    lemma, or None."""
+    for sentence in razdel.sentenize(text):
+        words = [t.text.lower() for t in razdel.tokenize(sentence.text)]
+        lemmas = [_parses(word)[0].normal_form if _parses(word) else word for word in words]
+        if first not in lemmas:
+            continue
+        at = lemmas.index(first)
+        for i in range(at + 1, min(at + 4, len(words))):
+            people = [p for p in _parses(words[i]) if "NOUN" in p.tag and _is_close(fold(p.normal_form), False)]
+            if people and people[0].normal_form != first and "и" in words[at + 1 : i]:
+                return people[0].normal_form
+        return None
     return None
 
 
@@ -1801,7 +1828,8 @@ _SECRETS = frozenset(["код", "пароль", "пин", "cvv", "cvc", "пин-
 _TELLING = frozenset(["называть", "назвать", "сообщать", "сообщить", "спрашивать", "просить", "диктовать"])
 
 
-_CONTACTING = frozenset(action_key(verb) for verb in ("писать", "звонить", "обращаться"))
+# «написала в чат», «звонил», «фото отправила в поддержку»: with one of our channels named (`contacted_us`)
+_CONTACTING = frozenset(action_key(verb) for verb in ("писать", "звонить", "обращаться", "отправить", "прислать"))
 _DELIVERED = frozenset(action_key(verb) for verb in ("привезти", "довезти", "доставить", "приехать"))
 _DELIVERED_EN = re.compile(
     r"\b(?:showed up|turned up|arrived|was delivered|got delivered|delivered at|came (?:at|cold|late|after))\b", re.I
