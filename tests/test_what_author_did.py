@@ -1225,3 +1225,11 @@ def test_photos_sent_to_support_are_a_contact_not_an_unanswered_chat(components:
     assert contacted_us(text, done_actions(text), mention_lemmas(text))
     result = complaint_reply(components, "obed-express", text)
     assert result.draft is not None and "не отвечал" not in result.draft.text, result.draft.text
+
+
+def test_an_order_sent_to_the_author_is_our_act_not_theirs() -> None:
+    """«Мне отправили не тот заказ»: a plural «отправили» is no contact of the author's, though
+    «фото отправила в поддержку» is one."""
+    assert action_key("отправить") not in done_actions("Мне отправили не тот заказ.")
+    text = "Фото отправила в поддержку, предложили 50 баллов."
+    assert contacted_us(text, done_actions(text), mention_lemmas(text))

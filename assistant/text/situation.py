@@ -1828,8 +1828,10 @@ _SECRETS = frozenset(["код", "пароль", "пин", "cvv", "cvc", "пин-
 _TELLING = frozenset(["называть", "назвать", "сообщать", "сообщить", "спрашивать", "просить", "диктовать"])
 
 
-# «написала в чат», «звонил», «фото отправила в поддержку»: with one of our channels named (`contacted_us`)
-_CONTACTING = frozenset(action_key(verb) for verb in ("писать", "звонить", "обращаться", "отправить", "прислать"))
+_CONTACTING = frozenset(action_key(verb) for verb in ("писать", "звонить", "обращаться"))
+# «фото отправила в поддержку»: a contact only with one of our channels named (`contacted_us`); «отправили
+# не тот заказ» is our act, «отправил 85 000 ₽» a transfer
+_SENT_TO_US = frozenset(action_key(verb) for verb in ("отправить", "прислать"))
 _DELIVERED = frozenset(action_key(verb) for verb in ("привезти", "довезти", "доставить", "приехать"))
 _DELIVERED_EN = re.compile(
     r"\b(?:showed up|turned up|arrived|was delivered|got delivered|delivered at|came (?:at|cold|late|after))\b", re.I
@@ -1872,7 +1874,7 @@ _OUR_CHANNELS = frozenset(
 def contacted_us(text: str, done: frozenset[str], found: frozenset[str] | set[str]) -> bool:
     """The author says they wrote or called our support («написала в чат», «звонил на горячую линию»,
     «не могу дозвониться на горячую линию», «чат поддержки ответил и замолчал»), or keeps doing so («звоню уже третий раз», «снова пишу вам»)."""
-    told = bool(done & _CONTACTING or _CONTACTED_EN.search(text) or set(found) & (_TRIED | _ANSWERED))
+    told = bool(done & (_CONTACTING | _SENT_TO_US) or _CONTACTED_EN.search(text) or set(found) & (_TRIED | _ANSWERED))
     told = told or bool(_SUPPORT_SAID.search(text))
     return (told and bool(set(found) & _OUR_CHANNELS)) or repeated_contact(text)
 
